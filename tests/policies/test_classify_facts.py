@@ -1,0 +1,121 @@
+"""Facts: reason (with negation), documents, asked duration, dates, flags, language."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.policies.classify_kit import evidence_text, labels, read
+
+
+def test_a_weighty_reason_is_found_and_quoted() -> None:
+    c = read("Ich hatte im Februar eine Knie-OP und möchte das Programm verlängern.")
+    assert (c.facts.reason, c.facts.reason_weighty) == ("surgery", True)
+    assert "Knie-OP" in evidence_text(c, "reason_weighty")
+
+
+def test_a_negated_illness_is_not_a_reason() -> None:
+    c = read("Ich möchte mein Programm zurückgeben, ich bin nicht krank, habe aber einfach keine Zeit.")
+    assert (c.facts.reason, c.facts.reason_weighty) == ("no_time", False)
+    c = read("I'm not sick, I just don't have enough time. Can I pause the program?")
+    assert c.facts.reason == "no_time"
+
+
+def test_a_weighty_reason_wins_over_a_light_one() -> None:
+    c = read("Ich habe keine Zeit, weil ich meine Mutter pflege. Kann ich das Programm verlängern?")
+    assert c.facts.reason == "care"
+
+
+def test_the_not_weighty_reasons_of_seed_000_are_recognised() -> None:
+    assert read("Ich möchte den Club kündigen, ich habe zugenommen.").facts.reason == "weight_gain"
+    assert read("Ich möchte den Club kündigen, ich habe keinen Erfolg.").facts.reason == "no_success"
+    assert read("Ich möchte den Club kündigen, das ist nichts für mich.").facts.reason == "not_for_me"
+
+
+def test_someone_being_laid_off_is_unemployment_not_a_cancellation() -> None:
+    c = read("Mir wurde betriebsbedingt gekündigt. Kann ich den Club pausieren?")
+    assert (c.request_type, c.facts.reason) == ("club_pause", "unemployment")
+
+
+def test_a_named_attachment_is_a_document_of_its_kind() -> None:
+    c = read("Ich bin arbeitslos und möchte den Club kündigen.", attachments=("ALG1_Bescheid.pdf",))
+    assert c.facts.documents == ("unemployment_certificate",)
+    assert "document" in labels(c)
+    assert read("Bitte verlängern, ich war krank.", attachments=("AU-Bescheinigung.pdf",)).facts.documents == ("attest",)
+
+
+def test_a_document_announced_in_the_text_counts() -> None:
+    assert read("Ich war krank und möchte verlängern. Attest anbei.").facts.documents == ("attest",)
+    c = read("Ich bin arbeitslos, den Bescheid der Arbeitsagentur habe ich angehängt. Bitte Club kündigen.")
+    assert c.facts.documents == ("unemployment_certificate",)
+
+
+def test_a_document_promised_for_later_does_not_count() -> None:
+    assert read("Ich bin krank und möchte den Club kündigen. Ein Attest reiche ich nach.").facts.documents == ()
+    assert read("Ich bin krank. Ein Attest kann ich gern schicken, falls nötig. Club kündigen bitte.").facts.documents == ()
+
+
+def test_an_unnamed_attachment_is_proof_of_the_given_reason_or_unspecified() -> None:
+    assert read("Ich bin arbeitslos, Club kündigen bitte.", attachments=("scan_0001.pdf",)).facts.documents == (
+        "unemployment_certificate",)
+    assert read("Club kündigen bitte.", attachments=("scan_0001.pdf",)).facts.documents == ("unspecified",)
+    assert read("Club kündigen bitte.", attachments=("Screenshot 2026-03-01.png",)).facts.documents == ()
+
+
+@pytest.mark.parametrize(
+    ("body", "days"),
+    [
+        ("Kann ich das Programm 6 Wochen verlängern?", 42),
+        ("Ich bitte um eine Verlängerung um vier Monate.", 120),
+        ("Ich möchte den Club ein ganzes Jahr pausieren.", 365),
+        ("Ich möchte den Club ein halbes Jahr pausieren.", 180),
+        ("Could you extend my program by 2 months?", 60),
+        ("Can I pause my club membership for half a year?", 180),
+        ("Ich möchte die Ausbildung um 14 Tage verlängern.", 14),
+        ("Ich brauche eine 6-wöchige Verlängerung für die Prüfung.", 42),
+    ],
+)
+def test_the_asked_duration_is_read_in_days(body: str, days: int) -> None:
+    assert read(body).facts.duration_days == days
+
+
+def test_a_past_span_is_not_the_asked_duration() -> None:
+    c = read("Ich war seit 6 Wochen krank und bitte um 4 Wochen Verlängerung.")
+    assert (c.facts.duration_days, c.facts.duration_text) == (28, "4 Wochen")
+    assert read("Ich war drei Wochen krank. Kann ich verlängern?").facts.duration_days is None
+
+
+def test_absolute_dates_are_parsed_in_all_common_forms() -> None:
+    c = read("Gekauft am 12.03.2026, Rückgabe bitte. Laut Mail vom 2026-03-14 und dem 3. März ging es los.")
+    assert c.facts.dates_mentioned == (date(2026, 3, 12), date(2026, 3, 14), date(2026, 3, 3))
+
+
+def test_a_date_without_year_takes_the_year_of_the_ticket() -> None:
+    assert read("Gekauft am 3.2., ich möchte zurückgeben.").facts.dates_mentioned == (date(2026, 2, 3),)
+    assert read("Gekauft am 3.2., ich möchte zurückgeben.", created_at=None).facts.dates_mentioned == ()
+
+
+def test_numbers_that_are_not_dates_are_ignored() -> None:
+    assert read("Ich habe 1.5 Jahre Zugriff und Version 2.0 der App.").facts.dates_mentioned == ()
+
+
+def test_timing_not_right_is_flagged() -> None:
+    c = read("Der Zeitpunkt war einfach nicht passend. Gibt es einen Kulanzneustart?")
+    assert c.facts.timing_not_right
+    assert "timing_not_right" in labels(c)
+
+
+def test_strong_dissatisfaction_is_flagged_but_mild_is_not() -> None:
+    assert read("Ich bin extrem unzufrieden und will das Programm zurückgeben.").facts.strong_dissatisfaction
+    assert not read("Ich bin nicht ganz zufrieden und will das Programm zurückgeben.").facts.strong_dissatisfaction
+
+
+def test_an_explicit_club_exit_is_flagged() -> None:
+    c = read("Ich möchte meine Club-Mitgliedschaft vorzeitig kündigen.")
+    assert c.facts.explicit_exit
+    assert "explicit_exit" in labels(c)
+
+
+def test_language_is_detected() -> None:
+    assert read("Hallo, ich möchte pausieren.").facts.language == "de"
+    assert read("Hello, I would like to pause my program please.").facts.language == "en"
