@@ -1,0 +1,206 @@
+"""The account-wide limiter: in-process semantics and the Redis implementation on a REAL Redis."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+import uuid
+
+import pytest
+
+from tests.conftest import missing_service
+from vendor_testkit import hammer_ac_client, hammer_redis_limiter, max_in_window
+
+from integrations.errors import RateLimitTimeout, is_retryable
+from integrations.ratelimit import LocalRateLimiter, NoRateLimiter, RedisRateLimiter, _normalise, make_rate_limiter
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def test_rates_become_counts_per_window_that_never_exceed_the_rate():
+    assert _normalise(4.0) == (4, 1.0)
+    assert _normalise(10) == (10, 1.0)
+    assert _normalise(2.5) == (2, 0.8)
+    assert _normalise(0.5) == (1, 2.0)
+    assert _normalise((5, 2.0)) == (5, 2.0)
+    with pytest.raises(ValueError):
+        _normalise(0)
+
+
+def test_the_factory_picks_redis_local_or_none():
+    assert isinstance(make_rate_limiter(None), LocalRateLimiter)
+    assert isinstance(make_rate_limiter(REDIS_URL, {"ac": 4}), RedisRateLimiter)
+    assert isinstance(make_rate_limiter(REDIS_URL, enabled=False), NoRateLimiter)
+
+
+# -- in-process --------------------------------------------------------------------------------
+def test_local_threads_never_get_more_than_n_slots_in_any_window():
+    limiter = LocalRateLimiter({"ac": (5, 0.5)})
+    grants: list[float] = []
+    lock = threading.Lock()
+
+    def worker():
+        for _ in range(5):
+            t = limiter.acquire_timed("ac", 10)
+            with lock:
+                grants.append(t)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(grants) == 20
+    assert max_in_window(grants, 0.5) == 5
+    assert max(grants) - min(grants) >= 1.5  # 20 slots at 5 per 0.5 s need at least three more windows
+
+
+def test_local_pause_blocks_everybody_until_it_ends():
+    limiter = LocalRateLimiter({"ac": 100})
+    paused_at = time.monotonic()
+    limiter.pause("ac", 0.3)
+    limiter.pause("ac", 0.1)  # a shorter pause never shortens the running one
+    assert limiter.acquire_timed("ac", 5) - paused_at >= 0.3
+
+
+def test_local_acquire_fails_fast_when_the_wait_exceeds_the_timeout():
+    limiter = LocalRateLimiter({"ac": 100})
+    limiter.pause("ac", 5)
+    started = time.monotonic()
+    with pytest.raises(RateLimitTimeout) as info:
+        limiter.acquire("ac", timeout=0.5)
+    assert time.monotonic() - started < 0.1
+    assert 4.5 < info.value.retry_after <= 5
+    assert is_retryable(info.value)
+
+
+def test_a_vendor_without_a_limit_is_unlimited_but_honours_pauses():
+    limiter = LocalRateLimiter({"ac": 1})
+    for _ in range(50):
+        limiter.acquire("groove", 0)
+    limiter.pause("groove", 1)
+    with pytest.raises(RateLimitTimeout):
+        limiter.acquire("groove", 0.1)
+
+
+# -- Redis ------------------------------------------------------------------------------------------
+@pytest.fixture
+def redis_prefix():
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        missing_service(f"Redis at {REDIS_URL} ({exc})")  # a failure, not a skip, with CI=true
+    prefix = f"test-ratelimit-{uuid.uuid4().hex[:12]}"
+    yield prefix
+    keys = list(client.scan_iter(f"{prefix}*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+@pytest.mark.redis
+def test_three_processes_hammering_redis_never_get_more_than_n_slots_in_any_second(redis_prefix):
+    ctx = multiprocessing.get_context("fork")
+    start, results = ctx.Event(), ctx.Queue()
+    workers = [ctx.Process(target=hammer_redis_limiter, args=(REDIS_URL, redis_prefix, "ac", 10.0, 12, start, results))
+               for _ in range(3)]
+    for w in workers:
+        w.start()
+    start.set()
+    grants = [t for _ in workers for t in results.get(timeout=30)]
+    for w in workers:
+        w.join(10)
+    assert len(grants) == 36
+    # grant times are Redis server times: the guarantee is exact, no tolerance needed
+    assert max_in_window(grants, 1.0) == 10
+    ordered = sorted(grants)
+    assert all(ordered[i + 10] - ordered[i] >= 1.0 for i in range(len(ordered) - 10))
+    # ...and the budget is actually used: 36 slots at 10/s take 3 more windows, not much longer
+    assert 3.0 <= ordered[-1] - ordered[0] < 5.0
+
+
+@pytest.mark.redis
+def test_after_a_pause_nobody_acquires_before_it_ends(redis_prefix):
+    import redis
+
+    limiter = RedisRateLimiter(REDIS_URL, {"ac": 10.0}, key_prefix=redis_prefix)
+    server = redis.Redis.from_url(REDIS_URL)
+    seconds, micros = server.time()
+    limiter.pause("ac", 2)
+    ctx = multiprocessing.get_context("fork")
+    start, results = ctx.Event(), ctx.Queue()
+    workers = [ctx.Process(target=hammer_redis_limiter, args=(REDIS_URL, redis_prefix, "ac", 10.0, 2, start, results))
+               for _ in range(3)]
+    for w in workers:
+        w.start()
+    start.set()
+    grants = [t for _ in workers for t in results.get(timeout=30)]
+    for w in workers:
+        w.join(10)
+    paused_at = seconds + micros / 1_000_000
+    assert min(grants) - paused_at >= 2.0
+    assert min(grants) - paused_at < 3.5
+
+
+@pytest.mark.redis
+def test_a_shorter_pause_never_shortens_a_running_one_on_redis(redis_prefix):
+    limiter = RedisRateLimiter(REDIS_URL, {"ac": 10.0}, key_prefix=redis_prefix)
+    limiter.pause("ac", 3)
+    limiter.pause("ac", 0.5)
+    with pytest.raises(RateLimitTimeout) as info:
+        limiter.acquire("ac", timeout=1.0)
+    assert 2.5 < info.value.retry_after <= 3.0
+
+
+@pytest.mark.redis
+def test_the_redis_limiter_fails_fast_with_a_retryable_timeout(redis_prefix):
+    limiter = RedisRateLimiter(REDIS_URL, {"ac": (1, 5.0)}, key_prefix=redis_prefix)
+    limiter.acquire("ac", 1)
+    started = time.monotonic()
+    with pytest.raises(RateLimitTimeout) as info:
+        limiter.acquire("ac", 0.5)
+    assert time.monotonic() - started < 0.2
+    assert is_retryable(info.value) and info.value.retry_after > 4
+
+
+@pytest.mark.redis
+def test_limits_and_pauses_are_per_vendor(redis_prefix):
+    limiter = RedisRateLimiter(REDIS_URL, {"ac": (1, 5.0), "groove": 100}, key_prefix=redis_prefix)
+    limiter.acquire("ac", 1)
+    limiter.pause("ac", 5)
+    for _ in range(20):
+        limiter.acquire("groove", 0.5)  # unaffected by the AC budget and pause
+
+
+@pytest.mark.redis
+def test_three_worker_processes_at_the_default_budget_never_trip_the_5_per_second_account_limit(redis_prefix):
+    from integrations.sandbox import start_sandbox
+
+    sandbox = start_sandbox(ac_rate_limit=5)
+    try:
+        ctx = multiprocessing.get_context("fork")
+        start, results = ctx.Event(), ctx.Queue()
+        workers = [ctx.Process(target=hammer_ac_client, args=(REDIS_URL, redis_prefix, sandbox.ac_base_url, 6, start, results))
+                   for _ in range(3)]
+        for w in workers:
+            w.start()
+        start.set()
+        errors = [e for _ in workers for e in results.get(timeout=60)]
+        for w in workers:
+            w.join(10)
+        log = [r for r in sandbox.store.snapshot()["requests"] if r["vendor"] == "ac"]
+    finally:
+        sandbox.stop()
+    assert errors == []
+    assert len(log) == 18 and {r["status"] for r in log} == {200}
+    assert max_in_window([r["at"] for r in log], 1.0) <= 5
+
+
+def test_an_unreachable_redis_is_a_retryable_limiter_timeout_not_an_unthrottled_send():
+    limiter = RedisRateLimiter("redis://127.0.0.1:1/15", {"ac": 4}, key_prefix="unused")
+    with pytest.raises(RateLimitTimeout) as info:
+        limiter.acquire("ac", 1)
+    assert is_retryable(info.value)
