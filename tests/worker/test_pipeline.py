@@ -1,0 +1,177 @@
+"""The pipeline against the sandbox: one note per decision, CRM changes exactly once, crash-safe."""
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+import requests
+from sqlalchemy import select
+
+from tests.support import Sandbox, ticket_seed
+from worker import pipeline
+from worker.config import load_settings
+from worker.db import session_scope, upgrade
+from worker.intake import store_event
+from worker.models import ActionRecord, DecisionRecord, InboxEvent, LedgerEntry
+from worker.runtime import Runtime, build_runtime
+
+COACH_BODY = ("<p>Hallo,</p><p>mein Vater ist verstorben und ich konnte wochenlang nicht lernen. "
+              "Könnt ihr meine Coach-Ausbildung verlängern, damit ich die Prüfung schaffe?</p><p>Liebe Grüße, Jana</p>")
+
+
+@pytest.fixture
+def sandbox():  # type: ignore[no-untyped-def]
+    with Sandbox() as sb:
+        yield sb
+
+
+@pytest.fixture
+def rt(base_env, monkeypatch, sandbox) -> Runtime:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("GROOVE_API_URL", f"{sandbox.url}/groove/v1")
+    monkeypatch.setenv("AC_API_URL", f"{sandbox.url}/ac/api/3")
+    settings = load_settings()
+    upgrade(settings.db_url)
+    return build_runtime(settings)
+
+
+def coach_case(sandbox: Sandbox, number: int = 501, email: str = "jana@example.org") -> None:
+    sandbox.seed(ticket_seed(number, email, "Verlängerung Ausbildung", COACH_BODY,
+                             fields={"COACH_ROUND_START": "2025-06-01", "COACH_END_DATE": "2026-12-31",
+                                     "PRO_END_DATE": "2027-02-28"}, tags=["memb_intueat_coach"]))
+
+
+def deliver(rt: Runtime, number: int, event: str = "ticket_started", message_id: str | None = None) -> int:
+    raw = json.dumps({"number": number, "id": message_id}).encode()
+    return store_event(rt.settings.db_url, event=event, ticket_number=number, message_id=message_id, raw=raw).inbox_id
+
+
+def contact(sandbox: Sandbox, email: str) -> dict:  # type: ignore[type-arg]
+    return sandbox.state()["ac"]["contacts"][email]
+
+
+def test_an_approved_coach_extension_gets_one_note_and_both_end_dates_moved_by_six_weeks(rt: Runtime, sandbox: Sandbox) -> None:
+    coach_case(sandbox)
+    assert pipeline.process(rt, deliver(rt, 501)) == "done"
+    state = sandbox.state()
+    assert len(state["groove"]["notes"]["501"]) == 1
+    fields = contact(sandbox, "jana@example.org")["fields"]
+    assert fields["COACH_END_DATE"] == (date(2026, 12, 31) + timedelta(days=42)).isoformat()
+    assert fields["PRO_END_DATE"] == (date(2027, 2, 28) + timedelta(days=42)).isoformat()
+    assert rt.pack.applied_marker_tag in contact(sandbox, "jana@example.org")["tags"]
+    with session_scope(rt.settings.db_url) as s:
+        rec = s.scalars(select(DecisionRecord)).one()
+        assert (rec.request_type, rec.outcome, rec.note_status) == ("coach_extension", "approve", "posted")
+        assert {a.state for a in rec.actions} == {"done"}
+        assert s.scalars(select(LedgerEntry.applied)).all() == [True]
+
+
+def test_processing_the_same_event_again_changes_nothing(rt: Runtime, sandbox: Sandbox) -> None:
+    coach_case(sandbox)
+    inbox_id = deliver(rt, 501)
+    pipeline.process(rt, inbox_id)
+    with session_scope(rt.settings.db_url) as s:
+        s.get(InboxEvent, inbox_id).status = "queued"  # a redelivered message # type: ignore[union-attr]
+    before = contact(sandbox, "jana@example.org")
+    pipeline.process(rt, inbox_id)
+    assert len(sandbox.state()["groove"]["notes"]["501"]) == 1
+    assert contact(sandbox, "jana@example.org") == before
+
+
+def test_a_crash_after_the_ac_write_but_before_the_commit_never_extends_twice(rt: Runtime, sandbox: Sandbox,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    coach_case(sandbox)
+    real = rt.ac.set_field
+
+    def write_then_die(*args, **kwargs):  # type: ignore[no-untyped-def]
+        real(*args, **kwargs)
+        raise SystemExit("worker killed after the AC write")
+
+    monkeypatch.setattr(rt.ac, "set_field", write_then_die)
+    inbox_id = deliver(rt, 501)
+    with pytest.raises(SystemExit):
+        pipeline.process(rt, inbox_id)
+    monkeypatch.setattr(rt.ac, "set_field", real)
+    pipeline.process(rt, inbox_id)
+    fields = contact(sandbox, "jana@example.org")["fields"]
+    assert fields["COACH_END_DATE"] == "2027-02-11"
+    assert fields["PRO_END_DATE"] == "2027-04-11"
+    with session_scope(rt.settings.db_url) as s:
+        states = {a.field: a.state for a in s.scalars(select(ActionRecord)).all() if a.field}
+    assert states == {"coach_end_date": "already_done", "pro_end_date": "done"}
+
+
+def test_a_crash_after_posting_the_note_never_posts_it_twice(rt: Runtime, sandbox: Sandbox,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    coach_case(sandbox)
+    real = rt.groove.post_note
+
+    def post_then_die(*args, **kwargs):  # type: ignore[no-untyped-def]
+        real(*args, **kwargs)
+        raise SystemExit("worker killed after posting")
+
+    monkeypatch.setattr(rt.groove, "post_note", post_then_die)
+    inbox_id = deliver(rt, 501)
+    with pytest.raises(SystemExit):
+        pipeline.process(rt, inbox_id)
+    monkeypatch.setattr(rt.groove, "post_note", real)
+    pipeline.process(rt, inbox_id)
+    assert len(sandbox.state()["groove"]["notes"]["501"]) == 1
+
+
+def test_a_customer_reply_that_changes_nothing_posts_no_second_note(rt: Runtime, sandbox: Sandbox) -> None:
+    coach_case(sandbox)
+    pipeline.process(rt, deliver(rt, 501))
+    message_id = sandbox.customer_reply(501, "<p>Danke euch, ich freue mich sehr!</p>")
+    pipeline.process(rt, deliver(rt, 501, "customer_replied", message_id))
+    assert len(sandbox.state()["groove"]["notes"]["501"]) == 1
+    fields = contact(sandbox, "jana@example.org")["fields"]
+    assert fields["COACH_END_DATE"] == "2027-02-11"  # not moved a second time
+
+
+def test_a_reply_with_the_missing_attest_changes_the_decision_and_posts_a_follow_up_note(rt: Runtime, sandbox: Sandbox) -> None:
+    sandbox.seed(ticket_seed(
+        502, "anna@example.org", "Club kündigen",
+        "<p>Hallo, ich bin seit Monaten schwer krank und möchte meine Club-Mitgliedschaft vorzeitig beenden.</p>",
+        fields={"CLUB_START_DATE": "2025-01-15"}, tags=["club_mitglied"]))
+    pipeline.process(rt, deliver(rt, 502))
+    with session_scope(rt.settings.db_url) as s:
+        assert s.scalars(select(DecisionRecord.outcome)).all() == ["needs_info"]
+    message_id = sandbox.customer_reply(502, "<p>Anbei das Attest meiner Ärztin.</p>", attachments=["attest.pdf"])
+    pipeline.process(rt, deliver(rt, 502, "customer_replied", message_id))
+    notes = sandbox.state()["groove"]["notes"]["502"]
+    assert len(notes) == 2
+    with session_scope(rt.settings.db_url) as s:
+        assert s.scalars(select(DecisionRecord.outcome).order_by(DecisionRecord.id)).all() == ["needs_info", "approve"]
+
+
+def test_a_ticket_that_groove_does_not_know_is_dead_lettered_not_dropped(rt: Runtime, sandbox: Sandbox) -> None:
+    from integrations.errors import ApiNotFound, is_retryable
+
+    inbox_id = deliver(rt, 99999)
+    with pytest.raises(ApiNotFound) as err:
+        pipeline.process(rt, inbox_id)
+    assert not is_retryable(err.value)
+    pipeline.fail(rt.settings.db_url, inbox_id, err.value, "worker.tasks.process_event")
+    assert [f.inbox_event_id for f in pipeline.unresolved_failures(rt.settings.db_url)] == [inbox_id]
+    with session_scope(rt.settings.db_url) as s:
+        assert s.get(InboxEvent, inbox_id).status == "failed"  # type: ignore[union-attr]
+
+
+def test_the_sandbox_state_endpoint_has_the_documented_shape(sandbox: Sandbox) -> None:
+    state = requests.get(f"{sandbox.url}/_sandbox/state", timeout=5).json()
+    assert set(state) >= {"groove", "ac", "requests"}
+    assert "notes" in state["groove"] and "contacts" in state["ac"]
+
+
+def test_with_graphql_tagging_on_the_ticket_is_labelled_with_type_and_outcome(base_env, monkeypatch, sandbox) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("GROOVE_API_URL", f"{sandbox.url}/groove/v1")
+    monkeypatch.setenv("AC_API_URL", f"{sandbox.url}/ac/api/3")
+    monkeypatch.setenv("GROOVE_TAGS_VIA_GRAPHQL", "true")
+    settings = load_settings()
+    upgrade(settings.db_url)
+    rt = build_runtime(settings)
+    coach_case(sandbox)
+    pipeline.process(rt, deliver(rt, 501))
+    tags = sandbox.state()["groove"]["tickets"]["501"]["tags"]
+    assert {"kulanz-coach_extension", "kulanz-approve"} <= set(tags)
