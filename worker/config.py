@@ -59,6 +59,9 @@ class Settings(DatabaseSettings):
     # Base URL of the web UI, used in notes for the one-click apply links (assist mode).
     goodwill_public_url: str = "http://127.0.0.1:8000"
     secret_key: SecretStr | None = None
+    # When set, GET /metrics needs "Authorization: Bearer <token>" (Prometheus: `authorization`
+    # in the scrape config). Unset: /metrics is open, for a scraper on a private network only.
+    goodwill_metrics_token: SecretStr | None = None
     sweep_after_seconds: int = Field(default=300, ge=10)
     http_connect_timeout: float = Field(default=5.0, gt=0)
     http_read_timeout: float = Field(default=20.0, gt=0)
@@ -70,6 +73,14 @@ class Settings(DatabaseSettings):
     goodwill_faq_min_per_week: int = Field(default=5, ge=1)
     # How long a web UI login lasts.
     goodwill_session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    # Web UI login throttling (worker/login_throttle.py): this many failed logins within the lockout
+    # period refuse further attempts for that e-mail / that client address for the lockout period.
+    login_max_failures_per_email: int = Field(default=5, ge=1)
+    login_max_failures_per_address: int = Field(default=30, ge=1)
+    login_lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # Reverse proxies in front of the web app that set X-Forwarded-For: the client address is then
+    # taken from that header (werkzeug ProxyFix). 0 = the peer address is the client.
+    goodwill_trusted_proxies: int = Field(default=0, ge=0, le=10)
 
     @field_validator("groove_webhook_secret")
     @classmethod

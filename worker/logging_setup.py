@@ -24,13 +24,18 @@ from structlog.stdlib import ProcessorFormatter
 
 # Environment variables whose values must never appear in a log line.
 SECRET_VARIABLES = ("GROOVE_API_TOKEN", "GROOVE_WEBHOOK_SECRET", "GROOVE_WEBHOOK_SECRET_PREVIOUS",
-                    "AC_API_TOKEN", "SECRET_KEY")
+                    "AC_API_TOKEN", "SECRET_KEY", "GOODWILL_METRICS_TOKEN")
 MIN_SECRET_LENGTH = 6  # shorter "secrets" would mask ordinary words
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.\-]*://[^:/@\s]*:)[^@/\s]+@", re.IGNORECASE)
 SECRET_PATH = re.compile(r"(/webhooks/groove/|/events/[a-z-]+/|/decisions/\d+/act/)[^/?\s\"']+")
 NOISY_LOGGERS = {"urllib3": logging.WARNING, "kombu": logging.WARNING, "amqp": logging.WARNING,
                  "alembic.runtime.plugins": logging.WARNING}
+
+
+def redact_secret_paths(text: str) -> str:
+    """URL path segments that are secrets (webhook secret, one-click link token) → [redacted]."""
+    return SECRET_PATH.sub(r"\1[redacted]", text)
 
 
 class Redactor:
@@ -44,7 +49,7 @@ class Redactor:
             if secret in value:
                 value = value.replace(secret, "[secret]")
         value = URL_PASSWORD.sub(r"\1[secret]@", value)
-        value = SECRET_PATH.sub(r"\1[redacted]", value)
+        value = redact_secret_paths(value)
         return EMAIL.sub("[email]", value)
 
     def value(self, value: Any) -> Any:

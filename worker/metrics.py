@@ -33,7 +33,8 @@ TASK_DURATION = Histogram("goodwill_task_duration_seconds", "process_event durat
                           buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120))
 TASKS = Counter("goodwill_celery_tasks_total", "Celery tasks run, by task and final state "
                 "(SUCCESS, RETRY, FAILURE)", ["task", "state"])
-LOGINS = Counter("goodwill_ui_logins_total", "Web UI login attempts, by result", ["result"])
+LOGINS = Counter("goodwill_ui_logins_total", "Web UI login attempts, by result "
+                 "(ok, refused, locked: refused unchecked while throttled)", ["result"])
 REVIEWS = Counter("goodwill_reviews_requested_total", "Approvals / rejections sent to the review task",
                   ["verb", "via"])
 REPLAYS = Counter("goodwill_replays_total", "Failed or stuck events put back on the queue", ["via"])

@@ -171,6 +171,25 @@ class User(Base):
     last_login_at: Mapped[datetime | None]
 
 
+class LoginAttempt(Base):
+    """One web UI login attempt: a failure, or one whose password is being checked right now.
+
+    Counted per e-mail and per client address to throttle password guessing (worker/login_throttle.py);
+    a successful login deletes its e-mail's rows, and rows older than window + lockout are pruned.
+    """
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # HMAC-SHA256 of the lower-cased e-mail: no clear-text e-mails (or passwords typed into that field).
+    email_key: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))  # the client address (request.remote_addr)
+    attempted_at: Mapped[datetime] = mapped_column(index=True)
+
+    __table_args__ = (Index("ix_login_attempts_email_key_at", "email_key", "attempted_at"),
+                      Index("ix_login_attempts_address_at", "address", "attempted_at"))
+
+
 class UsageMonthRecord(Base):
     """Fair use (seed 004): one customer's reported usage in one month, over the limit or not.
 

@@ -1,17 +1,12 @@
 """`goodwill web`: the Flask app under gunicorn, with the webhook secret kept out of access logs."""
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
-_SECRET_PATH = re.compile(r"(/webhooks/groove/|/events/[a-z-]+/|/decisions/\d+/act/)[^/?\s\"]+")
-
-
-def redact(text: str) -> str:
-    return _SECRET_PATH.sub(r"\1[redacted]", text)
+from worker.logging_setup import json_formatter, redact_secret_paths
 
 
 class RedactingLogger(Logger):
@@ -20,8 +15,6 @@ class RedactingLogger(Logger):
     def setup(self, cfg):  # type: ignore[no-untyped-def]
         super().setup(cfg)
         # Same JSON lines (and redaction) as the rest of the app: worker/logging_setup.py.
-        from worker.logging_setup import json_formatter
-
         for log in (self.error_log, self.access_log):
             for handler in log.handlers:
                 handler.setFormatter(json_formatter())
@@ -30,7 +23,7 @@ class RedactingLogger(Logger):
         atoms = super().atoms(resp, req, environ, request_time)
         for key in ("r", "U", "{raw_uri}e"):
             if key in atoms and isinstance(atoms[key], str):
-                atoms[key] = redact(atoms[key])
+                atoms[key] = redact_secret_paths(atoms[key])
         return atoms
 
 

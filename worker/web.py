@@ -82,6 +82,14 @@ def groove_webhook(secret: str):  # type: ignore[no-untyped-def]
     return jsonify({"status": "accepted", "inbox_id": stored.inbox_id}), 202
 
 
+def _metrics_token_ok(settings: Settings, authorization: str) -> bool:
+    token = settings.goodwill_metrics_token
+    if token is None:
+        return True
+    scheme, _, given = authorization.partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.get_secret_value().encode())
+
+
 def _is_json(raw: bytes) -> bool:
     try:
         json.loads(raw)
@@ -122,6 +130,11 @@ def create_app(settings: Settings, *, celery: Any = None) -> Flask:
     app.config.update(SETTINGS=settings, MAX_CONTENT_LENGTH=MAX_BODY_BYTES, SECRET_KEY=settings.flask_secret,
                       SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
     app.extensions["celery"] = celery or make_celery(settings)
+    if settings.goodwill_trusted_proxies:
+        # Behind N proxies: request.remote_addr (login throttling, logs) is the client, not the proxy.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.goodwill_trusted_proxies)  # type: ignore[method-assign]
     app.register_blueprint(hooks)
     app.register_blueprint(actions_bp)
     from worker.fairuse_web import fair_use_bp  # imported here: it reuses this module's intake helpers
@@ -137,6 +150,8 @@ def create_app(settings: Settings, *, celery: Any = None) -> Flask:
 
     @app.get("/metrics")
     def prometheus():  # type: ignore[no-untyped-def]
+        if not _metrics_token_ok(settings, request.headers.get("Authorization", "")):
+            return "unauthorized\n", 401, {"WWW-Authenticate": 'Bearer realm="metrics"', "Content-Type": "text/plain"}
         body, content_type = metrics.render(settings)
         return body, 200, {"Content-Type": content_type}
 

@@ -38,6 +38,27 @@ def test_vendor_calls_are_counted_by_route_and_status_with_errors_and_429s_per_v
     assert sample("goodwill_upstream_rate_limited_total", vendor="ac") == limited_before + 1
 
 
+def test_with_a_metrics_token_the_endpoint_wants_it_as_a_bearer_token(base_env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("GOODWILL_METRICS_TOKEN", "scrape-token-0123456789")
+    settings = load_settings()
+    upgrade(settings.db_url)
+    client = create_app(settings).test_client()
+    refused = client.get("/metrics")
+    assert refused.status_code == 401 and refused.headers["WWW-Authenticate"].startswith("Bearer")
+    assert "goodwill_" not in refused.get_data(as_text=True)
+    assert client.get("/metrics", headers={"Authorization": "Bearer wrong-token"}).status_code == 401
+    assert client.get("/metrics", headers={"Authorization": "Basic scrape-token-0123456789"}).status_code == 401
+    ok = client.get("/metrics", headers={"Authorization": "Bearer scrape-token-0123456789"})
+    assert ok.status_code == 200 and "goodwill_queue_depth" in ok.get_data(as_text=True)
+    assert client.get("/healthz").status_code == 200  # health checks stay open
+
+
+def test_without_a_metrics_token_the_endpoint_is_open(base_env) -> None:  # type: ignore[no-untyped-def]
+    settings = load_settings()
+    upgrade(settings.db_url)
+    assert create_app(settings).test_client().get("/metrics").status_code == 200
+
+
 def test_the_graphql_operation_name_does_not_become_a_label() -> None:
     metrics.record_upstream("groove", "POST", "/v2/graphql AddTags", 200)
     assert sample("goodwill_upstream_calls_total", vendor="groove", method="POST", route="/v2/graphql", status="200") >= 1
