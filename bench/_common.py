@@ -5,10 +5,8 @@ import math
 import os
 import platform
 import re
-import socket
 import subprocess
 import sys
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -16,6 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "BENCHMARKS.md"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+# The same process and port helpers as the tests (the benches start the same real processes).
+from tests.procs import free_port, start_goodwill, stop, wait_for_port  # noqa: E402,F401 - re-exported
 
 
 def machine() -> str:
@@ -70,22 +71,6 @@ def write_section(title: str, body: str, path: Path = BENCHMARKS) -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + section
     path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for_port(port: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
 
 
 def profile_pids(pids: list[int], seconds: float, raw_out: Path, top: int = 12, focus: str | None = None) -> str:
@@ -205,25 +190,8 @@ def start_redis(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
     return proc, f"redis://127.0.0.1:{port}/0"
 
 
-def start_goodwill(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    """`goodwill ARGS` in its own session (so its whole process tree can be stopped)."""
-    fh = log.open("ab")
-    return subprocess.Popen([sys.executable, "-m", "worker.cli", *args], env={**os.environ, **env, "PYTHONUNBUFFERED": "1"},
-                            cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
-
-
 def stop_tree(proc: subprocess.Popen[bytes], timeout: float = 20) -> None:
-    import signal
-
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout)
-        except ProcessLookupError:
-            return
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(10)
+    stop(proc, timeout=timeout)
 
 
 def tree_pss(pid: int) -> int:

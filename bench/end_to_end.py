@@ -1,10 +1,11 @@
 """Webhook → note latency through the whole production-shaped stack, at a fixed ticket rate.
 
-    ./run bench end_to_end [--rate 5] [--duration 300] [--no-write]
+    ./run bench end_to_end [--rate 5] [--duration 300] [--pool prefork|threads] [--no-write]
 
 Stack: `goodwill sandbox --latency-ms 50 --ac-rate-limit 5` (Groove + AC, every vendor call
 delayed 50 ms, AC refusing a 6th request within a second with 429), `goodwill web` (gunicorn,
-2 workers), `goodwill worker --concurrency 2` (two prefork pool processes) and `goodwill beat`,
+2 workers), `goodwill worker --concurrency 2` (two prefork pool processes; `--pool threads`: one
+process with two threads) and `goodwill beat`,
 on a private redis-server (AOF, everysec) and a fresh PostgreSQL database. The worker runs with
 the production defaults for the vendor budgets: AC_RATE_LIMIT=4, GROOVE_RATE_LIMIT=10 (req/s for
 all workers together, shared through Redis).
@@ -134,6 +135,7 @@ def main() -> int:
     ap.add_argument("--ac-rate-limit", type=float, default=4.0, help="AC_RATE_LIMIT of the worker")
     ap.add_argument("--groove-rate-limit", type=float, default=10.0, help="GROOVE_RATE_LIMIT of the worker")
     ap.add_argument("--concurrency", type=int, default=2)
+    ap.add_argument("--pool", choices=("prefork", "threads"), default="prefork", help="the worker's Celery pool")
     ap.add_argument("--keep-db", action="store_true", help="keep the PostgreSQL database (for a look afterwards)")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
@@ -162,7 +164,7 @@ def main() -> int:
         wait_for_port(sandbox_port, 120)
         procs.append(web := start_goodwill(["web", "--port", str(web_port), "--workers", "2"], env, tmp / "web.log"))
         wait_for_port(web_port, 60)
-        procs.append(worker := start_goodwill(["worker", "--concurrency", str(args.concurrency), "--loglevel", "WARNING"],
+        procs.append(worker := start_goodwill(["worker", "--concurrency", str(args.concurrency), "--pool", args.pool, "--loglevel", "WARNING"],
                                               env, tmp / "worker.log"))
         procs.append(start_goodwill(["beat", "--loglevel", "WARNING"], env, tmp / "beat.log"))
         time.sleep(8)  # worker pool up, AC tag/field maps not yet loaded (that cost is part of the run)
@@ -241,12 +243,12 @@ def main() -> int:
     body = f"""
 - command: `{COMMAND}` (options: `--rate {args.rate:g} --duration {args.duration:g} --drain-timeout {args.drain_timeout:g}
   --latency-ms {args.latency_ms} --sandbox-ac-limit {args.sandbox_ac_limit} --ac-rate-limit {args.ac_rate_limit:g}
-  --groove-rate-limit {args.groove_rate_limit:g} --concurrency {args.concurrency}`)
+  --groove-rate-limit {args.groove_rate_limit:g} --concurrency {args.concurrency} --pool {args.pool}`)
 - date: {now_utc()}
 - machine: {host}; load average before (1/5/15 min): {load_before}, after: {load()}. Everything (sandbox,
   web, worker, Redis, PostgreSQL, load generator) shares these cores with other engineers' jobs: noisy.
 - stack: sandbox (`--latency-ms {args.latency_ms} --ac-rate-limit {args.sandbox_ac_limit}`), `goodwill web` (2 gunicorn workers),
-  `goodwill worker --concurrency {args.concurrency}` (prefork), `goodwill beat`, Redis (AOF) + PostgreSQL;
+  `goodwill worker --concurrency {args.concurrency} --pool {args.pool}`, `goodwill beat`, Redis (AOF) + PostgreSQL;
   worker budgets AC_RATE_LIMIT={args.ac_rate_limit:g}, GROOVE_RATE_LIMIT={args.groove_rate_limit:g} req/s
 - load: {result.sent} `ticket_started` webhooks (corpus tickets, one customer each) at {args.rate:g}/s open loop over
   {load_s:.0f} s ({result.achieved_rate:.2f}/s achieved, {result.statuses.get(202, 0)} answered 202);
@@ -282,7 +284,8 @@ Per-ticket latencies: `{latency_file.relative_to(ROOT)}` (ticket, seconds after 
     print(body)
     if not args.no_write:
         title = "End to end (webhook → note)" + ("" if args.rate == 5 and args.duration == 300 else
-                                                 f", {args.rate:g} tickets/s for {args.duration:g} s")
+                                                 f", {args.rate:g} tickets/s for {args.duration:g} s") + (
+            "" if args.pool == "prefork" else f", {args.pool} pool")
         write_section(title, body)
     return 0 if ok_p95 and ok_rss else 1
 

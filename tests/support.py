@@ -1,10 +1,6 @@
 """Test helpers: the sandbox in a thread, seeds, and real worker processes."""
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -16,9 +12,7 @@ import requests
 from werkzeug.serving import make_server
 
 from integrations.sandbox import create_sandbox_app
-from tests.conftest import free_port
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.procs import ROOT, free_port, start_goodwill, stop  # noqa: F401 - start_goodwill, stop re-exported
 
 
 class Sandbox:
@@ -65,27 +59,6 @@ def ticket_seed(number: int, email: str, subject: str, body: str, *, fields: dic
     }
 
 
-def start_goodwill(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    """A real `goodwill ...` process in its own session (so the whole tree can be killed)."""
-    full_env = {**os.environ, **env, "PYTHONUNBUFFERED": "1"}
-    fh = log.open("ab")
-    return subprocess.Popen([sys.executable, "-m", "worker.cli", *args], env=full_env, cwd=ROOT,
-                            stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def stop(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM, timeout: float = 30) -> None:
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(10)
-
-
 def wait_until(predicate: Any, timeout: float, interval: float = 0.2, what: str = "condition") -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -111,14 +84,16 @@ def running_stack(request: Any, tmp_path: Path, secret: str, *, redis_db: int,
                   extra_env: dict[str, str] | None = None) -> Iterator[dict[str, Any]]:
     """Sandbox + real `goodwill web` + real `goodwill worker`, on Redis+PostgreSQL or the embedded defaults.
 
-    `request.param` is "redis+postgresql" or "embedded+sqlite" (a parametrized fixture's request).
+    `request.param` is "redis+postgresql" or "embedded+sqlite" (a parametrized fixture's request);
+    "redis+postgresql/threads" runs the worker with `--pool threads` instead of prefork.
     """
     from tests.conftest import free_port, wait_for_port
     from worker.db import upgrade
 
     env = {"GOODWILL_DATA_DIR": str(tmp_path / "data"), "GROOVE_API_TOKEN": "e2e-groove-token-0123456789",
            "AC_API_TOKEN": "e2e-ac-token-0123456789", "GROOVE_WEBHOOK_SECRET": secret, **(extra_env or {})}
-    if request.param == "redis+postgresql":
+    shape, _, pool = str(request.param).partition("/")
+    if shape == "redis+postgresql":
         import redis
 
         env["REDIS_URL"] = request.getfixturevalue("redis_url").rsplit("/", 1)[0] + f"/{redis_db}"
@@ -134,7 +109,8 @@ def running_stack(request: Any, tmp_path: Path, secret: str, *, redis_db: int,
         upgrade(db_url)
         port = free_port()
         web = start_goodwill(["web", "--port", str(port), "--workers", "1"], env, tmp_path / "web.log")
-        worker = start_goodwill(["worker", "--concurrency", "2", "--loglevel", "INFO"], env, tmp_path / "worker.log")
+        worker = start_goodwill(["worker", "--concurrency", "2", "--pool", pool or "prefork", "--loglevel", "INFO"],
+                                env, tmp_path / "worker.log")
         try:
             wait_for_port(port, timeout=30)
             yield {"sandbox": sandbox, "url": f"http://127.0.0.1:{port}", "db_url": db_url, "env": env,

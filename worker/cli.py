@@ -92,9 +92,11 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     if args.metrics_port:
         start_worker_metrics_server(args.metrics_port, args.metrics_host)
     argv = ["worker", "--loglevel", args.loglevel, "--concurrency", str(args.concurrency), "-E"]
-    if settings.embedded_broker:
-        # One process on a laptop: threads share the in-process AC rate limiter (with Redis the
-        # limiter is shared through Redis and prefork children are fine).
+    if settings.embedded_broker or args.pool == "threads":
+        # Embedded: one process on a laptop, threads share the in-process AC rate limiter (with Redis
+        # the limiter is shared through Redis and prefork children are fine). With Redis, threads
+        # are the low-memory choice: one process instead of 1 + concurrency (BENCHMARKS.md), but no
+        # task time limits and a crash takes every task in flight with it (the sweeper brings them back).
         argv += ["--pool", "threads"]
     if args.beat or settings.embedded_broker:
         # Embedded mode has no separate beat process: the worker runs the inbox sweeper itself.
@@ -231,6 +233,8 @@ def _parser() -> argparse.ArgumentParser:
     wk = sub.add_parser("worker", help="run a Celery worker")
     wk.add_argument("--concurrency", type=int, default=2)
     wk.add_argument("--loglevel", default="INFO")
+    wk.add_argument("--pool", choices=("prefork", "threads"), default="prefork",
+                    help="prefork (default with Redis) or threads (one process; always used with the embedded broker)")
     wk.add_argument("--beat", action="store_true", help="also run the periodic inbox sweeper")
     wk.add_argument("--metrics-port", type=int, default=None,
                     help="serve this worker's Prometheus counters on this port (when the web runs elsewhere)")

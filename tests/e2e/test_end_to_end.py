@@ -1,6 +1,6 @@
 """Webhook in → real web process → queue → real `goodwill worker` process → note in the sandbox → decision row.
 
-Production shape (Redis + PostgreSQL) and the embedded default (SQLite file + SQLite broker).
+Production shape (Redis + PostgreSQL; prefork and threads pool) and the embedded default (SQLite file + SQLite broker).
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ RETURN_BODY = ("<p>Hallo,</p><p>ich möchte das Programm zurückgeben, es passt 
                "Bitte erstattet mir den Kaufpreis.</p><p>Viele Grüße<br>Eva</p>")
 
 
-@pytest.fixture(params=["redis+postgresql", "embedded+sqlite"])
+@pytest.fixture(params=["redis+postgresql", "redis+postgresql/threads", "embedded+sqlite"])
 def stack(request: pytest.FixtureRequest, tmp_path: Path, webhook_secret: str):  # type: ignore[no-untyped-def]
     with running_stack(request, tmp_path, webhook_secret, redis_db=3) as running:
         yield running
