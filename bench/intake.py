@@ -4,15 +4,22 @@
 
 Real: `goodwill web` (gunicorn gthread, `--workers 2 --threads 4`) with the production
 back-ends — PostgreSQL (a fresh database) and a private redis-server (AOF, everysec) as the
-Celery broker. Each request = secret check, parse, INSERT + COMMIT of the inbox row, publish to
-Redis, UPDATE status, 202. Bare: a Flask route that only answers 202, served by the very same
-`worker.serve.run` (same gunicorn settings, same access log). No Celery worker runs: intake only.
+Celery broker. Each request = secret check, parse, one `INSERT ... ON CONFLICT (dedup_key) DO
+NOTHING RETURNING id` on an autocommit connection (its own transaction, committed — WAL flushed,
+synchronous_commit on — before PostgreSQL answers: one round trip), then Celery `send_task` with
+the inbox id (one LPUSH to Redis), 202. Bare: a Flask route that only answers 202, served by the
+very same `worker.serve.run` (same gunicorn settings, same access log). No Celery worker runs:
+intake only. The machine's cores are shared by everything: wrk / the open-loop generator, both
+gunicorn servers, PostgreSQL and redis-server.
 
 1. Throughput: wrk (`-t2 -c16`, bench/wrk_unique.lua: every request is a new ticket number, so
    nothing is a duplicate), alternating bare / real for `--rounds` rounds → requests/s and ratio.
 2. Latency at a fixed arrival rate (200/s): bench/_loadgen.py, an open-loop generator (wrk2 is not
    in Debian; plain wrk is closed-loop and would under-report latency when the server stalls).
    p50/p99 from each request's due time to its answer.
+3. CPU per request during the low-rate run (user + system seconds of the gunicorn workers, of the
+   PostgreSQL backends of the bench database and of redis-server, divided by the requests): a
+   figure that other load on the machine disturbs much less than requests/s.
 Goals: real ≥ 0.5 × bare requests/s; p99 ≤ 50 ms at 200/s. On a miss, py-spy samples the real
 endpoint's gunicorn workers under wrk load and the profile is written next to the figures.
 """
@@ -27,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -67,6 +75,41 @@ def gunicorn_workers(pid: int) -> list[int]:
     import psutil
 
     return [p.pid for p in psutil.Process(pid).children(recursive=True)]
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """user + system CPU seconds per process (processes gone are left out)."""
+    import psutil
+
+    out = {}
+    for pid in pids:
+        try:
+            t = psutil.Process(pid).cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        out[pid] = t.user + t.system
+    return out
+
+
+def postgres_backends(db_url: str, admin: str) -> list[int]:
+    import psycopg
+
+    with psycopg.connect(admin.replace("+psycopg", ""), autocommit=True, connect_timeout=5) as conn:
+        return [r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s",
+                                           (db_url.rsplit("/", 1)[1],))]
+
+
+def cpu_per_request(run: Callable[[], dict[str, float]], groups: dict[str, Callable[[], list[int]]]
+                    ) -> tuple[dict[str, float], dict[str, float]]:
+    """Run `run()` (an open-loop run) and charge the CPU each group of processes used meanwhile to
+    its requests: ms per request by group. Groups are looked up again at the end, so a connection
+    opened during the run counts too (from zero)."""
+    before = {name: cpu_seconds(pids()) for name, pids in groups.items()}
+    result = run()
+    after = {name: cpu_seconds(pids()) for name, pids in groups.items()}
+    sent = max(1, result["sent"])
+    return {name: sum(t - before[name].get(pid, 0.0) for pid, t in after[name].items()) / sent * 1000
+            for name in groups}, result
 
 
 def main() -> int:
@@ -119,9 +162,16 @@ def main() -> int:
         latency = {name: open_loop(url, args.rate, args.latency_seconds, base=8_000_000_000 + i * 10_000_000)
                    for i, (name, url) in enumerate(urls.items())}
         print("latency:", json.dumps(latency), flush=True)
-        low = {name: open_loop(url, args.low_rate, args.latency_seconds, base=8_500_000_000 + i * 10_000_000)
-               for i, (name, url) in enumerate(urls.items())}
+        procs = {"bare": {"gunicorn": lambda: gunicorn_workers(bare.pid)},
+                 "real": {"gunicorn": lambda: gunicorn_workers(real.pid),
+                          "postgres": lambda: postgres_backends(db_url, admin), "redis": lambda: [redis_proc.pid]}}
+        low, cpu = {}, {}
+        for i, (name, url) in enumerate(urls.items()):
+            cpu[name], low[name] = cpu_per_request(
+                lambda url=url, i=i: open_loop(url, args.low_rate, args.latency_seconds, base=8_500_000_000 + i * 10_000_000),
+                procs[name])
         print("latency at the low rate:", json.dumps(low), flush=True)
+        print("CPU ms per request at the low rate:", json.dumps(cpu), flush=True)
         stored = _inbox_rows(db_url)
         sent_real = sum(x["real"]["requests"] for x in rounds) + latency["real"]["sent"] + low["real"]["sent"]
         rps = {n: sum(x[n]["rps"] for x in rounds) / len(rounds) for n in urls}
@@ -153,8 +203,9 @@ def main() -> int:
 - command: `{COMMAND}` (options: `--seconds {args.seconds:g} --rounds {args.rounds} --connections {args.connections}
   --workers {args.workers} --threads {args.threads} --rate {args.rate:g} --low-rate {args.low_rate:g} --latency-seconds {args.latency_seconds:g}`)
 - date: {now_utc()}
-- machine: {host}; load average before (1/5/15 min): {load_before}. The load generators run on the
-  same cores as the servers, and other engineers' jobs share the machine: figures are noisy.
+- machine: {host}; load average before (1/5/15 min): {load_before}. Those cores are shared by
+  everything in the run — wrk or the open-loop generator, both gunicorn servers, PostgreSQL and
+  redis-server — and by other engineers' jobs on the machine: requests/s and latencies are noisy.
 - setup: both endpoints under `worker.serve.run` (gunicorn gthread, {args.workers} workers × {args.threads} threads,
   access log on). *real* = `goodwill web` → PostgreSQL (fresh database) + private redis-server
   (AOF, everysec) as broker, no Celery worker running; *bare* = Flask route answering 202 only.
@@ -171,6 +222,9 @@ def main() -> int:
 {row("bare", low["bare"], args.low_rate)}
 {row("real", low["real"], args.low_rate)}
 
+- CPU per request at {args.low_rate:g} req/s (user + system, ms): *bare* gunicorn {cpu["bare"]["gunicorn"]:.2f};
+  *real* gunicorn {cpu["real"]["gunicorn"]:.2f} + PostgreSQL backends {cpu["real"]["postgres"]:.2f} + redis-server
+  {cpu["real"]["redis"]:.2f} = {sum(cpu["real"].values()):.2f} (WAL writer, wrk and the generator not counted)
 - ratio real / bare: **{ratio:.2f}×** — goal ≥ {RATIO_GOAL}×: **{"met" if ok_ratio else "MISSED"}**
 - p99 at {args.rate:g} req/s (real): **{latency["real"]["p99"]:.1f} ms** — goal ≤ {P99_GOAL_MS:.0f} ms:
   **{"met" if ok_p99 else "MISSED"}**; at {args.low_rate:g} req/s: p99 {low["real"]["p99"]:.1f} ms

@@ -45,7 +45,13 @@ def make_celery(settings: Settings) -> Celery:
         task_serializer="json",
         accept_content=["json"],
         worker_send_task_events=True,
-        task_send_sent_event=True,
+        # No `task-sent` event from the publisher (the web's webhook, replay, the sweeper): it would be a
+        # second Redis round trip (PUBLISH) per webhook on the hot path. What it adds is a task's SENT
+        # state and time in Flower before a worker picks it up; Flower shows every task from the
+        # workers' own events (received, started, succeeded …) anyway, and what is sent but not yet
+        # picked up is the inbox's `queued` rows — `goodwill status`, goodwill_queue_waiting and
+        # goodwill_queue_oldest_age_seconds — which also cover a message the broker lost.
+        task_send_sent_event=False,
         worker_hijack_root_logger=False,
         beat_schedule={
             "sweep-inbox": {"task": SWEEP_TASK, "schedule": 60.0},

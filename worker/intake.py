@@ -8,10 +8,11 @@ import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, bindparam, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from worker.db import session_scope
+from worker.db import idempotent_write, session_scope
 from worker.models import InboxEvent, utcnow
 
 # Events that (re)decide a ticket. Everything else is recorded as ignored.
@@ -38,25 +39,41 @@ def store_event(db_url: str, *, event: str, ticket_number: int | None, message_i
                 source: str = "groove") -> Stored:
     """Insert and COMMIT the event. A second delivery of the same event is reported as a duplicate.
 
-    An event to process is stored as `queued` straight away (one transaction on the hot path): the
+    An event to process is stored as `queued` straight away (one statement on the hot path): the
     enqueue follows the commit, and if the broker loses or never gets the message, the sweeper
     re-enqueues the row all the same.
+
+    One Core `INSERT ... ON CONFLICT (dedup_key) DO NOTHING RETURNING id`, committed on its own
+    (`idempotent_write`): no unit of work, no IntegrityError round trip for a redelivery — only a
+    duplicate costs a second statement, to read the stored row. A concurrent delivery of the same
+    key waits for the first one's commit inside PostgreSQL and then finds its row.
     """
     key = dedup_key(event, ticket_number, message_id, raw)
     processed = event in PROCESSED_EVENTS
     status = "queued" if processed else "ignored"
-    try:
-        with session_scope(db_url) as s:
-            row = InboxEvent(dedup_key=key, source=source, event=event, ticket_number=ticket_number,
-                             message_id=message_id, payload=raw.decode("utf-8", "replace"), status=status,
-                             enqueued_at=utcnow() if processed else None)
-            s.add(row)
-            s.flush()
-            return Stored(row.id, False, status)
-    except IntegrityError:
-        with session_scope(db_url) as s:
-            existing = s.scalars(select(InboxEvent).where(InboxEvent.dedup_key == key)).one()
-            return Stored(existing.id, True, existing.status)
+    now = utcnow()
+    row = {"dedup_key": key, "source": source, "event": event, "ticket_number": ticket_number,
+           "message_id": message_id, "payload": raw.decode("utf-8", "replace"), "status": status,
+           "attempts": 0, "received_at": now, "updated_at": now, "enqueued_at": now if processed else None}
+    insert = _INSERT_NEW["sqlite" if db_url.startswith("sqlite") else "postgresql"]
+
+    def work(conn: Connection) -> Stored:
+        # Safe to repeat (idempotent_write may): a repeat after a lost answer finds its own row as a "duplicate";
+        # its status is still `queued`, so the sweeper enqueues it if this request does not.
+        inserted = conn.execute(insert, row).scalar()
+        if inserted is not None:
+            return Stored(inserted, False, status)
+        existing = conn.execute(_FIND_BY_KEY, {"key": key}).one()
+        return Stored(existing.id, True, existing.status)
+
+    return idempotent_write(db_url, work)
+
+
+# Built once: the statements are the same for every webhook, only the parameters change.
+_INSERT_NEW = {name: dialect_insert(InboxEvent).on_conflict_do_nothing(index_elements=[InboxEvent.dedup_key])
+               .returning(InboxEvent.id)
+               for name, dialect_insert in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))}
+_FIND_BY_KEY = select(InboxEvent.id, InboxEvent.status).where(InboxEvent.dedup_key == bindparam("key"))
 
 
 def stale_event_ids(db_url: str, older_than_seconds: int, limit: int = 500) -> list[int]:

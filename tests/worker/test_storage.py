@@ -93,3 +93,43 @@ def test_a_ticket_lock_held_by_another_process_is_busy_and_freed_when_that_proce
     holder.join(10)
     with exclusive(db_url, tmp_path, "ticket:42"):
         pass
+
+
+def test_twenty_concurrent_deliveries_of_one_event_store_one_row_and_report_the_rest_as_duplicates(db_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def deliver(_: int):  # type: ignore[no-untyped-def]
+        return store_event(db_url, event="ticket_started", ticket_number=21, message_id=None, raw=b'{"number": 21}')
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        results = list(pool.map(deliver, range(20)))
+    assert [r.duplicate for r in results].count(False) == 1
+    assert {r.inbox_id for r in results} == {results[0].inbox_id}
+    assert {r.status for r in results} == {"queued"}
+    with session_scope(db_url) as s:
+        assert len(s.scalars(select(InboxEvent)).all()) == 1
+
+
+def test_an_event_is_stored_after_postgresql_dropped_every_pooled_connection(postgres_url: str) -> None:
+    """What a PostgreSQL restart does to the web's pooled connections, without restarting the shared
+    server: every backend of this database is terminated between two webhooks."""
+    import time
+
+    import psycopg
+
+    from tests.support import reset_schema
+
+    reset_schema(postgres_url)
+    upgrade(postgres_url)
+    first = store_event(postgres_url, event="ticket_started", ticket_number=31, message_id=None, raw=b"{}")
+    with psycopg.connect(postgres_url.replace("+psycopg", ""), autocommit=True) as admin:
+        others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        assert admin.execute(f"SELECT count(pg_terminate_backend(pid)) {others}").fetchone()[0] >= 1  # type: ignore[index]
+        deadline = time.monotonic() + 10
+        while admin.execute(f"SELECT count(*) {others}").fetchone()[0] and time.monotonic() < deadline:  # type: ignore[index]
+            time.sleep(0.05)
+
+    second = store_event(postgres_url, event="ticket_started", ticket_number=32, message_id=None, raw=b"{}")
+    assert not second.duplicate and second.inbox_id != first.inbox_id
+    with session_scope(postgres_url) as s:
+        assert sorted(s.scalars(select(InboxEvent.ticket_number)).all()) == [31, 32]
