@@ -131,5 +131,8 @@ def gather(rt: Runtime, ticket_number: int, message_id: str | None) -> Gathered:
     ticket = replace(ticket, customer_email=email)
     contact = rt.ac.get_contact(email)
     history = ledger_history(rt.settings.db_url, email, exclude_ticket=ticket_number)
-    history += _earlier_return_wishes(rt, email, ticket)
+    if classify(ticket, rt.pack_for(gt.mailbox)).request_type == "program_return":
+        # Only K-RET-30 looks at earlier Groove tickets (the first return wish): other requests
+        # save the Groove call (a quarter of a ticket's Groove budget; BENCHMARKS.md).
+        history += _earlier_return_wishes(rt, email, ticket)
     return Gathered(ticket, customer_from_contact(contact, email, history), contact, tuple(messages), gt.mailbox)

@@ -175,3 +175,33 @@ def test_with_graphql_tagging_on_the_ticket_is_labelled_with_type_and_outcome(ba
     pipeline.process(rt, deliver(rt, 501))
     tags = sandbox.state()["groove"]["tickets"]["501"]["tags"]
     assert {"kulanz-coach_extension", "kulanz-approve"} <= set(tags)
+
+
+RETURN_BODY = ("<p>Hallo,</p><p>ich möchte das Programm zurückgeben, es passt leider nicht zu mir. "
+               "Bitte erstattet mir den Kaufpreis.</p><p>Viele Grüße, Eva</p>")
+
+
+def groove_paths(sandbox: Sandbox) -> list[str]:
+    return [r["path"] for r in sandbox.state()["requests"] if r["vendor"] == "groove"]
+
+
+def test_a_return_counts_from_the_first_return_wish_in_an_earlier_ticket(rt: Runtime, sandbox: Sandbox) -> None:
+    purchase = {"PROGRAM_PURCHASE_DATE": "2026-10-01", "PROGRAM_END_DATE": "2027-04-01"}
+    sandbox.seed(ticket_seed(510, "eva@example.org", "Rückgabe", RETURN_BODY, fields=purchase,
+                             created_at="2026-10-20T09:00:00Z"))  # day 19: inside the 30 days
+    sandbox.seed(ticket_seed(511, "eva@example.org", "Rückgabe", RETURN_BODY, fields=purchase,
+                             created_at="2026-11-20T09:00:00Z"))  # day 50
+    pipeline.process(rt, deliver(rt, 511))
+    with session_scope(rt.settings.db_url) as s:
+        rec = s.scalars(select(DecisionRecord)).one()
+        assert (rec.request_type, rec.outcome) == ("program_return", "approve")
+    assert "früheres Ticket" in sandbox.state()["groove"]["notes"]["511"][0]
+    assert "/v1/tickets" in groove_paths(sandbox)  # the customer's ticket list (?customer=…)
+
+
+def test_a_request_that_is_no_return_does_not_read_the_customers_other_tickets(rt: Runtime, sandbox: Sandbox) -> None:
+    coach_case(sandbox)
+    pipeline.process(rt, deliver(rt, 501))
+    paths = groove_paths(sandbox)
+    assert "/v1/tickets" not in paths
+    assert len(paths) == 3, paths  # the ticket, its messages, the note
