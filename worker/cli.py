@@ -85,6 +85,7 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     from worker.celery_worker import app
     from worker.logging_setup import install_celery_hooks
     from worker.metrics import install_celery_task_metrics, start_worker_metrics_server
+    from worker.runtime import install_warm_up
 
     settings = app.conf.goodwill_settings
     install_celery_hooks(settings.db_url)
@@ -92,7 +93,9 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     if args.metrics_port:
         start_worker_metrics_server(args.metrics_port, args.metrics_host)
     argv = ["worker", "--loglevel", args.loglevel, "--concurrency", str(args.concurrency), "-E"]
-    if settings.embedded_broker or args.pool == "threads":
+    threads = settings.embedded_broker or args.pool == "threads"
+    install_warm_up("threads" if threads else "prefork")
+    if threads:
         # Embedded: one process on a laptop, threads share the in-process AC rate limiter (with Redis
         # the limiter is shared through Redis and prefork children are fine). With Redis, threads
         # are the low-memory choice: one process instead of 1 + concurrency (BENCHMARKS.md), but no

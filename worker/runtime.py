@@ -5,7 +5,9 @@ Redis connections instead of sharing the parent's sockets.
 """
 from __future__ import annotations
 
+import logging
 import os
+import threading
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -18,6 +20,8 @@ from policies.pack import PackError, PolicyPack, load_pack
 from policies.validators import param, process_of
 from worker import metrics
 from worker.config import Settings, load_settings
+
+log = logging.getLogger("goodwill.runtime")
 
 # The team works in Germany: "today" for day counts is the Berlin calendar day.
 TEAM_TZ = ZoneInfo(os.environ.get("GOODWILL_TIMEZONE", "Europe/Berlin"))
@@ -92,11 +96,40 @@ def build_runtime(settings: Settings) -> Runtime:
 
 
 _runtime: tuple[int, Runtime] | None = None
+_runtime_lock = threading.Lock()
 
 
 def get_runtime() -> Runtime:
     """The process's runtime; rebuilt after a fork (the pid changes)."""
     global _runtime
-    if _runtime is None or _runtime[0] != os.getpid():
-        _runtime = (os.getpid(), build_runtime(load_settings()))
-    return _runtime[1]
+    with _runtime_lock:  # the warm-up thread and the first task must not build two
+        if _runtime is None or _runtime[0] != os.getpid():
+            _runtime = (os.getpid(), build_runtime(load_settings()))
+        return _runtime[1]
+
+
+def _warm_up() -> None:
+    try:
+        get_runtime().ac.warm_up()
+    except Exception as exc:  # noqa: BLE001 - the maps then load on the first ticket, as without warm-up
+        log.warning("ActiveCampaign warm-up failed (%s); tag and field maps load on the first ticket", type(exc).__name__)
+
+
+def warm_up_in_background(**_: object) -> None:
+    """Load the AC tag and field maps when a worker process starts instead of on its first ticket.
+
+    In a thread: Celery kills a pool child whose start-up hook takes more than 4 s, and the maps
+    take as long as AC and the shared rate limit allow. Every process needs them for its first
+    contact (tag ids → names), so this only moves calls before the traffic, it adds none.
+    """
+    threading.Thread(target=_warm_up, name="ac-warm-up", daemon=True).start()
+
+
+def install_warm_up(pool: str) -> None:
+    """prefork: each pool child warms up (the main process runs no tasks); threads: the one process."""
+    from celery import signals
+
+    if pool == "threads":
+        signals.worker_ready.connect(warm_up_in_background, weak=False)
+    else:
+        signals.worker_process_init.connect(warm_up_in_background, weak=False)

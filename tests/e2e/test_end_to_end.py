@@ -66,3 +66,14 @@ def test_a_ticket_groove_does_not_know_ends_as_a_failed_job_not_a_silent_drop(st
         assert "ApiNotFound" in job.error
         assert s.get(InboxEvent, inbox_id).status == "failed"
     assert stack["sandbox"].state()["groove"]["notes"].get("424242") is None
+
+
+def test_a_starting_worker_loads_the_activecampaign_maps_before_its_first_ticket(stack) -> None:  # type: ignore[no-untyped-def]
+    sandbox: Sandbox = stack["sandbox"]
+
+    def ac_reads() -> set[str] | None:
+        paths = {r["path"].rsplit("/", 1)[-1] for r in sandbox.state()["requests"] if r["vendor"] == "ac"}
+        return paths if {"tags", "fields"} <= paths else None
+
+    # No webhook was sent: only the warm-up at start can have asked for the tag and field maps.
+    assert wait_until(ac_reads, timeout=60, what="AC tag and field maps loaded at start") == {"tags", "fields"}
