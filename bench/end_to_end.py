@@ -187,9 +187,9 @@ def main() -> int:
     procs = []
     sampler: RssSampler | None = None
     try:
-        procs.append(sandbox := start_goodwill(["sandbox", "--port", str(sandbox_port), "--latency-ms", str(args.latency_ms),
-                                                "--ac-rate-limit", str(args.sandbox_ac_limit), "--seed", str(seed_file)],
-                                               env, tmp / "sandbox.log"))
+        procs.append(start_goodwill(["sandbox", "--port", str(sandbox_port), "--latency-ms", str(args.latency_ms),
+                                     "--ac-rate-limit", str(args.sandbox_ac_limit), "--seed", str(seed_file)],
+                                    env, tmp / "sandbox.log"))
         wait_for_port(sandbox_port, 120)
         procs.append(web := start_goodwill(["web", "--port", str(web_port), "--workers", "2"], env, tmp / "web.log"))
         wait_for_port(web_port, 60)
