@@ -21,7 +21,8 @@ class ConfigError(RuntimeError):
 class DatabaseSettings(BaseSettings):
     """The subset `goodwill db upgrade` and the CLI read-only commands need."""
 
-    model_config = SettingsConfigDict(env_prefix="", extra="ignore", case_sensitive=False)
+    # An empty variable (e.g. `SECRET_KEY=` left blank in .env) counts as unset, not as an empty value.
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", case_sensitive=False, env_ignore_empty=True)
 
     goodwill_data_dir: Path = Field(default=Path("data"))
     database_url: str | None = None

@@ -23,6 +23,17 @@ def test_a_missing_required_setting_is_named(base_env: dict[str, str], monkeypat
         load_settings()
 
 
+def test_a_blank_variable_counts_as_unset(base_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # As a blank line in .env leaves it: an optional secret stays off, a required one is "missing".
+    monkeypatch.setenv("GOODWILL_METRICS_TOKEN", "")
+    monkeypatch.setenv("REDIS_URL", "")
+    s = load_settings()
+    assert s.goodwill_metrics_token is None and s.embedded_broker
+    monkeypatch.setenv("AC_API_TOKEN", "")
+    with pytest.raises(ConfigError, match="^AC_API_TOKEN: missing"):
+        load_settings()
+
+
 def test_a_short_webhook_secret_is_refused(base_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GROOVE_WEBHOOK_SECRET", "short")
     with pytest.raises(ConfigError, match="^GROOVE_WEBHOOK_SECRET: .*32 characters"):
