@@ -221,10 +221,12 @@ class ActiveCampaignClient:
         for item in self._paged("/tags", "tags", "/tags", {}):
             if isinstance(item, Mapping) and _s(item.get("id")) and isinstance(item.get("tag"), str):
                 by_id[str(item["id"])] = item["tag"]
-        self._tag_name_by_id = by_id
-        self._tag_id_by_name = {}
+        by_name: dict[str, str] = {}
         for tag_id, name in sorted(by_id.items(), key=lambda kv: int(kv[0]) if kv[0].isdigit() else 0):
-            self._tag_id_by_name.setdefault(name.strip().lower(), tag_id)  # oldest wins on case twins
+            by_name.setdefault(name.strip().lower(), tag_id)  # oldest wins on case twins
+        # Both maps replaced only when complete: another thread (the warm-up at worker start, the
+        # threads pool) may read them meanwhile.
+        self._tag_id_by_name, self._tag_name_by_id = by_name, by_id
 
     # -- custom fields ---------------------------------------------------------------------
     def set_field(self, contact_id: str, canonical: str, value: str | date) -> str:

@@ -113,6 +113,10 @@ def running_stack(request: Any, tmp_path: Path, secret: str, *, redis_db: int,
                                 env, tmp_path / "worker.log")
         try:
             wait_for_port(port, timeout=30)
+            # The worker is up once its warm-up has read the AC field map (worker/runtime.py): tests
+            # then start with a consuming worker instead of racing its start-up.
+            wait_until(lambda: any(r["vendor"] == "ac" and r["path"].endswith("/fields")
+                                   for r in sandbox.state()["requests"]), timeout=60, what="worker warm-up")
             yield {"sandbox": sandbox, "url": f"http://127.0.0.1:{port}", "db_url": db_url, "env": env,
                    "logs": [tmp_path / "web.log", tmp_path / "worker.log"]}
         finally:

@@ -109,6 +109,9 @@ def get_runtime() -> Runtime:
 
 
 def _warm_up() -> None:
+    from worker.logging_setup import bind
+
+    bind(task="ac_warm_up")  # its vendor calls belong to no ticket: say what they are
     try:
         get_runtime().ac.warm_up()
     except Exception as exc:  # noqa: BLE001 - the maps then load on the first ticket, as without warm-up

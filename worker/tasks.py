@@ -14,7 +14,9 @@ from worker.locks import LockBusy
 from worker.runtime import get_runtime
 
 log = logging.getLogger("goodwill.tasks")
-MAX_RETRIES = 8
+# About 10 minutes of retries (backoff 1, 2, 4 … capped at 120 s, with jitter) before a transient
+# upstream failure becomes a failed job: outlasts a short vendor outage, still tells ops the same hour.
+MAX_RETRIES = 12
 
 
 def backoff_seconds(retries: int, hint: float | None) -> float:

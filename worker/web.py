@@ -4,6 +4,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import time
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, jsonify, render_template, request
@@ -99,11 +100,19 @@ def _is_json(raw: bytes) -> bool:
 
 
 def _enqueue(inbox_id: int) -> None:
-    try:
-        current_app.extensions["celery"].send_task(PROCESS_TASK, args=[inbox_id])
-    except Exception:  # noqa: BLE001 - the row is committed; the sweeper enqueues it later
-        log.warning("enqueue failed; the inbox sweeper will pick the event up", extra={"inbox_id": inbox_id})
-        return
+    settings: Settings = current_app.config["SETTINGS"]
+    # The embedded SQLite broker can be locked for a moment (a worker starting up creates its
+    # tables): one more try then. Redis gets kombu's own connection retries and no second try,
+    # so a Redis outage does not slow every webhook down.
+    attempts = 2 if settings.embedded_broker else 1
+    for attempt in range(attempts):
+        try:
+            current_app.extensions["celery"].send_task(PROCESS_TASK, args=[inbox_id])
+            return
+        except Exception:  # noqa: BLE001 - the row is committed; the sweeper enqueues it later
+            if attempt + 1 < attempts:
+                time.sleep(0.5)
+    log.warning("enqueue failed; the inbox sweeper will pick the event up", extra={"inbox_id": inbox_id})
 
 
 _GERMAN = {400: "Die Anfrage war ungültig.", 403: "Kein Zugriff.", 404: "Diese Seite gibt es nicht.",

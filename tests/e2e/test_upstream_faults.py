@@ -102,12 +102,14 @@ def run_fault_load(tmp_path: Path, redis_url: str, postgres_url: str, n_tickets:
             stop(p)
     with session_scope(postgres_url) as s:
         statuses = Counter(s.scalars(select(InboxEvent.status)).all())
-    return {"state": state, "kinds": kinds, "statuses": statuses}
+        failed = [(e.ticket_number, e.attempts, e.last_error) for e in
+                  s.scalars(select(InboxEvent).where(InboxEvent.status == "failed"))]
+    return {"state": state, "kinds": kinds, "statuses": statuses, "failed": failed}
 
 
 def check(result: dict) -> None:  # type: ignore[type-arg]
     state, kinds = result["state"], result["kinds"]
-    assert result["statuses"] == Counter({"done": len(kinds)})
+    assert result["statuses"] == Counter({"done": len(kinds)}), result["failed"]  # (ticket, attempts, error)
     notes = state["groove"]["notes"]
     assert {n: len(notes.get(str(n), [])) for n in kinds} == {n: 1 for n in kinds}
     contacts = state["ac"]["contacts"]
