@@ -87,7 +87,7 @@ def test_a_vendor_without_a_limit_is_unlimited_but_honours_pauses():
 # -- Redis ------------------------------------------------------------------------------------------
 @pytest.fixture
 def redis_prefix():
-    redis = pytest.importorskip("redis")
+    import redis
     client = redis.Redis.from_url(REDIS_URL)
     try:
         client.ping()
