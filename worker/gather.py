@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from integrations.activecampaign import AcContact
 from integrations.groove import GrooveMessage, GrooveTicket
+from policies.classification import Classification
 from policies.classify import classify
 from policies.model import Customer, HistoryEntry, Message, Ticket
 from policies.text import customer_text
@@ -31,6 +32,8 @@ class Gathered:
     contact: AcContact | None
     messages: tuple[GrooveMessage, ...]
     mailbox: str | None = None  # the Groove mailbox: it picks the policy pack (Runtime.pack_for)
+    # The ticket's classification when gathering needed it already (decide reuses it).
+    classification: Classification | None = None
 
 
 def parse_date(value: Any) -> date | None:
@@ -131,8 +134,10 @@ def gather(rt: Runtime, ticket_number: int, message_id: str | None) -> Gathered:
     ticket = replace(ticket, customer_email=email)
     contact = rt.ac.get_contact(email)
     history = ledger_history(rt.settings.db_url, email, exclude_ticket=ticket_number)
-    if classify(ticket, rt.pack_for(gt.mailbox)).request_type == "program_return":
+    reading = classify(ticket, rt.pack_for(gt.mailbox))
+    if reading.request_type == "program_return":
         # Only K-RET-30 looks at earlier Groove tickets (the first return wish): other requests
         # save the Groove call (a quarter of a ticket's Groove budget; BENCHMARKS.md).
         history += _earlier_return_wishes(rt, email, ticket)
-    return Gathered(ticket, customer_from_contact(contact, email, history), contact, tuple(messages), gt.mailbox)
+    return Gathered(ticket, customer_from_contact(contact, email, history), contact, tuple(messages), gt.mailbox,
+                    reading)

@@ -53,7 +53,7 @@ def _plan(rt: Runtime, inbox: InboxEvent, g: Gathered) -> int:
         earlier = earlier_records_for_ticket(s, inbox.ticket_number)  # type: ignore[arg-type]
         applied = applied_actions(earlier)
         customer = _without_own_changes(g.customer, applied) if applied else g.customer
-        decision = decide(g.ticket, customer, today, pack=rt.pack)
+        decision = decide(g.ticket, customer, today, pack=rt.pack, classification=g.classification)
         decision = applying.with_marker_tag(rt.pack, decision)
         mode = rt.pack.mode_for(decision.request_type)
         previous = decision_from_record(earlier[-1]) if earlier else None
