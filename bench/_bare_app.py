@@ -1,5 +1,6 @@
 """The baseline for bench/intake.py: a Flask endpoint that only answers 202, served by
-`worker.serve.run` — the very gunicorn settings `goodwill web` uses (gthread, threads, logger)."""
+`worker.web.serve.run` — the very gunicorn settings `goodwill web` uses (gthread, threads, logger)."""
+
 from __future__ import annotations
 
 import argparse
@@ -8,9 +9,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask import Flask, jsonify  # noqa: E402
+from flask import Flask, jsonify
 
-from worker.serve import run  # noqa: E402
+from worker.web.serve import run
 
 
 def create_bare_app() -> Flask:

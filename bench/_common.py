@@ -1,4 +1,5 @@
 """Shared by the bench/ scripts: the machine description, percentiles, BENCHMARKS.md sections."""
+
 from __future__ import annotations
 
 import math
@@ -7,7 +8,7 @@ import platform
 import re
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,7 +47,7 @@ def load() -> str:
 
 
 def now_utc() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -92,9 +93,27 @@ def profile_pids(pids: list[int], seconds: float, raw_out: Path, top: int = 12, 
     for pid in pids:
         f = raw_out.with_name(f"{raw_out.stem}.{pid}{raw_out.suffix}")
         files.append(f)
-        procs.append(subprocess.Popen([spy, "record", "--pid", str(pid), "--duration", str(int(seconds)),
-                                       "--format", "raw", "--nonblocking", "--rate", "200", "-o", str(f)],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        procs.append(
+            subprocess.Popen(
+                [
+                    spy,
+                    "record",
+                    "--pid",
+                    str(pid),
+                    "--duration",
+                    str(int(seconds)),
+                    "--format",
+                    "raw",
+                    "--nonblocking",
+                    "--rate",
+                    "200",
+                    "-o",
+                    str(f),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
     for p in procs:
         p.wait(seconds + 60)
     inclusive: Counter[str] = Counter()
@@ -109,8 +128,10 @@ def profile_pids(pids: list[int], seconds: float, raw_out: Path, top: int = 12, 
             if not count.isdigit():
                 continue
             n = int(count)
-            frames = [fr.split(" (")[0] + " (" + fr.split(" (")[-1].split(":")[0] + ")" if " (" in fr else fr
-                      for fr in stack.split(";")]
+            frames = [
+                fr.split(" (")[0] + " (" + fr.split(" (")[-1].split(":")[0] + ")" if " (" in fr else fr
+                for fr in stack.split(";")
+            ]
             total += n
             leaf[frames[-1]] += n
             if focus is not None:
@@ -118,7 +139,7 @@ def profile_pids(pids: list[int], seconds: float, raw_out: Path, top: int = 12, 
                 if at is None:
                     continue
                 focused += n
-                frames = frames[at + 1:]
+                frames = frames[at + 1 :]
             for fr in set(frames):
                 inclusive[fr] += n
         lines.append(f.read_text(encoding="utf-8", errors="replace"))
@@ -138,12 +159,17 @@ def profile_pids(pids: list[int], seconds: float, raw_out: Path, top: int = 12, 
                 break
         return "| share of samples | function (file) |\n| ---: | --- |\n" + "\n".join(rows)
 
-    return (f"py-spy, {total:,} samples over {seconds:.0f} s of {len(pids)} process(es); raw stacks (the 150 most sampled): "
-            f"`{raw_out.relative_to(ROOT) if raw_out.is_relative_to(ROOT) else raw_out}`\n\n"
-            + (f"Under `{focus}` ({focused / total:.0%} of all samples), share of its samples:\n\n"
-               f"{table(inclusive, True, focused)}" if focus and focused else
-               f"Inclusive (on the stack):\n\n{table(inclusive, True, total)}")
-            + f"\n\nSelf (top of the stack), share of all samples:\n\n{table(leaf, False, total)}\n")
+    return (
+        f"py-spy, {total:,} samples over {seconds:.0f} s of {len(pids)} process(es); raw stacks (the 150 most sampled): "
+        f"`{raw_out.relative_to(ROOT) if raw_out.is_relative_to(ROOT) else raw_out}`\n\n"
+        + (
+            f"Under `{focus}` ({focused / total:.0%} of all samples), share of its samples:\n\n"
+            f"{table(inclusive, True, focused)}"
+            if focus and focused
+            else f"Inclusive (on the stack):\n\n{table(inclusive, True, total)}"
+        )
+        + f"\n\nSelf (top of the stack), share of all samples:\n\n{table(leaf, False, total)}\n"
+    )
 
 
 def _top_stacks(raw: str, keep: int = 150) -> str:
@@ -183,9 +209,27 @@ def start_redis(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
     """A private redis-server configured like production (AOF, appendfsync everysec, noeviction)."""
     port = free_port()
     workdir.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", str(workdir),
-                             "--save", "", "--appendonly", "yes", "--appendfsync", "everysec",
-                             "--maxmemory-policy", "noeviction"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(workdir),
+            "--save",
+            "",
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "everysec",
+            "--maxmemory-policy",
+            "noeviction",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wait_for_port(port)
     return proc, f"redis://127.0.0.1:{port}/0"
 

@@ -8,6 +8,7 @@ A pool of threads with keep-alive connections sends the requests; if the pool ev
 
 Used by bench/intake.py (webhooks at 200/s) and bench/end_to_end.py (tickets at 5/s).
 """
+
 from __future__ import annotations
 
 import http.client
@@ -28,15 +29,24 @@ class Result:
     statuses: dict[int, int] = field(default_factory=dict)
     errors: int = 0
     late: int = 0
-    answers: list[tuple[int, float, float, int, bytes]] = field(default_factory=list)  # (i, due, answered epoch s, status, body)
+    answers: list[tuple[int, float, float, int, bytes]] = field(
+        default_factory=list
+    )  # (i, due, answered epoch s, status, body)
 
     @property
     def achieved_rate(self) -> float:
         return self.sent / self.duration if self.duration else 0.0
 
 
-def run_open_loop(url: str, rate: float, seconds: float, make_request: Callable[[int], tuple[bytes, dict[str, str]]],
-                  *, threads: int = 32, keep_answers: bool = False) -> Result:
+def run_open_loop(
+    url: str,
+    rate: float,
+    seconds: float,
+    make_request: Callable[[int], tuple[bytes, dict[str, str]]],
+    *,
+    threads: int = 32,
+    keep_answers: bool = False,
+) -> Result:
     """POST make_request(i) → (body, headers) to `url` at `rate` per second for `seconds`."""
     parts = urlsplit(url)
     host, port, path = parts.hostname or "127.0.0.1", parts.port or 80, parts.path

@@ -2,17 +2,18 @@
 
     .venv/bin/python bench/bench_classify.py [--seconds 5] [--no-write]
 
-Runs `policies.classify.classify` over the corpus tickets (short and long, HTML, quoted replies) in one
+Runs `policies.reading.classify.classify` over the corpus tickets (short and long, HTML, quoted replies) in one
 process for a few rounds and reports the best round, by wall clock and by CPU time (the machine may be
 shared). Writes the "## Classification" section of BENCHMARKS.md unless --no-write.
 """
+
 from __future__ import annotations
 
 import argparse
 import re
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,8 +22,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from _common import load, machine  # noqa: E402
 
-from policies.classify import CLASSIFIER_VERSION, classify  # noqa: E402
-from policies.evaluation import _ticket, load_corpus  # noqa: E402
+from policies.offline.evaluation import _ticket, load_corpus  # noqa: E402
+from policies.reading.classify import CLASSIFIER_VERSION, classify  # noqa: E402
 
 COMMAND = ".venv/bin/python bench/bench_classify.py"
 
@@ -61,7 +62,7 @@ def main() -> int:
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
     wall, cpu, n = measure(args.seconds)
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     section = (
         "## Classification\n\n"
         f"- command: `{COMMAND}`\n"

@@ -10,6 +10,7 @@ the worker's `decide` step does, without any I/O. The process is pinned to one C
 the best of several rounds by wall clock, and the CPU-time rate is given too because the machine
 is shared (other processes steal wall-clock time, not CPU time).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,13 +23,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, load, machine, now_utc, profile_pids, write_section  # noqa: E402
+from _common import ROOT, load, machine, now_utc, profile_pids, write_section
 
-from policies import decide  # noqa: E402
-from policies.case import parse_case  # noqa: E402
-from policies.evaluation import _ticket, load_corpus  # noqa: E402
-from policies.model import Customer, HistoryEntry  # noqa: E402
-from policies.pack import load_pack  # noqa: E402
+from policies.decide import decide
+from policies.model import Customer, HistoryEntry
+from policies.offline.case import parse_case
+from policies.offline.evaluation import _ticket, load_corpus
+from policies.pack.loader import load_pack
 
 COMMAND = "./run bench decide"
 GOAL = 2000.0
@@ -37,15 +38,37 @@ GOAL = 2000.0
 def _customers(today: date) -> list[Customer]:
     d = today
     return [
-        Customer(email="neu@example.org", program_purchase_date=d - timedelta(days=12),
-                 program_end_date=d + timedelta(days=170), known=True),
-        Customer(email="lang@example.org", program_purchase_date=d - timedelta(days=400),
-                 program_end_date=d + timedelta(days=20), club_start_date=d - timedelta(days=90),
-                 tags=("memb_intueat_club",), known=True,
-                 history=(HistoryEntry(date=d - timedelta(days=200), request_type="program_extension",
-                                       outcome="approve", applied=True, source="ledger", ticket_number=1),)),
-        Customer(email="coach@example.org", coach_round_start=date(2023, 6, 1), coach_end_date=d + timedelta(days=60),
-                 pro_end_date=d + timedelta(days=240), known=True),
+        Customer(
+            email="neu@example.org",
+            program_purchase_date=d - timedelta(days=12),
+            program_end_date=d + timedelta(days=170),
+            known=True,
+        ),
+        Customer(
+            email="lang@example.org",
+            program_purchase_date=d - timedelta(days=400),
+            program_end_date=d + timedelta(days=20),
+            club_start_date=d - timedelta(days=90),
+            tags=("memb_intueat_club",),
+            known=True,
+            history=(
+                HistoryEntry(
+                    date=d - timedelta(days=200),
+                    request_type="program_extension",
+                    outcome="approve",
+                    applied=True,
+                    source="ledger",
+                    ticket_number=1,
+                ),
+            ),
+        ),
+        Customer(
+            email="coach@example.org",
+            coach_round_start=date(2023, 6, 1),
+            coach_end_date=d + timedelta(days=60),
+            pro_end_date=d + timedelta(days=240),
+            known=True,
+        ),
         Customer(email="unbekannt@example.org", known=False),
     ]
 
@@ -88,8 +111,9 @@ def profile_while_running(items: list[tuple]) -> str:  # type: ignore[type-arg]
     import threading
 
     out: list[str] = []
-    t = threading.Thread(target=lambda: out.append(
-        profile_pids([os.getpid()], 8, ROOT / "bench" / "profiles" / "decide.txt")))
+    t = threading.Thread(
+        target=lambda: out.append(profile_pids([os.getpid()], 8, ROOT / "bench" / "profiles" / "decide.txt"))
+    )
     t.start()
     while t.is_alive():
         measure(items, 2, 1)

@@ -24,6 +24,7 @@ AC calls per ticket come from the same request log. RSS: psutil, sampled every s
 process trees of web and worker (sum, and the largest single process).
 Goals: p95 ≤ 2 s, worker RSS ≤ 200 MB.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,10 +43,24 @@ from typing import Any
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import (ROOT, drop_postgres_database, free_port, fresh_postgres_database, load, machine,  # noqa: E402
-                     now_utc, percentile, start_goodwill, start_redis, stop_tree, tree_pss, tree_rss, wait_for_port,
-                     write_section)
-from _loadgen import run_open_loop  # noqa: E402
+from _common import (
+    ROOT,
+    drop_postgres_database,
+    free_port,
+    fresh_postgres_database,
+    load,
+    machine,
+    now_utc,
+    percentile,
+    start_goodwill,
+    start_redis,
+    stop_tree,
+    tree_pss,
+    tree_rss,
+    wait_for_port,
+    write_section,
+)
+from _loadgen import run_open_loop
 
 COMMAND = "./run bench end_to_end"
 P95_GOAL_S, RSS_GOAL_MB = 2.0, 200.0
@@ -61,7 +76,7 @@ def corpus_rows() -> list[dict[str, Any]]:
 
 def pack_tags() -> list[str]:
     """Every tag the goodwill pack may write (keys `…tag` and `…tags`)."""
-    from policies.pack import load_pack
+    from policies.pack.loader import load_pack
 
     found: set[str] = set()
 
@@ -93,16 +108,34 @@ def seed(count: int, today: date, new_account: bool = False) -> dict[str, Any]:
     for i in range(count):
         n, row = FIRST_TICKET + i, rows[i % len(rows)]
         email = f"kunde{n}@example.org"
-        tickets.append({"number": n, "subject": row.get("subject") or "", "customer_email": email, "created_at": created,
-                        "messages": [{"body": row["body"], "author": "customer", "created_at": created,
-                                      "attachments": row.get("attachments") or []}]})
-        fields = {"PROGRAM_PURCHASE_DATE": (today - timedelta(days=20 + i % 300)).isoformat(),
-                  "PROGRAM_END_DATE": (today + timedelta(days=10 + i % 200)).isoformat()}
+        tickets.append(
+            {
+                "number": n,
+                "subject": row.get("subject") or "",
+                "customer_email": email,
+                "created_at": created,
+                "messages": [
+                    {
+                        "body": row["body"],
+                        "author": "customer",
+                        "created_at": created,
+                        "attachments": row.get("attachments") or [],
+                    }
+                ],
+            }
+        )
+        fields = {
+            "PROGRAM_PURCHASE_DATE": (today - timedelta(days=20 + i % 300)).isoformat(),
+            "PROGRAM_END_DATE": (today + timedelta(days=10 + i % 200)).isoformat(),
+        }
         if i % 3 == 0:
             fields["CLUB_START_DATE"] = (today - timedelta(days=40 + i % 500)).isoformat()
         if i % 4 == 0:
-            fields.update(COACH_ROUND_START="2023-06-01", COACH_END_DATE=(today + timedelta(days=60)).isoformat(),
-                          PRO_END_DATE=(today + timedelta(days=240)).isoformat())
+            fields.update(
+                COACH_ROUND_START="2023-06-01",
+                COACH_END_DATE=(today + timedelta(days=60)).isoformat(),
+                PRO_END_DATE=(today + timedelta(days=240)).isoformat(),
+            )
         contacts.append({"email": email, "firstName": f"Kunde{n}", "tags": [], "fields": fields})
     return {"groove": {"tickets": tickets}, "ac": {"contacts": contacts, "tags": [] if new_account else pack_tags()}}
 
@@ -135,8 +168,8 @@ class RssSampler(threading.Thread):
 def inbox_progress(db_url: str) -> Counter[str]:
     from sqlalchemy import func, select
 
-    from worker.db import session_scope
-    from worker.models import InboxEvent
+    from worker.store.db import session_scope
+    from worker.store.models import InboxEvent
 
     with session_scope(db_url) as s:
         return Counter(dict(s.execute(select(InboxEvent.status, func.count()).group_by(InboxEvent.status)).all()))
@@ -145,11 +178,13 @@ def inbox_progress(db_url: str) -> Counter[str]:
 def outcomes(db_url: str) -> Counter[str]:
     from sqlalchemy import func, select
 
-    from worker.db import session_scope
-    from worker.models import DecisionRecord
+    from worker.store.db import session_scope
+    from worker.store.models import DecisionRecord
 
     with session_scope(db_url) as s:
-        return Counter(dict(s.execute(select(DecisionRecord.outcome, func.count()).group_by(DecisionRecord.outcome)).all()))
+        return Counter(
+            dict(s.execute(select(DecisionRecord.outcome, func.count()).group_by(DecisionRecord.outcome)).all())
+        )
 
 
 def main() -> int:
@@ -164,8 +199,11 @@ def main() -> int:
     ap.add_argument("--concurrency", type=int, default=2)
     ap.add_argument("--pool", choices=("prefork", "threads"), default="prefork", help="the worker's Celery pool")
     ap.add_argument("--keep-db", action="store_true", help="keep the PostgreSQL database (for a look afterwards)")
-    ap.add_argument("--new-account", action="store_true",
-                    help="an AC account without the pack's tags yet (each is created on first use)")
+    ap.add_argument(
+        "--new-account",
+        action="store_true",
+        help="an AC account without the pack's tags yet (each is created on first use)",
+    )
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
 
@@ -179,25 +217,51 @@ def main() -> int:
     sandbox_port, web_port = free_port(), free_port()
     secret = secrets.token_urlsafe(32)
     sandbox_url = f"http://127.0.0.1:{sandbox_port}"
-    env = {"GOODWILL_DATA_DIR": str(tmp / "data"), "DATABASE_URL": db_url, "REDIS_URL": redis_url,
-           "GROOVE_WEBHOOK_SECRET": secret, "GROOVE_API_TOKEN": "bench-groove-token-0123456789",
-           "GROOVE_API_URL": f"{sandbox_url}/groove/v1", "AC_API_URL": f"{sandbox_url}/ac/api/3",
-           "AC_API_TOKEN": "bench-ac-token-0123456789", "AC_RATE_LIMIT": str(args.ac_rate_limit),
-           "GROOVE_RATE_LIMIT": str(args.groove_rate_limit)}
+    env = {
+        "GOODWILL_DATA_DIR": str(tmp / "data"),
+        "DATABASE_URL": db_url,
+        "REDIS_URL": redis_url,
+        "GROOVE_WEBHOOK_SECRET": secret,
+        "GROOVE_API_TOKEN": "bench-groove-token-0123456789",
+        "GROOVE_API_URL": f"{sandbox_url}/groove/v1",
+        "AC_API_URL": f"{sandbox_url}/ac/api/3",
+        "AC_API_TOKEN": "bench-ac-token-0123456789",
+        "AC_RATE_LIMIT": str(args.ac_rate_limit),
+        "GROOVE_RATE_LIMIT": str(args.groove_rate_limit),
+    }
     procs = []
     sampler: RssSampler | None = None
     try:
-        procs.append(start_goodwill(["sandbox", "--port", str(sandbox_port), "--latency-ms", str(args.latency_ms),
-                                     "--ac-rate-limit", str(args.sandbox_ac_limit), "--seed", str(seed_file)],
-                                    env, tmp / "sandbox.log"))
+        procs.append(
+            start_goodwill(
+                [
+                    "sandbox",
+                    "--port",
+                    str(sandbox_port),
+                    "--latency-ms",
+                    str(args.latency_ms),
+                    "--ac-rate-limit",
+                    str(args.sandbox_ac_limit),
+                    "--seed",
+                    str(seed_file),
+                ],
+                env,
+                tmp / "sandbox.log",
+            )
+        )
         wait_for_port(sandbox_port, 120)
         procs.append(web := start_goodwill(["web", "--port", str(web_port), "--workers", "2"], env, tmp / "web.log"))
         wait_for_port(web_port, 60)
-        procs.append(worker := start_goodwill(["worker", "--concurrency", str(args.concurrency), "--pool", args.pool, "--loglevel", "WARNING"],
-                                              env, tmp / "worker.log"))
+        procs.append(
+            worker := start_goodwill(
+                ["worker", "--concurrency", str(args.concurrency), "--pool", args.pool, "--loglevel", "WARNING"],
+                env,
+                tmp / "worker.log",
+            )
+        )
         procs.append(start_goodwill(["beat", "--loglevel", "WARNING"], env, tmp / "beat.log"))
         # Load starts when every worker process has loaded its AC maps (the warm-up at start,
-        # worker/runtime.py) and the start-up CPU burst of the seven processes has passed.
+        # worker/bootstrap.py) and the start-up CPU burst of the seven processes has passed.
         children = args.concurrency if args.pool == "prefork" else 1
         ready_by = time.monotonic() + 120
         while time.monotonic() < ready_by:
@@ -212,9 +276,18 @@ def main() -> int:
 
         def make(i: int) -> tuple[bytes, dict[str, str]]:
             n = FIRST_TICKET + i
-            body = json.dumps({"number": n, "state": "unread", "href": f"http://api.groovehq.com/v1/tickets/{n}",
-                               "links": {"customer": {"href": f"http://api.groovehq.com/v1/customers/kunde{n}@example.org"}}})
-            return body.encode(), {"X-Groove-Event": "ticket_started", "Content-Type": "application/x-www-form-urlencoded"}
+            body = json.dumps(
+                {
+                    "number": n,
+                    "state": "unread",
+                    "href": f"http://api.groovehq.com/v1/tickets/{n}",
+                    "links": {"customer": {"href": f"http://api.groovehq.com/v1/customers/kunde{n}@example.org"}},
+                }
+            )
+            return body.encode(), {
+                "X-Groove-Event": "ticket_started",
+                "Content-Type": "application/x-www-form-urlencoded",
+            }
 
         t_start = time.time()
         print(f"sending {count} tickets at {args.rate:g}/s …", flush=True)
@@ -241,14 +314,14 @@ def main() -> int:
         redis_proc.kill()
         redis_proc.wait(10)
         try:
-            from worker.db import get_engine
+            from worker.store.db import get_engine
 
             get_engine(db_url).dispose()
             if args.keep_db:
                 print(f"database kept: {db_url}")
             else:
                 drop_postgres_database(db_url, admin)
-        except Exception as e:  # noqa: BLE001 - cleanup only
+        except Exception as e:
             print(f"could not drop {db_url}: {e}", file=sys.stderr)
 
     answered = {FIRST_TICKET + i: at for i, _due, at, status, _ in result.answers if status == 202}
@@ -264,8 +337,14 @@ def main() -> int:
     warm = [note_at[n] - answered[n] for n in answered if n in note_at and answered[n] - t_start > 60]
     latency_file = ROOT / "bench" / "profiles" / f"end_to_end-{args.rate:g}per_s-latencies.csv"
     latency_file.parent.mkdir(parents=True, exist_ok=True)
-    latency_file.write_text("ticket,sent_after_s,latency_s\n" + "".join(
-        f"{n},{answered[n] - t_start:.3f},{note_at[n] - answered[n]:.3f}\n" for n in sorted(answered) if n in note_at))
+    latency_file.write_text(
+        "ticket,sent_after_s,latency_s\n"
+        + "".join(
+            f"{n},{answered[n] - t_start:.3f},{note_at[n] - answered[n]:.3f}\n"
+            for n in sorted(answered)
+            if n in note_at
+        )
+    )
     vendor = Counter((r["vendor"], r["status"] == 429) for r in state["requests"])
     ac_calls, ac_429 = vendor[("ac", False)] + vendor[("ac", True)], vendor[("ac", True)]
     groove_calls = vendor[("groove", False)] + vendor[("groove", True)]
@@ -276,54 +355,77 @@ def main() -> int:
     ok_p95 = p95 <= P95_GOAL_S and not missing
     ok_rss = worker_mb <= RSS_GOAL_MB
     load_s = t_load_end - t_start
-    capacity = min(args.ac_rate_limit / max(ac_ok / processed, 1e-9), args.groove_rate_limit / max(groove_calls / processed, 1e-9))
+    capacity = min(
+        args.ac_rate_limit / max(ac_ok / processed, 1e-9), args.groove_rate_limit / max(groove_calls / processed, 1e-9)
+    )
 
     body = f"""
-- command: `{COMMAND}` (options: `--rate {args.rate:g} --duration {args.duration:g} --drain-timeout {args.drain_timeout:g}
+- command: `{COMMAND}` (options: `--rate {args.rate:g} --duration {args.duration:g} --drain-timeout {
+        args.drain_timeout:g}
   --latency-ms {args.latency_ms} --sandbox-ac-limit {args.sandbox_ac_limit} --ac-rate-limit {args.ac_rate_limit:g}
-  --groove-rate-limit {args.groove_rate_limit:g} --concurrency {args.concurrency} --pool {args.pool}{" --new-account" if args.new_account else ""}`)
+  --groove-rate-limit {args.groove_rate_limit:g} --concurrency {args.concurrency} --pool {args.pool}{
+        " --new-account" if args.new_account else ""
+    }`)
 - date: {now_utc()}
 - machine: {host}; load average before (1/5/15 min): {load_before}, after: {load()}. Everything (sandbox,
   web, worker, Redis, PostgreSQL, load generator) shares these cores with other engineers' jobs: noisy.
-- stack: sandbox (`--latency-ms {args.latency_ms} --ac-rate-limit {args.sandbox_ac_limit}`), `goodwill web` (2 gunicorn workers),
+- stack: sandbox (`--latency-ms {args.latency_ms} --ac-rate-limit {
+        args.sandbox_ac_limit
+    }`), `goodwill web` (2 gunicorn workers),
   `goodwill worker --concurrency {args.concurrency} --pool {args.pool}`, `goodwill beat`, Redis (AOF) + PostgreSQL;
   worker budgets AC_RATE_LIMIT={args.ac_rate_limit:g}, GROOVE_RATE_LIMIT={args.groove_rate_limit:g} req/s
 - load: {result.sent} `ticket_started` webhooks (corpus tickets, one customer each) at {args.rate:g}/s open loop over
   {load_s:.0f} s ({result.achieved_rate:.2f}/s achieved, {result.statuses.get(202, 0)} answered 202);
   backlog when the load stopped: {backlog_at_end.get("queued", 0) + backlog_at_end.get("received", 0)} queued,
   {backlog_at_end.get("processing", 0)} processing; drained {t_drained - t_load_end:.0f} s later
-- processed: {dict(final)}; decisions by outcome: {dict(decided)}; tickets with a note: {len(note_at)} of {len(answered)},
+- processed: {dict(final)}; decisions by outcome: {dict(decided)}; tickets with a note: {len(note_at)} of {
+        len(answered)
+    },
   with more than one note: {sum(1 for v in notes.values() if v > 1)}
 
 | webhook → note | p50 | p95 | p99 | max | tickets measured | no note |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
-| all tickets, seconds | {p50:.2f} | {p95:.2f} | {p99:.2f} | {max(lat) if lat else float("nan"):.2f} | {len(lat)} | {len(missing)} |
-| after the first 60 s (warm), seconds | {percentile(warm, 50):.2f} | {percentile(warm, 95):.2f} | {percentile(warm, 99):.2f} | {max(warm) if warm else float("nan"):.2f} | {len(warm)} | |
+| all tickets, seconds | {p50:.2f} | {p95:.2f} | {p99:.2f} | {max(lat) if lat else float("nan"):.2f} | {len(lat)} | {
+        len(missing)
+    } |
+| after the first 60 s (warm), seconds | {percentile(warm, 50):.2f} | {percentile(warm, 95):.2f} | {
+        percentile(warm, 99):.2f} | {max(warm) if warm else float("nan"):.2f} | {len(warm)} | |
 
 Per-ticket latencies: `{latency_file.relative_to(ROOT)}` (ticket, seconds after the load started, latency).
 
 - vendor calls per processed ticket: AC {ac_calls / processed:.2f} ({ac_ok / processed:.2f} successful,
   {ac_429 / processed:.2f} answered 429 by the sandbox's 5/s limit), Groove {groove_calls / processed:.2f}
-- throughput bound by the budgets: min(AC {args.ac_rate_limit:g}/s ÷ {ac_ok / processed:.2f}, Groove {args.groove_rate_limit:g}/s ÷
-  {groove_calls / processed:.2f}) = **{capacity:.2f} tickets/s** — {"below the offered " + format(args.rate, "g") +
-  "/s: the queue grows for the whole run and the latency with it" if capacity < args.rate else
-  "above the offered " + format(args.rate, "g") + "/s: the queue stays short"}
+- throughput bound by the budgets: min(AC {args.ac_rate_limit:g}/s ÷ {ac_ok / processed:.2f}, Groove {
+        args.groove_rate_limit:g}/s ÷
+  {groove_calls / processed:.2f}) = **{capacity:.2f} tickets/s** — {
+        "below the offered " + format(args.rate, "g") + "/s: the queue grows for the whole run and the latency with it"
+        if capacity < args.rate
+        else "above the offered " + format(args.rate, "g") + "/s: the queue stays short"
+    }
 - peak RSS (sum over the process tree; PSS counts pages shared after fork once):
 
 | process tree | processes | peak RSS sum | peak PSS sum | largest single process (RSS) |
 | --- | ---: | ---: | ---: | ---: |
-| web (gunicorn master + workers) | {sampler.processes["web"] if sampler else 0} | {sampler.peak_sum["web"] / 2**20 if sampler else 0:.0f} MB | {sampler.peak_pss["web"] / 2**20 if sampler else 0:.0f} MB | {sampler.peak_one["web"] / 2**20 if sampler else 0:.0f} MB |
-| worker (Celery main + pool) | {sampler.processes["worker"] if sampler else 0} | **{worker_mb:.0f} MB** | {sampler.peak_pss["worker"] / 2**20 if sampler else 0:.0f} MB | {sampler.peak_one["worker"] / 2**20 if sampler else 0:.0f} MB |
+| web (gunicorn master + workers) | {sampler.processes["web"] if sampler else 0} | {
+        sampler.peak_sum["web"] / 2**20 if sampler else 0:.0f} MB | {
+        sampler.peak_pss["web"] / 2**20 if sampler else 0:.0f} MB | {
+        sampler.peak_one["web"] / 2**20 if sampler else 0:.0f} MB |
+| worker (Celery main + pool) | {sampler.processes["worker"] if sampler else 0} | **{worker_mb:.0f} MB** | {
+        sampler.peak_pss["worker"] / 2**20 if sampler else 0:.0f} MB | {
+        sampler.peak_one["worker"] / 2**20 if sampler else 0:.0f} MB |
 
 - goals: p95 ≤ {P95_GOAL_S:g} s: **{"met" if ok_p95 else "MISSED"}** ({p95:.2f} s); worker RSS ≤ {RSS_GOAL_MB:.0f} MB
   (RSS summed over the worker's process tree): **{"met" if ok_rss else "MISSED"}** ({worker_mb:.0f} MB; per process
-  {sampler.peak_one["worker"] / 2**20 if sampler else 0:.0f} MB at most, PSS sum {sampler.peak_pss["worker"] / 2**20 if sampler else 0:.0f} MB)
+  {sampler.peak_one["worker"] / 2**20 if sampler else 0:.0f} MB at most, PSS sum {
+        sampler.peak_pss["worker"] / 2**20 if sampler else 0:.0f} MB)
 """
     print(body)
     if not args.no_write:
-        title = "End to end (webhook → note)" + ("" if args.rate == 5 and args.duration == 300 else
-                                                 f", {args.rate:g} tickets/s for {args.duration:g} s") + (
-            "" if args.pool == "prefork" else f", {args.pool} pool")
+        title = (
+            "End to end (webhook → note)"
+            + ("" if args.rate == 5 and args.duration == 300 else f", {args.rate:g} tickets/s for {args.duration:g} s")
+            + ("" if args.pool == "prefork" else f", {args.pool} pool")
+        )
         write_section(title, body)
     return 0 if ok_p95 and ok_rss else 1
 

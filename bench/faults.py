@@ -7,6 +7,7 @@ decisions, wrong end dates, …); this script collects them with the pass/fail v
 the "## Fault suite" section. `--quick` runs only the CI subset (`-m "not slow"`).
 The same tests run without this script: `./run faults` (slow) and `./run test` (quick subset).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, load, machine, now_utc, write_section  # noqa: E402
+from _common import ROOT, load, machine, now_utc, write_section
 
 
 def main() -> int:
@@ -28,8 +29,20 @@ def main() -> int:
     args = ap.parse_args()
     host, load_before = machine(), load()
     marker = "not slow" if args.quick else "slow or not slow"
-    cmd = [sys.executable, "-m", "pytest", "tests/faults", "-m", marker, "-s", "-q", "-p", "no:cacheprovider",
-           "-rA", *args.pytest_args]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "tests/faults",
+        "-m",
+        marker,
+        "-s",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-rA",
+        *args.pytest_args,
+    ]
     t0 = time.monotonic()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     elapsed = time.monotonic() - t0

@@ -8,7 +8,7 @@ Celery broker. Each request = secret check, parse, one `INSERT ... ON CONFLICT (
 NOTHING RETURNING id` on an autocommit connection (its own transaction, committed — WAL flushed,
 synchronous_commit on — before PostgreSQL answers: one round trip), then Celery `send_task` with
 the inbox id (one LPUSH to Redis), 202. Bare: a Flask route that only answers 202, served by the
-very same `worker.serve.run` (same gunicorn settings, same access log). No Celery worker runs:
+very same `worker.web.serve.run` (same gunicorn settings, same access log). No Celery worker runs:
 intake only. The machine's cores are shared by everything: wrk / the open-loop generator, both
 gunicorn servers, PostgreSQL and redis-server.
 
@@ -23,6 +23,7 @@ gunicorn servers, PostgreSQL and redis-server.
 Goals: real ≥ 0.5 × bare requests/s; p99 ≤ 50 ms at 200/s. On a miss, py-spy samples the real
 endpoint's gunicorn workers under wrk load and the profile is written next to the figures.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,10 +39,23 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import (ROOT, drop_postgres_database, free_port, fresh_postgres_database, load, machine,  # noqa: E402
-                     now_utc, percentile, profile_pids, start_goodwill, start_redis, stop_tree, wait_for_port,
-                     write_section)
-from _loadgen import run_open_loop  # noqa: E402
+from _common import (
+    ROOT,
+    drop_postgres_database,
+    free_port,
+    fresh_postgres_database,
+    load,
+    machine,
+    now_utc,
+    percentile,
+    profile_pids,
+    start_goodwill,
+    start_redis,
+    stop_tree,
+    wait_for_port,
+    write_section,
+)
+from _loadgen import run_open_loop
 
 COMMAND = "./run bench intake"
 WRK_SCRIPT = ROOT / "bench" / "wrk_unique.lua"
@@ -49,9 +63,13 @@ RATIO_GOAL, P99_GOAL_MS = 0.5, 50.0
 
 
 def wrk(url: str, seconds: float, connections: int, base: int) -> dict[str, float]:
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{int(seconds)}s", "--timeout", "10s", "-s",
-                          str(WRK_SCRIPT), url], capture_output=True, text=True, check=True,
-                         env={**os.environ, "WRK_TICKET_BASE": str(base)}).stdout
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{int(seconds)}s", "--timeout", "10s", "-s", str(WRK_SCRIPT), url],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "WRK_TICKET_BASE": str(base)},
+    ).stdout
     data = json.loads(next(line for line in out.splitlines() if line.startswith("JSON "))[5:])
     data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
     return data
@@ -60,15 +78,29 @@ def wrk(url: str, seconds: float, connections: int, base: int) -> dict[str, floa
 def open_loop(url: str, rate: float, seconds: float, base: int) -> dict[str, float]:
     def make(i: int) -> tuple[bytes, dict[str, str]]:
         n = base + i
-        body = json.dumps({"number": n, "title": "Verlängerung", "state": "unread",
-                           "links": {"customer": {"href": f"http://api.groovehq.com/v1/customers/k{n}@example.org"}}})
+        body = json.dumps(
+            {
+                "number": n,
+                "title": "Verlängerung",
+                "state": "unread",
+                "links": {"customer": {"href": f"http://api.groovehq.com/v1/customers/k{n}@example.org"}},
+            }
+        )
         return body.encode(), {"X-Groove-Event": "ticket_started", "Content-Type": "application/x-www-form-urlencoded"}
 
     r = run_open_loop(url, rate, seconds, make, threads=32)
     ms = [x * 1000 for x in r.latencies]
-    return {"sent": r.sent, "rate": r.achieved_rate, "p50": percentile(ms, 50), "p90": percentile(ms, 90),
-            "p99": percentile(ms, 99), "max": max(ms) if ms else float("nan"), "errors": r.errors,
-            "non202": sum(v for k, v in r.statuses.items() if k != 202), "late": r.late}
+    return {
+        "sent": r.sent,
+        "rate": r.achieved_rate,
+        "p50": percentile(ms, 50),
+        "p90": percentile(ms, 90),
+        "p99": percentile(ms, 99),
+        "max": max(ms) if ms else float("nan"),
+        "errors": r.errors,
+        "non202": sum(v for k, v in r.statuses.items() if k != 202),
+        "late": r.late,
+    }
 
 
 def gunicorn_workers(pid: int) -> list[int]:
@@ -95,12 +127,15 @@ def postgres_backends(db_url: str, admin: str) -> list[int]:
     import psycopg
 
     with psycopg.connect(admin.replace("+psycopg", ""), autocommit=True, connect_timeout=5) as conn:
-        return [r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s",
-                                           (db_url.rsplit("/", 1)[1],))]
+        return [
+            r[0]
+            for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (db_url.rsplit("/", 1)[1],))
+        ]
 
 
-def cpu_per_request(run: Callable[[], dict[str, float]], groups: dict[str, Callable[[], list[int]]]
-                    ) -> tuple[dict[str, float], dict[str, float]]:
+def cpu_per_request(
+    run: Callable[[], dict[str, float]], groups: dict[str, Callable[[], list[int]]]
+) -> tuple[dict[str, float], dict[str, float]]:
     """Run `run()` (an open-loop run) and charge the CPU each group of processes used meanwhile to
     its requests: ms per request by group. Groups are looked up again at the end, so a connection
     opened during the run counts too (from zero)."""
@@ -108,8 +143,9 @@ def cpu_per_request(run: Callable[[], dict[str, float]], groups: dict[str, Calla
     result = run()
     after = {name: cpu_seconds(pids()) for name, pids in groups.items()}
     sent = max(1, result["sent"])
-    return {name: sum(t - before[name].get(pid, 0.0) for pid, t in after[name].items()) / sent * 1000
-            for name in groups}, result
+    return {
+        name: sum(t - before[name].get(pid, 0.0) for pid, t in after[name].items()) / sent * 1000 for name in groups
+    }, result
 
 
 def main() -> int:
@@ -136,18 +172,42 @@ def main() -> int:
     db_url, admin = fresh_postgres_database("bench_intake")
     redis_proc, redis_url = start_redis(tmp / "redis")
     secret = secrets.token_urlsafe(32)
-    env = {"GOODWILL_DATA_DIR": str(tmp / "data"), "DATABASE_URL": db_url, "REDIS_URL": redis_url,
-           "GROOVE_WEBHOOK_SECRET": secret, "GROOVE_API_TOKEN": "bench-groove-token-0123456789",
-           "GROOVE_API_URL": "http://127.0.0.1:9/groove/v1", "AC_API_URL": "http://127.0.0.1:9/ac/api/3",
-           "AC_API_TOKEN": "bench-ac-token-0123456789"}
+    env = {
+        "GOODWILL_DATA_DIR": str(tmp / "data"),
+        "DATABASE_URL": db_url,
+        "REDIS_URL": redis_url,
+        "GROOVE_WEBHOOK_SECRET": secret,
+        "GROOVE_API_TOKEN": "bench-groove-token-0123456789",
+        "GROOVE_API_URL": "http://127.0.0.1:9/groove/v1",
+        "AC_API_URL": "http://127.0.0.1:9/ac/api/3",
+        "AC_API_TOKEN": "bench-ac-token-0123456789",
+    }
     real_port, bare_port = free_port(), free_port()
-    real = start_goodwill(["web", "--port", str(real_port), "--workers", str(args.workers),
-                                   "--threads", str(args.threads)], env, tmp / "web.log")
-    bare = subprocess.Popen([sys.executable, str(ROOT / "bench" / "_bare_app.py"), "--port", str(bare_port),
-                             "--workers", str(args.workers), "--threads", str(args.threads)], cwd=ROOT, start_new_session=True,
-                            stdout=(tmp / "bare.log").open("ab"), stderr=subprocess.STDOUT)
-    urls = {"bare": f"http://127.0.0.1:{bare_port}/webhooks/groove/{secret}",
-            "real": f"http://127.0.0.1:{real_port}/webhooks/groove/{secret}"}
+    real = start_goodwill(
+        ["web", "--port", str(real_port), "--workers", str(args.workers), "--threads", str(args.threads)],
+        env,
+        tmp / "web.log",
+    )
+    bare = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "_bare_app.py"),
+            "--port",
+            str(bare_port),
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+        ],
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=(tmp / "bare.log").open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+    urls = {
+        "bare": f"http://127.0.0.1:{bare_port}/webhooks/groove/{secret}",
+        "real": f"http://127.0.0.1:{real_port}/webhooks/groove/{secret}",
+    }
     try:
         wait_for_port(real_port, 60)
         wait_for_port(bare_port, 60)
@@ -155,29 +215,51 @@ def main() -> int:
             wrk(url, 3, args.connections, base=9_000_000_000 + (name == "real") * 100_000_000)
         rounds: list[dict[str, dict[str, float]]] = []
         for r in range(args.rounds):
-            rounds.append({name: wrk(url, args.seconds, args.connections, base=(r + 1) * 1_000_000_000
-                                     + (name == "real") * 500_000_000) for name, url in urls.items()})
-            print(f"round {r + 1}: " + ", ".join(f"{n} {v['rps']:,.0f} req/s" for n, v in rounds[-1].items()),
-                  flush=True)
-        latency = {name: open_loop(url, args.rate, args.latency_seconds, base=8_000_000_000 + i * 10_000_000)
-                   for i, (name, url) in enumerate(urls.items())}
+            rounds.append(
+                {
+                    name: wrk(
+                        url,
+                        args.seconds,
+                        args.connections,
+                        base=(r + 1) * 1_000_000_000 + (name == "real") * 500_000_000,
+                    )
+                    for name, url in urls.items()
+                }
+            )
+            print(
+                f"round {r + 1}: " + ", ".join(f"{n} {v['rps']:,.0f} req/s" for n, v in rounds[-1].items()), flush=True
+            )
+        latency = {
+            name: open_loop(url, args.rate, args.latency_seconds, base=8_000_000_000 + i * 10_000_000)
+            for i, (name, url) in enumerate(urls.items())
+        }
         print("latency:", json.dumps(latency), flush=True)
-        procs = {"bare": {"gunicorn": lambda: gunicorn_workers(bare.pid)},
-                 "real": {"gunicorn": lambda: gunicorn_workers(real.pid),
-                          "postgres": lambda: postgres_backends(db_url, admin), "redis": lambda: [redis_proc.pid]}}
+        procs = {
+            "bare": {"gunicorn": lambda: gunicorn_workers(bare.pid)},
+            "real": {
+                "gunicorn": lambda: gunicorn_workers(real.pid),
+                "postgres": lambda: postgres_backends(db_url, admin),
+                "redis": lambda: [redis_proc.pid],
+            },
+        }
         low, cpu = {}, {}
         for i, (name, url) in enumerate(urls.items()):
             cpu[name], low[name] = cpu_per_request(
-                lambda url=url, i=i: open_loop(url, args.low_rate, args.latency_seconds, base=8_500_000_000 + i * 10_000_000),
-                procs[name])
+                lambda url=url, i=i: open_loop(
+                    url, args.low_rate, args.latency_seconds, base=8_500_000_000 + i * 10_000_000
+                ),
+                procs[name],
+            )
         print("latency at the low rate:", json.dumps(low), flush=True)
         print("CPU ms per request at the low rate:", json.dumps(cpu), flush=True)
         stored = _inbox_rows(db_url)
         sent_real = sum(x["real"]["requests"] for x in rounds) + latency["real"]["sent"] + low["real"]["sent"]
         rps = {n: sum(x[n]["rps"] for x in rounds) / len(rounds) for n in urls}
         ratio = rps["real"] / rps["bare"]
-        non2xx = sum(x["real"]["non2xx"] + x["real"]["connect_errors"] + x["real"]["read_errors"] + x["real"]["timeouts"]
-                     for x in rounds)
+        non2xx = sum(
+            x["real"]["non2xx"] + x["real"]["connect_errors"] + x["real"]["read_errors"] + x["real"]["timeouts"]
+            for x in rounds
+        )
         ok_ratio, ok_p99 = ratio >= RATIO_GOAL, latency["real"]["p99"] <= P99_GOAL_MS
         profile = ""
         if not (ok_ratio and ok_p99):
@@ -196,8 +278,10 @@ def main() -> int:
 
     def row(name: str, lat: dict[str, float], rate: float) -> str:
         each = " / ".join(f"{x[name]['rps']:,.0f}" for x in rounds)
-        return (f"| {name} | {rps[name]:,.0f} ({each}) | {rate:g} → {lat['rate']:.0f} | {lat['p50']:.1f} | "
-                f"{lat['p90']:.1f} | {lat['p99']:.1f} | {lat['max']:.1f} | {int(lat['non202'] + lat['errors'])} |")
+        return (
+            f"| {name} | {rps[name]:,.0f} ({each}) | {rate:g} → {lat['rate']:.0f} | {lat['p50']:.1f} | "
+            f"{lat['p90']:.1f} | {lat['p99']:.1f} | {lat['max']:.1f} | {int(lat['non202'] + lat['errors'])} |"
+        )
 
     body = f"""
 - command: `{COMMAND}` (options: `--seconds {args.seconds:g} --rounds {args.rounds} --connections {args.connections}
@@ -206,7 +290,7 @@ def main() -> int:
 - machine: {host}; load average before (1/5/15 min): {load_before}. Those cores are shared by
   everything in the run — wrk or the open-loop generator, both gunicorn servers, PostgreSQL and
   redis-server — and by other engineers' jobs on the machine: requests/s and latencies are noisy.
-- setup: both endpoints under `worker.serve.run` (gunicorn gthread, {args.workers} workers × {args.threads} threads,
+- setup: both endpoints under `worker.web.serve.run` (gunicorn gthread, {args.workers} workers × {args.threads} threads,
   access log on). *real* = `goodwill web` → PostgreSQL (fresh database) + private redis-server
   (AOF, everysec) as broker, no Celery worker running; *bare* = Flask route answering 202 only.
 - throughput: wrk `-t2 -c{args.connections} -d{args.seconds:g}s`, every request a new ticket number
@@ -242,8 +326,8 @@ def main() -> int:
 def _inbox_rows(db_url: str) -> int:
     from sqlalchemy import func, select
 
-    from worker.db import session_scope
-    from worker.models import InboxEvent
+    from worker.store.db import session_scope
+    from worker.store.models import InboxEvent
 
     with session_scope(db_url) as s:
         return int(s.scalar(select(func.count()).select_from(InboxEvent)) or 0)

@@ -1,16 +1,18 @@
 """ActiveCampaign API v3 client: read a contact (tags + mapped date fields), add tags, set dates.
 
-Facts: /work/shared/reference/activecampaign-api.md. Budget-conscious (5 req/s per ACCOUNT):
+Facts: ActiveCampaign's v3 API docs (the shapes the sandbox serves: docs/sandbox.md). Budget-conscious (5 req/s per ACCOUNT):
 with warm caches, reading a customer is 1 call (contacts list with side-loads), adding a tag 1
 call, setting a date 1 call. Tag id↔name and perstag→field id maps are cached per client.
 """
+
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Collection, Iterator, Mapping
+from typing import Any
 
 import requests
 
@@ -18,7 +20,7 @@ from integrations.errors import ApiClientError, ApiError, ApiProtocolError
 from integrations.http import HttpSettings, JsonHttp, RequestHook
 from integrations.ratelimit import RateLimiter
 
-__all__ = ["ActiveCampaignClient", "AcContact", "AcConfigError"]
+__all__ = ["AcConfigError", "AcContact", "ActiveCampaignClient"]
 
 log = logging.getLogger(__name__)
 
@@ -153,10 +155,14 @@ class ActiveCampaignClient:
 
         field_values = self._side_loaded(data, "fieldValues", contact_id)
         if field_values is None:
-            field_values = self._list(f"/contacts/{contact_id}/fieldValues", "fieldValues", "/contacts/{id}/fieldValues")
+            field_values = self._list(
+                f"/contacts/{contact_id}/fieldValues", "fieldValues", "/contacts/{id}/fieldValues"
+            )
         contact_tags = self._side_loaded(data, "contactTags", contact_id)
         if contact_tags is None:
-            contact_tags = self._list(f"/contacts/{contact_id}/contactTags", "contactTags", "/contacts/{id}/contactTags")
+            contact_tags = self._list(
+                f"/contacts/{contact_id}/contactTags", "contactTags", "/contacts/{id}/contactTags"
+            )
 
         tags, contact_tag_ids = self._tag_names(contact_tags)
         fields, value_ids = self._mapped_fields(field_values)
@@ -269,7 +275,9 @@ class ActiveCampaignClient:
     def _paged(self, path: str, key: str, route: str, params: Mapping[str, Any]) -> Iterator[Any]:
         offset = 0
         for _ in range(MAX_PAGES):
-            data = self._http.request("GET", path, params={**params, "limit": PAGE_LIMIT, "offset": offset}, route=route)
+            data = self._http.request(
+                "GET", path, params={**params, "limit": PAGE_LIMIT, "offset": offset}, route=route
+            )
             items = data.get(key) if isinstance(data, Mapping) else None
             if not isinstance(items, list):
                 raise ApiProtocolError(VENDOR, 200, f"GET {route}: no '{key}' list in response", data)

@@ -3,6 +3,7 @@
 The task layer decides "retry later" vs "give up" with `is_retryable`; it never inspects
 HTTP details itself. Messages never contain tokens (the request helper redacts them).
 """
+
 from __future__ import annotations
 
 from typing import Any

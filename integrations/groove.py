@@ -1,10 +1,12 @@
 """Groove helpdesk client: REST v1 (tickets, messages, notes, customers); ticket tags through
 GraphQL v2 behind a setting. Records and the webhook parser live in groove_models (re-exported here).
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import quote
 
 import requests
@@ -17,24 +19,24 @@ from integrations.groove_models import (
     GrooveWebhook,
     dig,
     int_or_none,
-    str_or_none,
     message_id_from_href,
     parse_groove_datetime,
     parse_webhook,
+    str_or_none,
 )
 from integrations.http import HttpSettings, JsonHttp, RequestHook, error_message_from_body
 from integrations.ratelimit import RateLimiter
 
 __all__ = [
     "GrooveClient",
-    "GrooveTicket",
-    "GrooveMessage",
     "GrooveCustomer",
-    "GrooveWebhook",
+    "GrooveMessage",
     "GrooveTaggingDisabled",
+    "GrooveTicket",
+    "GrooveWebhook",
     "InvalidPayload",
-    "parse_webhook",
     "parse_groove_datetime",
+    "parse_webhook",
 ]
 
 VENDOR = "groove"
@@ -141,7 +143,7 @@ class GrooveClient:
         send_copy_to_customer: bool | None = None,
         skip_notifications: bool | None = None,
     ) -> GrooveTicket:
-        """POST /tickets (groove-api.md §1.2): `from`/`to` are emails (or agent/customer refs)."""
+        """POST /tickets (Groove v1 docs; docs/sandbox.md): `from`/`to` are emails (or agent/customer refs)."""
         payload: dict[str, Any] = {"body": body, "from": from_, "to": to}
         optional = {
             "subject": subject,
@@ -169,7 +171,7 @@ class GrooveClient:
         path = f"/tickets/{int(number)}/messages"
         for page in self._pages(path, {}, "/tickets/{number}/messages", "messages"):
             messages.extend(GrooveMessage.from_api(m) for m in page if isinstance(m, Mapping))
-        epoch = datetime.min.replace(tzinfo=timezone.utc)
+        epoch = datetime.min.replace(tzinfo=UTC)
         # Stable sort: messages without a date keep their relative API order.
         return sorted(messages, key=lambda m: m.created_at or epoch)
 
@@ -246,7 +248,10 @@ class GrooveClient:
 
     def _graphql(self, query: str, variables: Mapping[str, Any], operation: str) -> Mapping[str, Any]:
         data = self._http.request(
-            "POST", self.graphql_url, json={"query": query, "variables": dict(variables)}, route=f"/v2/graphql {operation}"
+            "POST",
+            self.graphql_url,
+            json={"query": query, "variables": dict(variables)},
+            route=f"/v2/graphql {operation}",
         )
         if not isinstance(data, Mapping):
             raise ApiProtocolError(VENDOR, 200, f"GraphQL {operation}: body is not an object", data)

@@ -1,35 +1,38 @@
 """Groove data: typed ticket / message / customer records and the incoming-webhook parser.
 
-Parsing is defensive (every field may be missing or oddly typed). Facts: groove-api.md — v1 wraps
+Parsing is defensive (every field may be missing or oddly typed). Facts (Groove's v1 API docs) — v1 wraps
 resources in "ticket" / "message" / "customer"; message authors are only identified by
 `links.author.href` (`/v1/customers/<email>` or `/v1/agents/<email>`); dates come as
 "2012-07-17T13:41:01Z", "2017-12-14 20:09:19 +0530" or "2017-12-14 15:54:26 UTC"; webhooks carry
 the bare resource JSON with the event name in the X-Groove-Event header.
 """
+
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from integrations.errors import InvalidPayload
 
 __all__ = [
-    "GrooveTicket",
-    "GrooveMessage",
     "GrooveCustomer",
+    "GrooveMessage",
+    "GrooveTicket",
     "GrooveWebhook",
     "InvalidPayload",
-    "parse_webhook",
+    "message_id_from_href",
     "parse_groove_datetime",
+    "parse_webhook",
     "person_from_href",
     "ticket_number_from_href",
-    "message_id_from_href",
 ]
+
 
 # ---------------------------------------------------------------------------------------------
 # Parsing helpers (defensive: every field may be missing or oddly typed)
@@ -54,7 +57,7 @@ def parse_groove_datetime(value: Any) -> datetime | None:
             continue
         if parsed is None:
             continue
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     return None
 
 

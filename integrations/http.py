@@ -6,13 +6,15 @@ limiter, and reports (vendor, method, route, status) to an optional counter hook
 Only idempotent GETs are retried here (a few quick tries); POST/PUT/DELETE are never retried
 inside the client — the task-level retry plus the pipeline's exactly-once checks handle those.
 """
+
 from __future__ import annotations
 
 import email.utils
 import logging
 import time
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Collection, Mapping, Sequence
+from typing import Any
 
 import requests
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
@@ -247,7 +249,9 @@ class JsonHttp:
 
         if 200 <= status < 300:
             if parsed is None:
-                raise ApiProtocolError(self.vendor, status, f"{method} {route}: response is not JSON", self._redact(text[:500]))
+                raise ApiProtocolError(
+                    self.vendor, status, f"{method} {route}: response is not JSON", self._redact(text[:500])
+                )
             return parsed
 
         retry_after = parse_retry_after(response.headers.get("Retry-After"))

@@ -24,6 +24,7 @@ it has no shared "paused until" state, and it is non-blocking (no "how long unti
 in the same atomic step). The script below uses `redis.call('TIME')`, so every process and
 machine is judged by one clock, and check + insert happen atomically.
 """
+
 from __future__ import annotations
 
 import math
@@ -32,17 +33,18 @@ import threading
 import time
 import uuid
 from collections import deque
-from typing import Mapping, Protocol, Union
+from collections.abc import Mapping
+from typing import Protocol, Union
 
 from integrations.errors import RateLimitTimeout
 
 __all__ = [
-    "RateLimiter",
-    "RedisRateLimiter",
+    "DEFAULT_LIMITS",
     "LocalRateLimiter",
     "NoRateLimiter",
     "RateLimitTimeout",
-    "DEFAULT_LIMITS",
+    "RateLimiter",
+    "RedisRateLimiter",
     "make_rate_limiter",
 ]
 
@@ -246,7 +248,9 @@ class RedisRateLimiter:
             )
         except self._redis_errors as exc:
             # Sending unthrottled would risk the whole account's budget: report "try later".
-            raise RateLimitTimeout(vendor, f"rate limiter unavailable ({type(exc).__name__})", retry_after=1.0) from None
+            raise RateLimitTimeout(
+                vendor, f"rate limiter unavailable ({type(exc).__name__})", retry_after=1.0
+            ) from None
         if int(result[0]) == 1:
             return 0.0, int(result[2]) / 1_000_000
         return max(int(result[1]), 1) / 1_000_000, 0.0

@@ -1,6 +1,6 @@
 """Calendar arithmetic the clauses need. Pure: every "today" is passed in, never read from the clock.
 
-Definitions used throughout the policy (domain.md §5):
+Definitions used throughout the policy (docs/policy.md §5):
 - A *day count* from A to B is `(B - A).days`: the purchase day is day 0, the next day day 1.
   So a return wish on day 30 after purchase is still in time, day 31 is late (K-RET-30).
 - *N weeks* are exactly 7·N days (the seed's "Wochenrechner"); 6 weeks = 42 days.
@@ -10,10 +10,11 @@ Definitions used throughout the policy (domain.md §5):
   asked span of 30·N days is N calendar months (see `span_end`).
 - *One year after* a date is the same day a year later; 29 Feb becomes 28 Feb in a common year.
 """
+
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 # Coach training rounds starting from this day are extended by moving end dates in AC, older
@@ -104,7 +105,7 @@ def local_date(moment: datetime, tz_name: str) -> date:
     A return wish sent at 23:30 UTC on day 30 arrives on day 31 in Berlin: the team's calendar counts.
     """
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(ZoneInfo(tz_name)).date()
 
 
@@ -119,11 +120,11 @@ def parse_iso_datetime(text: str) -> datetime:
     """ISO 8601 date-time with optional `Z`/offset, or a bare date (midnight UTC)."""
     if len(text) == 10:
         d = parse_iso_date(text)
-        return datetime(d.year, d.month, d.day, tzinfo=timezone.utc)
+        return datetime(d.year, d.month, d.day, tzinfo=UTC)
     if len(text) < 16 or text[10] not in "T ":
         raise ValueError(text)
     moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def format_de(d: date) -> str:

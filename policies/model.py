@@ -2,43 +2,24 @@
 
 Everything the worker knows about a case is turned into these types before
 `policies.decide` runs, so the same decision can be reproduced offline from a
-CASE.json (domain.md §6).
+CASE.json (docs/policy.md §6).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-REQUEST_TYPES: tuple[str, ...] = (
-    "program_extension",
-    "program_pause",
-    "program_return",
-    "club_pause",
-    "club_cancellation",
-    "coach_refund",
-    "coach_extension",
-    "abuse",
-    "fair_use",
-    "unclear",
-    "other",
-)
+from policies.vocab import Alternative, EscalationTarget, Measure, Outcome, RequestType
 
-OUTCOMES: tuple[str, ...] = (
-    "approve",
-    "offer_alternative",
-    "deny",
-    "needs_info",
-    "escalate",
-    "clarify",
-    "no_action",
-)
+REQUEST_TYPES: tuple[str, ...] = tuple(RequestType)
+OUTCOMES: tuple[str, ...] = tuple(Outcome)
+ALTERNATIVES: tuple[str, ...] = tuple(Alternative)
+ESCALATION_TARGETS: tuple[str, ...] = tuple(EscalationTarget)
+FAIR_USE_MEASURES: tuple[str, ...] = tuple(Measure)
 
-ALTERNATIVES: tuple[str, ...] = ("coaching_call", "extension", "club_membership", "pause_or_later_group")
-ESCALATION_TARGETS: tuple[str, ...] = ("ofd", "head_of_ch", "coach_leads", "supervisor")
-FAIR_USE_MEASURES: tuple[str, ...] = ("sms_1", "sms_2", "migrate", "terminate", "no_termination")
-
-# Canonical snapshot fields that hold dates (domain.md §4).
+# Canonical snapshot fields that hold dates (docs/policy.md §4).
 DATE_FIELDS: tuple[str, ...] = (
     "program_purchase_date",
     "program_end_date",
@@ -114,7 +95,7 @@ class UsageOverrun:
 
 @dataclass(frozen=True)
 class Action:
-    """A change the worker applies on approval. Field names are canonical (domain.md §4)."""
+    """A change the worker applies on approval. Field names are canonical (docs/policy.md §4)."""
 
     system: str  # "activecampaign" | "groove"
     op: str  # "add_tag" | "set_field" | "send_insert" | ...
@@ -167,7 +148,7 @@ class Decision:
     confidence: float = 1.0
 
     def to_dict(self) -> dict[str, Any]:
-        """The `goodwill decide` output object (domain.md §6) plus a few extra keys."""
+        """The `goodwill decide` output object (docs/policy.md §6) plus a few extra keys."""
         return {
             "request_type": self.request_type,
             "abusive": self.abusive,
@@ -188,6 +169,14 @@ class Decision:
     @property
     def fingerprint(self) -> str:
         """What makes two decisions 'the same' for follow-ups: a changed one gets a new note."""
-        parts = [self.request_type, self.outcome, self.alternative or "", self.escalate_to or "",
-                 self.measure or "", str(self.abusive), *sorted(self.clauses), *sorted(a.key for a in self.actions)]
+        parts = [
+            self.request_type,
+            self.outcome,
+            self.alternative or "",
+            self.escalate_to or "",
+            self.measure or "",
+            str(self.abusive),
+            *sorted(self.clauses),
+            *sorted(a.key for a in self.actions),
+        ]
         return "|".join(parts)

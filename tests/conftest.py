@@ -5,6 +5,7 @@ PostgreSQL: TEST_POSTGRES_URL, else the local server at 127.0.0.1:5432 (database
 each test session works in a fresh database of its own.
 With CI=true a missing server fails the run instead of skipping.
 """
+
 from __future__ import annotations
 
 import os
@@ -43,9 +44,23 @@ class RedisServer:
 
     def start(self) -> RedisServer:
         self.workdir.mkdir(parents=True, exist_ok=True)
-        args = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.workdir),
-                "--save", "", "--maxmemory-policy", "noeviction",
-                "--appendonly", "yes" if self.appendonly else "no", "--appendfsync", "everysec"]
+        args = [
+            "redis-server",
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(self.workdir),
+            "--save",
+            "",
+            "--maxmemory-policy",
+            "noeviction",
+            "--appendonly",
+            "yes" if self.appendonly else "no",
+            "--appendfsync",
+            "everysec",
+        ]
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for_port(self.port)
         return self
@@ -83,7 +98,7 @@ def postgres_admin_url() -> str:
 
         with psycopg.connect(url.replace("+psycopg", ""), connect_timeout=3):
             pass
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         missing_service(f"PostgreSQL at {url.split('@')[-1]} ({type(e).__name__})")
     return url
 
@@ -102,7 +117,7 @@ def postgres_url(postgres_admin_url: str) -> Iterator[str]:
     try:
         yield url
     finally:
-        from worker.db import get_engine
+        from worker.store.db import get_engine
 
         get_engine(url).dispose()
         get_engine.cache_clear()
@@ -137,7 +152,7 @@ def base_env(tmp_path: Path, webhook_secret: str, monkeypatch: pytest.MonkeyPatc
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A migrated database of each kind we support: a SQLite file, and a fresh schema on real PostgreSQL."""
     from tests.support import reset_schema
-    from worker.db import upgrade
+    from worker.store.db import upgrade
 
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'goodwill.sqlite'}"

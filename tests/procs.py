@@ -1,4 +1,5 @@
 """Processes and ports, shared by the tests and the bench/ scripts (no pytest import here)."""
+
 from __future__ import annotations
 
 import os
@@ -31,8 +32,14 @@ def wait_for_port(port: int, timeout: float = 15.0) -> None:
 def start_goodwill(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     """A real `goodwill ARGS` process in its own session (so its whole process tree can be stopped)."""
     fh = log.open("ab")
-    return subprocess.Popen([sys.executable, "-m", "worker.cli", *args], env={**os.environ, **env, "PYTHONUNBUFFERED": "1"},
-                            cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "worker.cli", *args],
+        env={**os.environ, **env, "PYTHONUNBUFFERED": "1"},
+        cwd=ROOT,
+        stdout=fh,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def stop(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM, timeout: float = 30) -> None:

@@ -1,4 +1,5 @@
 """Test helpers: the sandbox in a thread, seeds, and real worker processes."""
+
 from __future__ import annotations
 
 import threading
@@ -40,22 +41,47 @@ class Sandbox:
         return r.json()  # type: ignore[no-any-return]
 
     def customer_reply(self, number: int, body: str, attachments: list[str] | None = None) -> str:
-        r = requests.post(f"{self.url}/_sandbox/tickets/{number}/customer_reply",
-                          json={"body": body, "attachments": attachments or []}, timeout=10)
+        r = requests.post(
+            f"{self.url}/_sandbox/tickets/{number}/customer_reply",
+            json={"body": body, "attachments": attachments or []},
+            timeout=10,
+        )
         r.raise_for_status()
         data = r.json()
-        return str(data.get("message", data).get("id"))
+        # The sandbox answers {"message_id": …, "event": …, "webhook": …}.
+        return str(data.get("message_id") or data.get("message", data).get("id"))
 
 
-def ticket_seed(number: int, email: str, subject: str, body: str, *, fields: dict[str, str] | None = None,
-                tags: list[str] | None = None, created_at: str = "2026-11-20T09:00:00Z",
-                attachments: list[str] | None = None) -> dict[str, Any]:
+def ticket_seed(
+    number: int,
+    email: str,
+    subject: str,
+    body: str,
+    *,
+    fields: dict[str, str] | None = None,
+    tags: list[str] | None = None,
+    created_at: str = "2026-11-20T09:00:00Z",
+    attachments: list[str] | None = None,
+) -> dict[str, Any]:
     return {
-        "groove": {"tickets": [{"number": number, "subject": subject, "customer_email": email, "created_at": created_at,
-                                "messages": [{"body": body, "author": "customer", "created_at": created_at,
-                                              "attachments": attachments or []}]}]},
-        "ac": {"contacts": [{"email": email, "firstName": email.split("@")[0].title(), "tags": tags or [],
-                             "fields": fields or {}}]},
+        "groove": {
+            "tickets": [
+                {
+                    "number": number,
+                    "subject": subject,
+                    "customer_email": email,
+                    "created_at": created_at,
+                    "messages": [
+                        {"body": body, "author": "customer", "created_at": created_at, "attachments": attachments or []}
+                    ],
+                }
+            ]
+        },
+        "ac": {
+            "contacts": [
+                {"email": email, "firstName": email.split("@")[0].title(), "tags": tags or [], "fields": fields or {}}
+            ]
+        },
     }
 
 
@@ -71,8 +97,8 @@ def wait_until(predicate: Any, timeout: float, interval: float = 0.2, what: str 
 
 def reset_schema(db_url: str) -> None:
     """Drop every table (and Alembic's version row) so the next `upgrade` builds a fresh schema."""
-    from worker.db import get_engine
-    from worker.models import Base
+    from worker.store.db import get_engine
+    from worker.store.models import Base
 
     Base.metadata.drop_all(get_engine(db_url))
     with get_engine(db_url).begin() as conn:
@@ -80,18 +106,24 @@ def reset_schema(db_url: str) -> None:
 
 
 @contextmanager
-def running_stack(request: Any, tmp_path: Path, secret: str, *, redis_db: int,
-                  extra_env: dict[str, str] | None = None) -> Iterator[dict[str, Any]]:
+def running_stack(
+    request: Any, tmp_path: Path, secret: str, *, redis_db: int, extra_env: dict[str, str] | None = None
+) -> Iterator[dict[str, Any]]:
     """Sandbox + real `goodwill web` + real `goodwill worker`, on Redis+PostgreSQL or the embedded defaults.
 
     `request.param` is "redis+postgresql" or "embedded+sqlite" (a parametrized fixture's request);
     "redis+postgresql/threads" runs the worker with `--pool threads` instead of prefork.
     """
     from tests.conftest import free_port, wait_for_port
-    from worker.db import upgrade
+    from worker.store.db import upgrade
 
-    env = {"GOODWILL_DATA_DIR": str(tmp_path / "data"), "GROOVE_API_TOKEN": "e2e-groove-token-0123456789",
-           "AC_API_TOKEN": "e2e-ac-token-0123456789", "GROOVE_WEBHOOK_SECRET": secret, **(extra_env or {})}
+    env = {
+        "GOODWILL_DATA_DIR": str(tmp_path / "data"),
+        "GROOVE_API_TOKEN": "e2e-groove-token-0123456789",
+        "AC_API_TOKEN": "e2e-ac-token-0123456789",
+        "GROOVE_WEBHOOK_SECRET": secret,
+        **(extra_env or {}),
+    }
     shape, _, pool = str(request.param).partition("/")
     if shape == "redis+postgresql":
         import redis
@@ -109,16 +141,27 @@ def running_stack(request: Any, tmp_path: Path, secret: str, *, redis_db: int,
         upgrade(db_url)
         port = free_port()
         web = start_goodwill(["web", "--port", str(port), "--workers", "1"], env, tmp_path / "web.log")
-        worker = start_goodwill(["worker", "--concurrency", "2", "--pool", pool or "prefork", "--loglevel", "INFO"],
-                                env, tmp_path / "worker.log")
+        worker = start_goodwill(
+            ["worker", "--concurrency", "2", "--pool", pool or "prefork", "--loglevel", "INFO"],
+            env,
+            tmp_path / "worker.log",
+        )
         try:
             wait_for_port(port, timeout=30)
-            # The worker is up once its warm-up has read the AC field map (worker/runtime.py): tests
+            # The worker is up once its warm-up has read the AC field map (worker/bootstrap.py): tests
             # then start with a consuming worker instead of racing its start-up.
-            wait_until(lambda: any(r["vendor"] == "ac" and r["path"].endswith("/fields")
-                                   for r in sandbox.state()["requests"]), timeout=60, what="worker warm-up")
-            yield {"sandbox": sandbox, "url": f"http://127.0.0.1:{port}", "db_url": db_url, "env": env,
-                   "logs": [tmp_path / "web.log", tmp_path / "worker.log"]}
+            wait_until(
+                lambda: any(r["vendor"] == "ac" and r["path"].endswith("/fields") for r in sandbox.state()["requests"]),
+                timeout=60,
+                what="worker warm-up",
+            )
+            yield {
+                "sandbox": sandbox,
+                "url": f"http://127.0.0.1:{port}",
+                "db_url": db_url,
+                "env": env,
+                "logs": [tmp_path / "web.log", tmp_path / "worker.log"],
+            }
         finally:
             stop(worker)
             stop(web)

@@ -3,6 +3,7 @@
 A missing or invalid setting stops start-up with one line naming it (`ConfigError`).
 Secrets are `SecretStr`: they never show up in a repr, a log line or a traceback.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -74,7 +75,7 @@ class Settings(DatabaseSettings):
     goodwill_faq_min_per_week: int = Field(default=5, ge=1)
     # How long a web UI login lasts.
     goodwill_session_hours: int = Field(default=12, ge=1, le=24 * 30)
-    # Web UI login throttling (worker/login_throttle.py): this many failed logins within the lockout
+    # Web UI login throttling (worker/web/login_throttle.py): this many failed logins within the lockout
     # period refuse further attempts for that e-mail / that client address for the lockout period.
     login_max_failures_per_email: int = Field(default=5, ge=1)
     login_max_failures_per_address: int = Field(default=30, ge=1)
@@ -87,7 +88,9 @@ class Settings(DatabaseSettings):
     @classmethod
     def _long_enough(cls, v: SecretStr) -> SecretStr:
         if len(v.get_secret_value()) < 32:
-            raise ValueError("must be at least 32 characters (use `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)")
+            raise ValueError(
+                "must be at least 32 characters (use `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+            )
         return v
 
     @field_validator("groove_api_url", "ac_api_url", "groove_graphql_url", "goodwill_public_url", "groove_app_url")

@@ -7,6 +7,7 @@
 
 See docs/sandbox.md for the seed format and the admin endpoints.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,4 +23,12 @@ def load_demo_seed() -> dict[str, Any]:
     return load_seed_file(DEMO_SEED_PATH)
 
 
-__all__ = ["create_sandbox_app", "serve", "start_sandbox", "RunningSandbox", "load_seed_file", "load_demo_seed", "DEMO_SEED_PATH"]
+__all__ = [
+    "DEMO_SEED_PATH",
+    "RunningSandbox",
+    "create_sandbox_app",
+    "load_demo_seed",
+    "load_seed_file",
+    "serve",
+    "start_sandbox",
+]

@@ -1,6 +1,7 @@
 """ActiveCampaign v3 endpoints the worker uses, with the documented response and error shapes
-(activecampaign-api.md §2/§3 and the doc examples). Like the real API, unknown query parameters
+(AC's v3 API docs and their examples; docs/sandbox.md). Like the real API, unknown query parameters
 are silently ignored — a client that misspells `email` gets an unfiltered list."""
+
 from __future__ import annotations
 
 import re
@@ -38,7 +39,7 @@ def _page(items: list[Any]) -> tuple[list[Any], dict[str, Any]]:
         offset = max(0, int(request.args.get("offset", 0)))
     except ValueError:
         limit, offset = 20, 0
-    return items[offset: offset + limit], {"total": str(len(items)), "page_input": {"limit": limit, "offset": offset}}
+    return items[offset : offset + limit], {"total": str(len(items)), "page_input": {"limit": limit, "offset": offset}}
 
 
 def _contact_json(store: SandboxStore, contact: dict[str, Any], root: str) -> dict[str, Any]:
@@ -48,11 +49,17 @@ def _contact_json(store: SandboxStore, contact: dict[str, Any], root: str) -> di
 
 
 def _contact_tag_json(row: dict[str, Any], root: str) -> dict[str, Any]:
-    return {**row, "links": {"tag": f"{root}/contactTags/{row['id']}/tag", "contact": f"{root}/contactTags/{row['id']}/contact"}}
+    return {
+        **row,
+        "links": {"tag": f"{root}/contactTags/{row['id']}/tag", "contact": f"{root}/contactTags/{row['id']}/contact"},
+    }
 
 
 def _field_value_json(row: dict[str, Any], root: str) -> dict[str, Any]:
-    return {**row, "links": {"owner": f"{root}/fieldValues/{row['id']}/owner", "field": f"{root}/fieldValues/{row['id']}/field"}}
+    return {
+        **row,
+        "links": {"owner": f"{root}/fieldValues/{row['id']}/owner", "field": f"{root}/fieldValues/{row['id']}/field"},
+    }
 
 
 def _tag_json(tag: dict[str, Any], root: str) -> dict[str, Any]:
@@ -85,9 +92,13 @@ def list_contacts():
             out.append(data)
         # Side-loads: related collections next to `contacts` (developers.activecampaign.com/reference/sideloading).
         if "contactTags" in includes:
-            payload["contactTags"] = [_contact_tag_json(r, root) for c in chunk for r in _rows_for(store.contact_tags, c["id"])]
+            payload["contactTags"] = [
+                _contact_tag_json(r, root) for c in chunk for r in _rows_for(store.contact_tags, c["id"])
+            ]
         if "fieldValues" in includes:
-            payload["fieldValues"] = [_field_value_json(r, root) for c in chunk for r in _rows_for(store.field_values, c["id"])]
+            payload["fieldValues"] = [
+                _field_value_json(r, root) for c in chunk for r in _rows_for(store.field_values, c["id"])
+            ]
         payload["contacts"] = out
         payload["meta"] = meta
     return jsonify(payload)
@@ -102,8 +113,12 @@ def get_contact(cid: str):
             return _no_result("Subscriber", cid)
         root = _root()
         values = [_field_value_json(r, root) for r in _rows_for(store.field_values, cid)]
-        return jsonify({"fieldValues": values, "contact": {**_contact_json(store, contact, root),
-                                                           "fieldValues": [v["id"] for v in values]}})
+        return jsonify(
+            {
+                "fieldValues": values,
+                "contact": {**_contact_json(store, contact, root), "fieldValues": [v["id"] for v in values]},
+            }
+        )
 
 
 @bp.get("/contacts/<cid>/contactTags")
@@ -149,7 +164,10 @@ def create_tag():
         return jsonify({"errors": [{"title": "Missing attribute", "source": {"pointer": "/data/attributes/tag"}}]}), 422
     with store.lock:
         if store.find_tag(name, tag_type):
-            body = {"message": "Could not process request", "error": f"Duplicate entry '{tag_type}-{name}' for key 'typetag'"}
+            body = {
+                "message": "Could not process request",
+                "error": f"Duplicate entry '{tag_type}-{name}' for key 'typetag'",
+            }
             return jsonify(body), DUPLICATE_TAG_STATUS
         tag = store.create_tag(name, tag_type, str(spec.get("description") or ""))
         return jsonify({"tag": _tag_json(tag, _root())}), 201
@@ -161,8 +179,13 @@ def create_contact_tag():
     spec = _body().get("contactTag") or {}
     for key in ("contact", "tag"):
         if spec.get(key) in (None, ""):
-            return jsonify({"errors": [{"status": 422, "title": "Missing attribute",
-                                        "source": {"pointer": f"/data/attributes/{key}"}}]}), 422
+            return jsonify(
+                {
+                    "errors": [
+                        {"status": 422, "title": "Missing attribute", "source": {"pointer": f"/data/attributes/{key}"}}
+                    ]
+                }
+            ), 422
     cid, tid = str(spec["contact"]), str(spec["tag"])
     with store.lock:
         if cid not in store.contacts:
@@ -170,7 +193,9 @@ def create_contact_tag():
         if tid not in store.tags:
             return jsonify({"errors": [{"status": 404, "title": "Not Found", "detail": "Tag not found"}]}), 404
         row, _created = store.add_contact_tag(cid, tid)  # re-adding returns the existing association
-        return jsonify({"contactTag": {**row, "links": {"contact": f"/{row['id']}/contact", "tag": f"/{row['id']}/tag"}}}), 201
+        return jsonify(
+            {"contactTag": {**row, "links": {"contact": f"/{row['id']}/contact", "tag": f"/{row['id']}/tag"}}}
+        ), 201
 
 
 @bp.delete("/contactTags/<rid>")
@@ -192,8 +217,16 @@ def list_fields():
             fields = [f for f in fields if f["perstag"] == perstag]
         chunk, meta = _page(fields)
         root = _root()
-        out = [{**f, "links": {"options": f"{root}/fields/{f['id']}/options", "relations": f"{root}/fields/{f['id']}/relations"}}
-               for f in chunk]
+        out = [
+            {
+                **f,
+                "links": {
+                    "options": f"{root}/fields/{f['id']}/options",
+                    "relations": f"{root}/fields/{f['id']}/relations",
+                },
+            }
+            for f in chunk
+        ]
         return jsonify({"fieldOptions": [], "fieldRels": [], "fields": out, "meta": {"total": meta["total"]}})
 
 
@@ -202,7 +235,13 @@ def _write_field_value():
     spec = _body().get("fieldValue") or {}
     for key in ("contact", "field", "value"):
         if key not in spec or spec[key] is None:
-            return jsonify({"errors": [{"title": f"The {key} was not provided.", "source": {"pointer": f"/data/attributes/{key}"}}]}), 422
+            return jsonify(
+                {
+                    "errors": [
+                        {"title": f"The {key} was not provided.", "source": {"pointer": f"/data/attributes/{key}"}}
+                    ]
+                }
+            ), 422
     cid, fid, value = str(spec["contact"]), str(spec["field"]), str(spec["value"])
     with store.lock:
         if cid not in store.contacts:
@@ -215,8 +254,9 @@ def _write_field_value():
         row = store.set_field_value(cid, fid, value)
         store.contacts[cid]["udate"] = ac_now()
         root = _root()
-        return jsonify({"contacts": [_contact_json(store, store.contacts[cid], root)],
-                        "fieldValue": _field_value_json(row, root)})
+        return jsonify(
+            {"contacts": [_contact_json(store, store.contacts[cid], root)], "fieldValue": _field_value_json(row, root)}
+        )
 
 
 @bp.post("/fieldValues")

@@ -4,6 +4,7 @@ Faults (vendor requests only; admin requests are never delayed, failed or logged
   auth (401 Groove / 403 AC) → AC sliding-window limit (429 + Retry-After: 1) → random 500/503
   → the real handler. `latency_ms` is slept before any of that.
 """
+
 from __future__ import annotations
 
 import json
@@ -11,9 +12,10 @@ import random
 import threading
 import time
 from collections import deque
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Collection, Mapping
+from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
@@ -220,7 +222,9 @@ def start_sandbox(host: str = "127.0.0.1", port: int = 0, *, quiet: bool = True,
     """Start on a background thread (port 0 = a free port) and return at once; call .stop()."""
     app = create_sandbox_app(**options)
     server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler if quiet else None)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="goodwill-sandbox", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="goodwill-sandbox", daemon=True
+    )
     thread.start()
     return RunningSandbox(server=server, thread=thread, app=app)
 

@@ -1,8 +1,9 @@
 """Groove v1 REST (+ the few v2 GraphQL operations our client sends) on top of SandboxStore.
 
-Response shapes follow groove-api.md §1 (the documented v1 examples) — messages in a listing carry
+Response shapes follow Groove's documented v1 examples (docs/sandbox.md) — messages in a listing carry
 `href` but no `id`, exactly like the docs, so clients must derive ids the way they would in reality.
 """
+
 from __future__ import annotations
 
 import math
@@ -101,9 +102,16 @@ def _paginate(items: list[Any], path: str, extra: str = "") -> tuple[list[Any], 
     except ValueError:
         page, per_page = 1, 25
     total_pages = max(1, math.ceil(len(items) / per_page))
-    chunk = items[(page - 1) * per_page: page * per_page]
+    chunk = items[(page - 1) * per_page : page * per_page]
     next_page = f"{path}?{extra}page={page + 1}&per_page={per_page}" if page < total_pages else None
-    meta = {"pagination": {"current_page": page, "total_pages": total_pages, "total_count": len(items), "next_page": next_page}}
+    meta = {
+        "pagination": {
+            "current_page": page,
+            "total_pages": total_pages,
+            "total_count": len(items),
+            "next_page": next_page,
+        }
+    }
     return chunk, meta
 
 
@@ -144,16 +152,23 @@ def create_ticket():
     # The customer is the sender unless an agent opened the ticket (then it is the recipient).
     customer = recipient if store.is_agent(sender) else sender
     with store.lock:
-        ticket = store.seed_ticket({
-            "subject": body.get("subject") or "",
-            "customer_email": customer,
-            "state": body.get("state") or "unread",
-            "tags": body.get("tags") if isinstance(body.get("tags"), list) else [],
-            "mailbox": body.get("mailbox"),
-            "assignee": body.get("assignee"),
-        })
-        store.add_message(ticket["number"], body=str(body["body"]), author_email=sender,
-                          note=str(body.get("note")).lower() == "true", created_at=body.get("sent_at"))
+        ticket = store.seed_ticket(
+            {
+                "subject": body.get("subject") or "",
+                "customer_email": customer,
+                "state": body.get("state") or "unread",
+                "tags": body.get("tags") if isinstance(body.get("tags"), list) else [],
+                "mailbox": body.get("mailbox"),
+                "assignee": body.get("assignee"),
+            }
+        )
+        store.add_message(
+            ticket["number"],
+            body=str(body["body"]),
+            author_email=sender,
+            note=str(body.get("note")).lower() == "true",
+            created_at=body.get("sent_at"),
+        )
         payload = ticket_json(store, ticket, _api_root())
     response = jsonify({"ticket": payload})
     response.status_code = 201
@@ -183,8 +198,9 @@ def create_message(number: int):
         if number not in store.tickets:
             return _not_found("Ticket")
         author = str(body.get("author") or DEFAULT_AGENT)
-        message = store.add_message(number, body=str(body["body"]), author_email=author, note=note,
-                                    created_at=body.get("sent_at"))
+        message = store.add_message(
+            number, body=str(body["body"]), author_email=author, note=note, created_at=body.get("sent_at")
+        )
         payload = message_json(message, _api_root())
     return jsonify({"message": payload}), 201
 
@@ -198,23 +214,27 @@ def get_customer(email: str):
         if customer is None:
             return _not_found("Customer")
         root = _api_root()
-        return jsonify({"customer": {
-            "href": f"{root}/customers/{email}",
-            "links": {"tickets": {"href": f"{root}/tickets?customer={email}"}},
-            "email": email,
-            "name": customer.get("name"),
-            "first_name": customer.get("first_name"),
-            "last_name": customer.get("last_name"),
-            "about": customer.get("about"),
-            "twitter_username": None,
-            "title": None,
-            "company_name": customer.get("company_name"),
-            "phone_number": customer.get("phone_number"),
-            "location": customer.get("location"),
-            "website_url": None,
-            "linkedin_username": None,
-            "custom": dict(customer.get("custom") or {}),
-        }})
+        return jsonify(
+            {
+                "customer": {
+                    "href": f"{root}/customers/{email}",
+                    "links": {"tickets": {"href": f"{root}/tickets?customer={email}"}},
+                    "email": email,
+                    "name": customer.get("name"),
+                    "first_name": customer.get("first_name"),
+                    "last_name": customer.get("last_name"),
+                    "about": customer.get("about"),
+                    "twitter_username": None,
+                    "title": None,
+                    "company_name": customer.get("company_name"),
+                    "phone_number": customer.get("phone_number"),
+                    "location": customer.get("location"),
+                    "website_url": None,
+                    "linkedin_username": None,
+                    "custom": dict(customer.get("custom") or {}),
+                }
+            }
+        )
 
 
 # -- GraphQL v2: only the operations integrations.groove sends, recognised by their root field --
@@ -233,7 +253,9 @@ def graphql():
     variables = body.get("variables") or {}
     match = _ROOT_FIELD.search(query)
     if not match:
-        return jsonify({"errors": [{"message": "the sandbox understands only conversation, tags, tagCreate, conversationTag"}]})
+        return jsonify(
+            {"errors": [{"message": "the sandbox understands only conversation, tags, tagCreate, conversationTag"}]}
+        )
     field = match.group(1)
     with store.lock:
         if field == "conversation":
@@ -244,15 +266,29 @@ def graphql():
             items = sorted(store.groove_tags.items(), key=lambda kv: kv[0])
             start = int(variables.get("after") or 0)
             first = int(variables.get("first") or 25)
-            chunk = items[start:start + first]
+            chunk = items[start : start + first]
             end = start + len(chunk)
-            return jsonify({"data": {"tags": {"nodes": [{"id": i, "name": n} for i, n in chunk],
-                                              "pageInfo": {"hasNextPage": end < len(items), "endCursor": str(end)}}}})
+            return jsonify(
+                {
+                    "data": {
+                        "tags": {
+                            "nodes": [{"id": i, "name": n} for i, n in chunk],
+                            "pageInfo": {"hasNextPage": end < len(items), "endCursor": str(end)},
+                        }
+                    }
+                }
+            )
         if field == "tagCreate":
             name = str((variables.get("input") or {}).get("name") or "").strip()
             if not name or any(n.lower() == name.lower() for n in store.groove_tags.values()):
                 message = "can't be blank" if not name else "has already been taken"
-                return jsonify({"data": {"tagCreate": {"tag": None, "errors": [{"path": ["attributes", "name"], "message": message}]}}})
+                return jsonify(
+                    {
+                        "data": {
+                            "tagCreate": {"tag": None, "errors": [{"path": ["attributes", "name"], "message": message}]}
+                        }
+                    }
+                )
             tag_id = f"tag_{len(store.groove_tags) + 1:010d}"
             store.groove_tags[tag_id] = name
             return jsonify({"data": {"tagCreate": {"tag": {"id": tag_id, "name": name}, "errors": []}}})
@@ -263,7 +299,13 @@ def graphql():
         unknown = [i for i in data.get("tagIds") or [] if i not in store.groove_tags]
         if ticket is None or unknown:
             what = "conversationId" if ticket is None else "tagIds"
-            return jsonify({"data": {"conversationTag": {"conversation": None, "errors": [{"path": [what], "message": "is invalid"}]}}})
+            return jsonify(
+                {
+                    "data": {
+                        "conversationTag": {"conversation": None, "errors": [{"path": [what], "message": "is invalid"}]}
+                    }
+                }
+            )
         for tag_id in data.get("tagIds") or []:
             if store.groove_tags[tag_id] not in ticket["tags"]:
                 ticket["tags"].append(store.groove_tags[tag_id])

@@ -3,14 +3,16 @@
 Every public method takes the one lock; route handlers call `with store.lock:` around
 multi-step reads/writes. Shapes of the stored rows follow the vendors' documented objects.
 """
+
 from __future__ import annotations
 
 import itertools
 import threading
 import time
 from collections import deque
-from datetime import datetime, timezone
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 DEFAULT_AGENT = "agent@sandbox.invalid"
 REQUEST_LOG_LIMIT = 100_000
@@ -27,9 +29,9 @@ _FALLBACK_AC_FIELDS = (
 
 
 def default_ac_field_perstags() -> list[str]:
-    """The perstags of policies/packs/goodwill.toml [ac_fields] (what the worker will look up)."""
+    """The perstags of policies/pack/packs/goodwill.toml [ac_fields] (what the worker will look up)."""
     try:
-        from policies.pack import load_pack
+        from policies.pack.loader import load_pack
 
         perstags = list(dict.fromkeys(load_pack("goodwill").ac_fields.values()))
         return perstags or list(_FALLBACK_AC_FIELDS)
@@ -38,11 +40,11 @@ def default_ac_field_perstags() -> list[str]:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def ac_now() -> str:
-    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
 
 
 def _plain(html: str) -> str:
@@ -138,7 +140,9 @@ class SandboxStore:
             self.add_message(
                 number,
                 body=str(message.get("body") or ""),
-                author_email=customer_email if author == "customer" else (DEFAULT_AGENT if author == "agent" else author),
+                author_email=customer_email
+                if author == "customer"
+                else (DEFAULT_AGENT if author == "agent" else author),
                 note=bool(message.get("note", False)),
                 created_at=message.get("created_at"),
                 attachments=message.get("attachments") or [],
@@ -201,7 +205,15 @@ class SandboxStore:
     def create_contact(self, email: str) -> dict[str, Any]:
         cid = self.next_id()
         stamp = ac_now()
-        contact = {"id": cid, "email": email.strip(), "firstName": "", "lastName": "", "phone": "", "cdate": stamp, "udate": stamp}
+        contact = {
+            "id": cid,
+            "email": email.strip(),
+            "firstName": "",
+            "lastName": "",
+            "phone": "",
+            "cdate": stamp,
+            "udate": stamp,
+        }
         self.contacts[cid] = contact
         return contact
 
@@ -237,8 +249,21 @@ class SandboxStore:
         if field is None:
             fid = self.next_id()
             stamp = ac_now()
-            field = {"title": "", "descript": None, "type": "date", "isrequired": "0", "perstag": perstag, "defval": None,
-                     "visible": "1", "ordernum": fid, "cdate": stamp, "udate": stamp, "options": [], "relations": [], "id": fid}
+            field = {
+                "title": "",
+                "descript": None,
+                "type": "date",
+                "isrequired": "0",
+                "perstag": perstag,
+                "defval": None,
+                "visible": "1",
+                "ordernum": fid,
+                "cdate": stamp,
+                "udate": stamp,
+                "options": [],
+                "relations": [],
+                "id": fid,
+            }
             self.fields[fid] = field
         field["title"] = str(spec.get("title") or field["title"] or perstag.replace("_", " ").title())
         field["type"] = str(spec.get("type") or field["type"])
@@ -252,7 +277,15 @@ class SandboxStore:
                 row["value"], row["udate"] = value, stamp
                 return row
         rid = self.next_id()
-        row = {"contact": contact_id, "field": field_id, "value": value, "cdate": stamp, "udate": stamp, "id": rid, "owner": contact_id}
+        row = {
+            "contact": contact_id,
+            "field": field_id,
+            "value": value,
+            "cdate": stamp,
+            "udate": stamp,
+            "id": rid,
+            "owner": contact_id,
+        }
         self.field_values[rid] = row
         return row
 
@@ -279,16 +312,25 @@ class SandboxStore:
             }
             contacts: dict[str, Any] = {}
             for contact in sorted(self.contacts.values(), key=lambda c: int(c["id"])):
-                tag_names = [self.tags[r["tag"]]["tag"] for r in self.contact_tags.values()
-                             if r["contact"] == contact["id"] and r["tag"] in self.tags]
-                fields = {self.fields[r["field"]]["perstag"]: r["value"] for r in self.field_values.values()
-                          if r["contact"] == contact["id"] and r["field"] in self.fields}
+                tag_names = [
+                    self.tags[r["tag"]]["tag"]
+                    for r in self.contact_tags.values()
+                    if r["contact"] == contact["id"] and r["tag"] in self.tags
+                ]
+                fields = {
+                    self.fields[r["field"]]["perstag"]: r["value"]
+                    for r in self.field_values.values()
+                    if r["contact"] == contact["id"] and r["field"] in self.fields
+                }
                 contacts[contact["email"]] = {"id": contact["id"], "tags": tag_names, "fields": fields}
             requests = [dict(r) for r in self.requests if since is None or r["at"] >= since]
         return {
             "groove": {"notes": notes, "tickets": tickets},
-            "ac": {"contacts": contacts, "tags": sorted(t["tag"] for t in self.tags.values()),
-                   "fields": sorted(f["perstag"] for f in self.fields.values())},
+            "ac": {
+                "contacts": contacts,
+                "tags": sorted(t["tag"] for t in self.tags.values()),
+                "fields": sorted(f["perstag"] for f in self.fields.values()),
+            },
             "requests": requests,
         }
 

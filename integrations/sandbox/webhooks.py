@@ -1,5 +1,6 @@
-"""Webhook bodies the sandbox hands to tests/demo: shaped like Groove's real ones (groove-api.md §4:
+"""Webhook bodies the sandbox hands to tests/demo: shaped like Groove's real ones (docs/sandbox.md:
 the bare Ticket / Message object, http:// links, `number` but no ticket id)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -16,8 +17,13 @@ def ticket_webhook(store: SandboxStore, ticket: dict[str, Any], host_url: str) -
     data = ticket_json(store, ticket, _root(host_url))
     messages = store.messages.get(ticket["number"], [])
     last = messages[-1]["plain_text_body"] if messages else ""
-    data.update(last_message=last, last_message_plain_text=last, type="Email", tag_ids=[],
-                app_url=f"{host_url.rstrip('/')}/groove_client/tickets/{ticket['number']}")
+    data.update(
+        last_message=last,
+        last_message_plain_text=last,
+        type="Email",
+        tag_ids=[],
+        app_url=f"{host_url.rstrip('/')}/groove_client/tickets/{ticket['number']}",
+    )
     return data
 
 

@@ -2,6 +2,7 @@
 
 Production shape (Redis + PostgreSQL; prefork and threads pool) and the embedded default (SQLite file + SQLite broker).
 """
+
 from __future__ import annotations
 
 import json
@@ -12,11 +13,13 @@ import requests
 from sqlalchemy import select
 
 from tests.support import Sandbox, running_stack, ticket_seed, wait_until
-from worker.db import session_scope
-from worker.models import DecisionRecord, InboxEvent
+from worker.store.db import session_scope
+from worker.store.models import DecisionRecord, InboxEvent
 
-RETURN_BODY = ("<p>Hallo,</p><p>ich möchte das Programm zurückgeben, es passt leider nicht zu mir. "
-               "Bitte erstattet mir den Kaufpreis.</p><p>Viele Grüße<br>Eva</p>")
+RETURN_BODY = (
+    "<p>Hallo,</p><p>ich möchte das Programm zurückgeben, es passt leider nicht zu mir. "
+    "Bitte erstattet mir den Kaufpreis.</p><p>Viele Grüße<br>Eva</p>"
+)
 
 
 @pytest.fixture(params=["redis+postgresql", "redis+postgresql/threads", "embedded+sqlite"])
@@ -27,21 +30,41 @@ def stack(request: pytest.FixtureRequest, tmp_path: Path, webhook_secret: str): 
 
 def test_a_groove_webhook_ends_as_one_note_in_groove_and_a_decision_row(stack, webhook_secret) -> None:  # type: ignore[no-untyped-def]
     sandbox: Sandbox = stack["sandbox"]
-    sandbox.seed(ticket_seed(777, "eva@example.org", "Rückgabe", RETURN_BODY,
-                             fields={"PROGRAM_PURCHASE_DATE": "2026-11-10", "PROGRAM_END_DATE": "2027-05-10"},
-                             created_at="2026-11-20T09:00:00Z"))
-    body = json.dumps({"number": 777, "title": "Rückgabe", "state": "unread",
-                       "links": {"customer": {"href": "http://api.groovehq.com/v1/customers/eva@example.org"}}})
-    r = requests.post(f"{stack['url']}/webhooks/groove/{webhook_secret}", data=body, timeout=10,
-                      headers={"X-Groove-Event": "ticket_started", "Content-Type": "application/x-www-form-urlencoded"})
+    sandbox.seed(
+        ticket_seed(
+            777,
+            "eva@example.org",
+            "Rückgabe",
+            RETURN_BODY,
+            fields={"PROGRAM_PURCHASE_DATE": "2026-11-10", "PROGRAM_END_DATE": "2027-05-10"},
+            created_at="2026-11-20T09:00:00Z",
+        )
+    )
+    body = json.dumps(
+        {
+            "number": 777,
+            "title": "Rückgabe",
+            "state": "unread",
+            "links": {"customer": {"href": "http://api.groovehq.com/v1/customers/eva@example.org"}},
+        }
+    )
+    r = requests.post(
+        f"{stack['url']}/webhooks/groove/{webhook_secret}",
+        data=body,
+        timeout=10,
+        headers={"X-Groove-Event": "ticket_started", "Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert r.status_code == 202, r.text
 
     notes = wait_until(lambda: sandbox.state()["groove"]["notes"].get("777"), timeout=60, what="note in the sandbox")
     assert len(notes) == 1
     assert "Rückgabe" in notes[0] or "Rückgabe" in notes[0].replace("&uuml;", "ü")
     with session_scope(stack["db_url"]) as s:
-        rec = wait_until(lambda: s.scalars(select(DecisionRecord).where(DecisionRecord.ticket_number == 777)).one_or_none(),
-                         timeout=10, what="decision row")
+        rec = wait_until(
+            lambda: s.scalars(select(DecisionRecord).where(DecisionRecord.ticket_number == 777)).one_or_none(),
+            timeout=10,
+            what="decision row",
+        )
         assert rec.request_type == "program_return"
         assert rec.outcome == "approve"
         assert rec.note_status == "posted"
@@ -54,15 +77,22 @@ def test_a_groove_webhook_ends_as_one_note_in_groove_and_a_decision_row(stack, w
 
 
 def test_a_ticket_groove_does_not_know_ends_as_a_failed_job_not_a_silent_drop(stack, webhook_secret) -> None:  # type: ignore[no-untyped-def]
-    from worker.models import FailedJob
+    from worker.store.models import FailedJob
 
-    r = requests.post(f"{stack['url']}/webhooks/groove/{webhook_secret}", data=json.dumps({"number": 424242}),
-                      headers={"X-Groove-Event": "ticket_started"}, timeout=10)
+    r = requests.post(
+        f"{stack['url']}/webhooks/groove/{webhook_secret}",
+        data=json.dumps({"number": 424242}),
+        headers={"X-Groove-Event": "ticket_started"},
+        timeout=10,
+    )
     assert r.status_code == 202
     inbox_id = r.json()["inbox_id"]
     with session_scope(stack["db_url"]) as s:
-        job = wait_until(lambda: s.scalars(select(FailedJob).where(FailedJob.inbox_event_id == inbox_id)).one_or_none(),
-                         timeout=30, what="failed-job record")
+        job = wait_until(
+            lambda: s.scalars(select(FailedJob).where(FailedJob.inbox_event_id == inbox_id)).one_or_none(),
+            timeout=30,
+            what="failed-job record",
+        )
         assert "ApiNotFound" in job.error
         assert s.get(InboxEvent, inbox_id).status == "failed"
     assert stack["sandbox"].state()["groove"]["notes"].get("424242") is None

@@ -3,6 +3,7 @@ the sandbox: sms_1, then sms_2 with the partner (KNU) text, then migrate; import
 
 Production shape (Redis + PostgreSQL) and the embedded default (SQLite file + SQLite broker).
 """
+
 from __future__ import annotations
 
 import os
@@ -18,23 +19,31 @@ from sqlalchemy import select
 
 from tests.conftest import ROOT
 from tests.support import Sandbox, running_stack, wait_until
-from worker.db import session_scope
-from worker.models import FairUseTask, InboxEvent
+from worker.store.db import session_scope
+from worker.store.models import FairUseTask, InboxEvent
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "fair_use"
 
 
 @pytest.fixture(params=["redis+postgresql", "embedded+sqlite"])
 def stack(request: pytest.FixtureRequest, tmp_path: Path, webhook_secret: str):  # type: ignore[no-untyped-def]
-    extra = {"GROOVE_NOTE_AUTHOR": "agent@sandbox.invalid",
-             "GOODWILL_MAILBOX_PACKS": "Kundendienst Finecom=fair-use,Support=goodwill"}
+    extra = {
+        "GROOVE_NOTE_AUTHOR": "agent@sandbox.invalid",
+        "GOODWILL_MAILBOX_PACKS": "Kundendienst Finecom=fair-use,Support=goodwill",
+    }
     with running_stack(request, tmp_path, webhook_secret, redis_db=4, extra_env=extra) as running:
         yield running
 
 
 def import_csv(env: dict[str, str], path: Path) -> str:
-    result = subprocess.run([sys.executable, "-m", "worker.cli", "fair-use", "import", str(path)], cwd=ROOT,
-                            env={**os.environ, **env}, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "worker.cli", "fair-use", "import", str(path)],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -53,8 +62,10 @@ def settled(db_url: str, count: int) -> bool:
 
 def measures(db_url: str) -> list[tuple[str, str, str]]:
     with session_scope(db_url) as s:
-        return [(t.customer_key, t.month, t.measure)
-                for t in s.scalars(select(FairUseTask).order_by(FairUseTask.month, FairUseTask.customer_key))]
+        return [
+            (t.customer_key, t.month, t.measure)
+            for t in s.scalars(select(FairUseTask).order_by(FairUseTask.month, FairUseTask.customer_key))
+        ]
 
 
 def test_three_monthly_exports_give_sms_1_then_sms_2_and_the_partner_ticket_then_migrate(stack) -> None:  # type: ignore[no-untyped-def]
@@ -69,8 +80,12 @@ def test_three_monthly_exports_give_sms_1_then_sms_2_and_the_partner_ticket_then
     wait_until(lambda: settled(db_url, 3), timeout=60, what="September processed")
     import_csv(env, FIXTURES / "2026-10.csv")
     wait_until(lambda: settled(db_url, 4), timeout=60, what="October processed")
-    assert measures(db_url) == [("100231", "2026-08", "sms_1"), ("100231", "2026-09", "sms_2"),
-                                ("100232", "2026-09", "sms_1"), ("100231", "2026-10", "migrate")]
+    assert measures(db_url) == [
+        ("100231", "2026-08", "sms_1"),
+        ("100231", "2026-09", "sms_2"),
+        ("100232", "2026-09", "sms_1"),
+        ("100231", "2026-10", "migrate"),
+    ]
 
     notes = sandbox.state()["groove"]["notes"]
     by_subject = {t["subject"].split(" [fu:")[0]: notes[n][0] for n, t in task_tickets(sandbox).items()}
@@ -98,8 +113,15 @@ def test_one_csv_of_three_months_imported_twice_and_an_overrun_posted_to_the_end
     assert [m for _, _, m in measures(db_url)] == ["sms_1", "sms_2", "sms_1", "migrate"]
 
     # November arrives through the endpoint: month 4 in a row, migration refused → terminate.
-    body = {"customer_id": "100231", "email": "anna.muster@example.ch", "month": "2026-11", "usage_gb": 380,
-            "limit_gb": 200, "products": ["Mobile Flat"], "migration_refused": True}
+    body = {
+        "customer_id": "100231",
+        "email": "anna.muster@example.ch",
+        "month": "2026-11",
+        "usage_gb": 380,
+        "limit_gb": 200,
+        "products": ["Mobile Flat"],
+        "migration_refused": True,
+    }
     url = f"{stack['url']}/events/usage-overrun/{webhook_secret}"
     assert requests.post(url, json=body, timeout=10).status_code == 202
     assert requests.post(url, json=body, timeout=10).json()["status"] == "duplicate"

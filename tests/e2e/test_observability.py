@@ -5,6 +5,7 @@ Prometheus' multiprocess directory — and the worker's own --metrics-port serve
 The web and worker logs of the run are JSON lines that never hold the webhook secret, an API
 token, a password or a customer's e-mail address.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,16 +24,18 @@ from tests.conftest import free_port, wait_for_port
 from tests.support import ticket_seed, wait_until
 from tests.ui.kit import csrf_from
 from tests.ui.stack import AC_TOKEN, GROOVE_TOKEN, Stack
-from worker.db import session_scope
-from worker.models import FailedJob
-from worker.ui.labels import TEAM_TZ
+from worker.store.db import session_scope
+from worker.store.models import FailedJob
+from worker.web.ui.labels import TEAM_TZ
 
 CUSTOMERS = {7101: "eva.observe@example.org", 7102: "jana.observe@example.net", 7103: "ghost.observe@example.com"}
 PRIVATE_ADDRESS = "jana.privat@example.net"  # written in a ticket body
 STAFF = ("olaf.ops@team.example", "Olaf Ops", "ops-passwort-0815")
 RETURN_BODY = "<p>Ich möchte das Programm zurückgeben, es passt nicht zu mir. Bitte Geld zurück.</p>"
-COACH_BODY = ("<p>Mein Vater ist verstorben und ich konnte wochenlang nicht lernen. Könnt ihr meine "
-              f"Coach-Ausbildung verlängern? Antwort gern an {PRIVATE_ADDRESS}</p>")
+COACH_BODY = (
+    "<p>Mein Vater ist verstorben und ich konnte wochenlang nicht lernen. Könnt ihr meine "
+    f"Coach-Ausbildung verlängern? Antwort gern an {PRIVATE_ADDRESS}</p>"
+)
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
@@ -61,23 +64,56 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     today = datetime.now(TEAM_TZ).date()
     created = f"{today.isoformat()}T07:00:00Z"
     out: dict[str, Any] = {"secret": secret}
-    with Stack(tmp_path_factory.mktemp("observe"), secret,
-               worker_args=["--loglevel", "DEBUG", "--metrics-port", str(worker_port), "--metrics-host", "127.0.0.1"]
-               ) as st:
-        assert st.goodwill(["user", "add", STAFF[0], "--name", STAFF[1], "--role", "admin", "--password-stdin"],
-                           STAFF[2] + "\n").returncode == 0
+    with Stack(
+        tmp_path_factory.mktemp("observe"),
+        secret,
+        worker_args=["--loglevel", "DEBUG", "--metrics-port", str(worker_port), "--metrics-host", "127.0.0.1"],
+    ) as st:
+        assert (
+            st.goodwill(
+                ["user", "add", STAFF[0], "--name", STAFF[1], "--role", "admin", "--password-stdin"], STAFF[2] + "\n"
+            ).returncode
+            == 0
+        )
         out["before"] = parse(st.metrics())
-        st.sandbox.seed(ticket_seed(7101, CUSTOMERS[7101], "Rückgabe", RETURN_BODY, created_at=created,
-                                    fields={"PROGRAM_PURCHASE_DATE": (today - timedelta(days=5)).isoformat()}))
-        st.sandbox.seed(ticket_seed(7102, CUSTOMERS[7102], "Verlängerung", COACH_BODY, created_at=created,
-                                    fields={"COACH_ROUND_START": "2025-06-01", "COACH_END_DATE": "2026-12-31",
-                                            "PRO_END_DATE": "2027-02-28"}, tags=["memb_intueat_coach"]))
+        st.sandbox.seed(
+            ticket_seed(
+                7101,
+                CUSTOMERS[7101],
+                "Rückgabe",
+                RETURN_BODY,
+                created_at=created,
+                fields={"PROGRAM_PURCHASE_DATE": (today - timedelta(days=5)).isoformat()},
+            )
+        )
+        st.sandbox.seed(
+            ticket_seed(
+                7102,
+                CUSTOMERS[7102],
+                "Verlängerung",
+                COACH_BODY,
+                created_at=created,
+                fields={
+                    "COACH_ROUND_START": "2025-06-01",
+                    "COACH_END_DATE": "2026-12-31",
+                    "PRO_END_DATE": "2027-02-28",
+                },
+                tags=["memb_intueat_coach"],
+            )
+        )
         for number, email in CUSTOMERS.items():  # 7103 is unknown to Groove: it must end as a failed job
             assert st.ticket_started(number, email, "Anfrage").status_code == 202
         assert st.ticket_started(7101, CUSTOMERS[7101], "Rückgabe").json()["status"] == "duplicate"
         assert st.webhook("ticket_started", {"number": 7101}, secret="x" * 40).status_code == 404
-        assert requests.post(f"{st.url}/webhooks/groove/{secret}", data=b"{not json", timeout=10,
-                             headers={"X-Groove-Event": "ticket_started"}).status_code == 400
+        assert (
+            requests.post(
+                f"{st.url}/webhooks/groove/{secret}",
+                data=b"{not json",
+                timeout=10,
+                headers={"X-Groove-Event": "ticket_started"},
+            ).status_code
+            == 400
+        )
         assert st.agent_replied(7101, "reply-1").json()["status"] == "ignored"
         st.decision(7101)
         st.decision(7102)
@@ -86,14 +122,29 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         # the UI: a refused and a good login, a filtered page with a customer's address in the query
         ui = requests.Session()
         token = csrf_from(ui.get(f"{st.url}/login", timeout=10).text)
-        assert ui.post(f"{st.url}/login", data={"email": STAFF[0], "password": "falsch-falsch-1",
-                                                "csrf_token": token}, timeout=10).status_code == 401
-        assert ui.post(f"{st.url}/login", data={"email": STAFF[0], "password": STAFF[2], "csrf_token": token},
-                       timeout=10).status_code == 200  # followed the redirect to the queue
-        assert ui.get(f"{st.url}/decisions", params={"ticket": "7101", "q": CUSTOMERS[7101]},
-                      timeout=10).status_code == 200
-        wait_until(lambda: total(parse(st.metrics()), "goodwill_celery_tasks_total") >= 3, timeout=30,
-                   what="the worker's task counters")
+        assert (
+            ui.post(
+                f"{st.url}/login",
+                data={"email": STAFF[0], "password": "falsch-falsch-1", "csrf_token": token},
+                timeout=10,
+            ).status_code
+            == 401
+        )
+        assert (
+            ui.post(
+                f"{st.url}/login", data={"email": STAFF[0], "password": STAFF[2], "csrf_token": token}, timeout=10
+            ).status_code
+            == 200
+        )  # followed the redirect to the queue
+        assert (
+            ui.get(f"{st.url}/decisions", params={"ticket": "7101", "q": CUSTOMERS[7101]}, timeout=10).status_code
+            == 200
+        )
+        wait_until(
+            lambda: total(parse(st.metrics()), "goodwill_celery_tasks_total") >= 3,
+            timeout=30,
+            what="the worker's task counters",
+        )
         out["after"] = parse(st.metrics())
         wait_for_port(worker_port, timeout=5)
         out["worker"] = parse(requests.get(f"http://127.0.0.1:{worker_port}/metrics", timeout=10).text)
@@ -115,7 +166,10 @@ def test_the_workers_counters_show_up_in_the_webs_metrics(run: dict[str, Any]) -
     before, after = run["before"], run["after"]
     # Before the first ticket: only the worker's warm-up at start (the AC tag and field maps), if any yet.
     assert total(before, "goodwill_upstream_calls_total", vendor="groove") == 0
-    assert {dict(ls)["route"] for (n, ls), v in before.items() if n == "goodwill_upstream_calls_total" and v} <= {"/tags", "/fields"}
+    assert {dict(ls)["route"] for (n, ls), v in before.items() if n == "goodwill_upstream_calls_total" and v} <= {
+        "/tags",
+        "/fields",
+    }
     assert total(after, "goodwill_upstream_calls_total", vendor="groove") >= 5
     assert total(after, "goodwill_upstream_calls_total", vendor="ac") >= 2
     assert value(after, "goodwill_upstream_errors_total", vendor="groove", kind="client") >= 1  # the unknown ticket

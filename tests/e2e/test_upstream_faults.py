@@ -4,6 +4,7 @@ note, every approved end date moves exactly once, and the account limit is never
 Real Redis, real PostgreSQL, two real `goodwill worker` processes, the sandbox as its own process.
 The CI run uses 40 tickets; `./run faults` runs the 200-ticket version.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,11 +18,13 @@ from sqlalchemy import func, select
 
 from tests.conftest import free_port, wait_for_port
 from tests.support import reset_schema, start_goodwill, stop, wait_until
-from worker.db import session_scope, upgrade
-from worker.models import InboxEvent
+from worker.store.db import session_scope, upgrade
+from worker.store.models import InboxEvent
 
-COACH = ("<p>Hallo, ich war {n} Wochen krank und konnte nicht für die Prüfung lernen. "
-         "Könnt ihr meine Coach-Ausbildung verlängern?</p><p>Liebe Grüße</p>")
+COACH = (
+    "<p>Hallo, ich war {n} Wochen krank und konnte nicht für die Prüfung lernen. "
+    "Könnt ihr meine Coach-Ausbildung verlängern?</p><p>Liebe Grüße</p>"
+)
 RETURN = "<p>Hallo, ich möchte das Programm zurückgeben und mein Geld zurück. Viele Grüße</p>"
 END, PRO_END = date(2026, 12, 31), date(2027, 2, 28)
 
@@ -33,11 +36,20 @@ def seed_for(n_tickets: int) -> tuple[dict, dict[int, str]]:  # type: ignore[typ
         coach = i % 2 == 0
         kinds[number] = "coach" if coach else "return"
         body = COACH.format(n=3 + i % 5) if coach else RETURN
-        tickets.append({"number": number, "subject": "Anfrage", "customer_email": email,
-                        "created_at": "2026-11-20T09:00:00Z",
-                        "messages": [{"body": body, "author": "customer", "created_at": "2026-11-20T09:00:00Z"}]})
-        fields = ({"COACH_ROUND_START": "2025-06-01", "COACH_END_DATE": END.isoformat(), "PRO_END_DATE": PRO_END.isoformat()}
-                  if coach else {"PROGRAM_PURCHASE_DATE": "2026-11-10", "PROGRAM_END_DATE": "2027-05-10"})
+        tickets.append(
+            {
+                "number": number,
+                "subject": "Anfrage",
+                "customer_email": email,
+                "created_at": "2026-11-20T09:00:00Z",
+                "messages": [{"body": body, "author": "customer", "created_at": "2026-11-20T09:00:00Z"}],
+            }
+        )
+        fields = (
+            {"COACH_ROUND_START": "2025-06-01", "COACH_END_DATE": END.isoformat(), "PRO_END_DATE": PRO_END.isoformat()}
+            if coach
+            else {"PROGRAM_PURCHASE_DATE": "2026-11-10", "PROGRAM_END_DATE": "2027-05-10"}
+        )
         contacts.append({"email": email, "firstName": f"Kundin{i}", "tags": [], "fields": fields})
     return {"groove": {"tickets": tickets}, "ac": {"contacts": contacts}}, kinds
 
@@ -71,29 +83,61 @@ def run_fault_load(tmp_path: Path, redis_url: str, postgres_url: str, n_tickets:
     (tmp_path / "seed.json").write_text(json.dumps(seed))
     sandbox_port, web_port = free_port(), free_port()
     sandbox_url = f"http://127.0.0.1:{sandbox_port}"
-    env = {"GOODWILL_DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": postgres_url, "REDIS_URL": redis_url,
-           "GROOVE_API_URL": f"{sandbox_url}/groove/v1", "AC_API_URL": f"{sandbox_url}/ac/api/3",
-           "GROOVE_API_TOKEN": "fault-groove-token", "AC_API_TOKEN": "fault-ac-token",
-           "GROOVE_WEBHOOK_SECRET": secret, "AC_RATE_LIMIT": "4"}
-    procs = [start_goodwill(["sandbox", "--port", str(sandbox_port), "--error-rate", "0.2", "--ac-rate-limit", "5",
-                             "--seed", str(tmp_path / "seed.json")], env, tmp_path / "sandbox.log")]
+    env = {
+        "GOODWILL_DATA_DIR": str(tmp_path / "data"),
+        "DATABASE_URL": postgres_url,
+        "REDIS_URL": redis_url,
+        "GROOVE_API_URL": f"{sandbox_url}/groove/v1",
+        "AC_API_URL": f"{sandbox_url}/ac/api/3",
+        "GROOVE_API_TOKEN": "fault-groove-token",
+        "AC_API_TOKEN": "fault-ac-token",
+        "GROOVE_WEBHOOK_SECRET": secret,
+        "AC_RATE_LIMIT": "4",
+    }
+    procs = [
+        start_goodwill(
+            [
+                "sandbox",
+                "--port",
+                str(sandbox_port),
+                "--error-rate",
+                "0.2",
+                "--ac-rate-limit",
+                "5",
+                "--seed",
+                str(tmp_path / "seed.json"),
+            ],
+            env,
+            tmp_path / "sandbox.log",
+        )
+    ]
     try:
         procs.append(start_goodwill(["web", "--port", str(web_port), "--workers", "1"], env, tmp_path / "web.log"))
         for i in range(2):
-            procs.append(start_goodwill(["worker", "--concurrency", "2", "--loglevel", "WARNING"], env,
-                                        tmp_path / f"worker{i}.log"))
+            procs.append(
+                start_goodwill(
+                    ["worker", "--concurrency", "2", "--loglevel", "WARNING"], env, tmp_path / f"worker{i}.log"
+                )
+            )
         wait_for_port(sandbox_port)
         wait_for_port(web_port, timeout=30)
         for number in kinds:
-            r = requests.post(f"http://127.0.0.1:{web_port}/webhooks/groove/{secret}", timeout=10,
-                              data=json.dumps({"number": number, "title": "Anfrage"}),
-                              headers={"X-Groove-Event": "ticket_started"})
+            r = requests.post(
+                f"http://127.0.0.1:{web_port}/webhooks/groove/{secret}",
+                timeout=10,
+                data=json.dumps({"number": number, "title": "Anfrage"}),
+                headers={"X-Groove-Event": "ticket_started"},
+            )
             assert r.status_code == 202, r.text
 
         def finished() -> bool:
             with session_scope(postgres_url) as s:
-                return s.scalar(select(func.count()).select_from(InboxEvent)
-                                .where(InboxEvent.status.in_(("done", "failed")))) == n_tickets
+                return (
+                    s.scalar(
+                        select(func.count()).select_from(InboxEvent).where(InboxEvent.status.in_(("done", "failed")))
+                    )
+                    == n_tickets
+                )
 
         wait_until(finished, timeout=240 + n_tickets * 3, interval=1, what="all tickets processed")
         state = requests.get(f"{sandbox_url}/_sandbox/state", timeout=30).json()
@@ -102,8 +146,10 @@ def run_fault_load(tmp_path: Path, redis_url: str, postgres_url: str, n_tickets:
             stop(p)
     with session_scope(postgres_url) as s:
         statuses = Counter(s.scalars(select(InboxEvent.status)).all())
-        failed = [(e.ticket_number, e.attempts, e.last_error) for e in
-                  s.scalars(select(InboxEvent).where(InboxEvent.status == "failed"))]
+        failed = [
+            (e.ticket_number, e.attempts, e.last_error)
+            for e in s.scalars(select(InboxEvent).where(InboxEvent.status == "failed"))
+        ]
     return {"state": state, "kinds": kinds, "statuses": statuses, "failed": failed}
 
 
@@ -124,16 +170,22 @@ def check(result: dict) -> None:  # type: ignore[type-arg]
     assert max_in_any_second(ac_times) <= 5
     assert early_after_retry_after(state["requests"]) == 0
     errors = sum(1 for r in state["requests"] if r["status"] >= 500)
-    print(f"\nfault load: {len(kinds)} tickets, {len(state['requests'])} upstream requests, {errors} injected 5xx, "
-          f"{sum(1 for r in state['requests'] if r['status'] == 429)} AC 429s, "
-          f"max AC requests in any 1 s window: {max_in_any_second(ac_times)}")
+    print(
+        f"\nfault load: {len(kinds)} tickets, {len(state['requests'])} upstream requests, {errors} injected 5xx, "
+        f"{sum(1 for r in state['requests'] if r['status'] == 429)} AC 429s, "
+        f"max AC requests in any 1 s window: {max_in_any_second(ac_times)}"
+    )
 
 
-def test_forty_tickets_survive_a_20_percent_error_rate_under_the_ac_account_limit(tmp_path, redis_url, postgres_url, webhook_secret):  # type: ignore[no-untyped-def]
+def test_forty_tickets_survive_a_20_percent_error_rate_under_the_ac_account_limit(
+    tmp_path, redis_url, postgres_url, webhook_secret
+):  # type: ignore[no-untyped-def]
     check(run_fault_load(tmp_path, redis_url.rsplit("/", 1)[0] + "/5", postgres_url, 40, webhook_secret))
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(1500)
-def test_two_hundred_tickets_survive_a_20_percent_error_rate_under_the_ac_account_limit(tmp_path, redis_url, postgres_url, webhook_secret):  # type: ignore[no-untyped-def]
+def test_two_hundred_tickets_survive_a_20_percent_error_rate_under_the_ac_account_limit(
+    tmp_path, redis_url, postgres_url, webhook_secret
+):  # type: ignore[no-untyped-def]
     check(run_fault_load(tmp_path, redis_url.rsplit("/", 1)[0] + "/5", postgres_url, 200, webhook_secret))

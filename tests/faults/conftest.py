@@ -1,5 +1,6 @@
 """Fixtures for the fault suite: a fresh PostgreSQL database, a private redis-server and the
 sandbox per test, so killing and restarting things never touches anybody else's servers."""
+
 from __future__ import annotations
 
 import shutil
@@ -18,7 +19,7 @@ from tests.faults.harness import Stack
 def fresh_db(postgres_admin_url: str) -> Iterator[str]:
     import psycopg
 
-    from worker.db import get_engine, upgrade
+    from worker.store.db import get_engine, upgrade
 
     name = f"goodwill_fault_{uuid.uuid4().hex[:10]}"
     admin = postgres_admin_url.replace("+psycopg", "")
@@ -46,8 +47,9 @@ def private_redis(tmp_path: Path) -> Iterator[RedisServer]:
 
 
 @pytest.fixture
-def stack(request: pytest.FixtureRequest, tmp_path: Path, fresh_db: str, private_redis: RedisServer,
-          webhook_secret: str) -> Iterator[Stack]:
+def stack(
+    request: pytest.FixtureRequest, tmp_path: Path, fresh_db: str, private_redis: RedisServer, webhook_secret: str
+) -> Iterator[Stack]:
     marker = request.node.get_closest_marker("sandbox")  # e.g. @pytest.mark.sandbox(latency_ms=20)
     sandbox = start_sandbox(**(marker.kwargs if marker else {}))
     st = Stack(tmp=tmp_path, redis=private_redis, db_url=fresh_db, sandbox=sandbox, secret=webhook_secret)

@@ -5,6 +5,7 @@ processes that the tests kill and restart.
 The sandbox is read through its store directly (no HTTP, no full snapshot): with a thousand
 tickets a `/_sandbox/state` snapshot is expensive and would hold the store lock the worker needs.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,13 +27,15 @@ from sqlalchemy import func, select
 from integrations.sandbox import RunningSandbox
 from tests.conftest import RedisServer, free_port, wait_for_port
 from tests.support import start_goodwill, stop
-from worker.db import session_scope
-from worker.models import DecisionRecord, InboxEvent
+from worker.store.db import session_scope
+from worker.store.models import DecisionRecord, InboxEvent
 
 # A coach extension for a round from 2023-06-01: the decision moves COACH_END_DATE and
 # PRO_END_DATE by 42 days (K-COACH-EXT-6W), so a double application would show as +84.
-COACH_BODY = ("<p>Hallo,</p><p>durch einen Unfall konnte ich wochenlang nicht lernen. Kann ich für die "
-              "Coach-Prüfung etwas mehr Zeit bekommen?</p><p>Viele Grüße</p>")
+COACH_BODY = (
+    "<p>Hallo,</p><p>durch einen Unfall konnte ich wochenlang nicht lernen. Kann ich für die "
+    "Coach-Prüfung etwas mehr Zeit bekommen?</p><p>Viele Grüße</p>"
+)
 EXTENSION_DAYS = 42
 
 
@@ -45,21 +48,40 @@ def coach_seed(numbers: list[int], today: date) -> dict[str, Any]:
     created = f"{today.isoformat()}T08:00:00Z"
     tickets, contacts = [], []
     for n in numbers:
-        tickets.append({"number": n, "subject": "Coach-Prüfung", "customer_email": coach_email(n),
-                        "created_at": created,
-                        "messages": [{"body": COACH_BODY, "author": "customer", "created_at": created}]})
-        contacts.append({"email": coach_email(n), "firstName": f"Kundin{n}", "tags": [],
-                         "fields": {"COACH_ROUND_START": "2023-06-01",
-                                    "COACH_END_DATE": (today + timedelta(days=60 + n % 30)).isoformat(),
-                                    "PRO_END_DATE": (today + timedelta(days=240 + n % 30)).isoformat()}})
+        tickets.append(
+            {
+                "number": n,
+                "subject": "Coach-Prüfung",
+                "customer_email": coach_email(n),
+                "created_at": created,
+                "messages": [{"body": COACH_BODY, "author": "customer", "created_at": created}],
+            }
+        )
+        contacts.append(
+            {
+                "email": coach_email(n),
+                "firstName": f"Kundin{n}",
+                "tags": [],
+                "fields": {
+                    "COACH_ROUND_START": "2023-06-01",
+                    "COACH_END_DATE": (today + timedelta(days=60 + n % 30)).isoformat(),
+                    "PRO_END_DATE": (today + timedelta(days=240 + n % 30)).isoformat(),
+                },
+            }
+        )
     return {"groove": {"tickets": tickets}, "ac": {"contacts": contacts}}
 
 
 def ticket_started_body(number: int) -> bytes:
-    return json.dumps({"number": number, "title": "Coach-Prüfung", "state": "unread",
-                       "href": f"http://api.groovehq.com/v1/tickets/{number}",
-                       "links": {"customer": {"href": f"http://api.groovehq.com/v1/customers/{coach_email(number)}"}}}
-                      ).encode()
+    return json.dumps(
+        {
+            "number": number,
+            "title": "Coach-Prüfung",
+            "state": "unread",
+            "href": f"http://api.groovehq.com/v1/tickets/{number}",
+            "links": {"customer": {"href": f"http://api.groovehq.com/v1/customers/{coach_email(number)}"}},
+        }
+    ).encode()
 
 
 @dataclass
@@ -93,15 +115,17 @@ class Stack:
     # -- processes ------------------------------------------------------------------------------
     def start_web(self, workers: int = 2) -> subprocess.Popen[bytes]:
         self.web_port = free_port()
-        p = start_goodwill(["web", "--port", str(self.web_port), "--workers", str(workers)], self.env,
-                           self.tmp / "web.log")
+        p = start_goodwill(
+            ["web", "--port", str(self.web_port), "--workers", str(workers)], self.env, self.tmp / "web.log"
+        )
         self.procs.append(p)
         wait_for_port(self.web_port, timeout=60)
         return p
 
     def start_worker(self, concurrency: int = 2, name: str = "worker") -> subprocess.Popen[bytes]:
-        p = start_goodwill(["worker", "--concurrency", str(concurrency), "--loglevel", "INFO"], self.env,
-                           self.tmp / f"{name}.log")
+        p = start_goodwill(
+            ["worker", "--concurrency", str(concurrency), "--loglevel", "INFO"], self.env, self.tmp / f"{name}.log"
+        )
         self.procs.append(p)
         return p
 
@@ -120,13 +144,19 @@ class Stack:
     def hook_url(self) -> str:
         return f"http://127.0.0.1:{self.web_port}/webhooks/groove/{self.secret}"
 
-    def post(self, body: bytes, event: str = "ticket_started", session: requests.Session | None = None) -> requests.Response:
-        return (session or requests).post(self.hook_url, data=body, timeout=30,
-                                          headers={"X-Groove-Event": event,
-                                                   "Content-Type": "application/x-www-form-urlencoded"})
+    def post(
+        self, body: bytes, event: str = "ticket_started", session: requests.Session | None = None
+    ) -> requests.Response:
+        return (session or requests).post(
+            self.hook_url,
+            data=body,
+            timeout=30,
+            headers={"X-Groove-Event": event, "Content-Type": "application/x-www-form-urlencoded"},
+        )
 
     def post_many(self, numbers: list[int], threads: int = 8) -> Counter[int]:
         """ticket_started for every number, `threads` at a time; returns a count per status code."""
+
         def send(chunk: list[int]) -> list[int]:
             with requests.Session() as s:
                 return [self.post(ticket_started_body(n), session=s).status_code for n in chunk]
@@ -142,8 +172,13 @@ class Stack:
 
     def decisions_per_ticket(self) -> Counter[int]:
         with session_scope(self.db_url) as s:
-            return Counter(dict(s.execute(select(DecisionRecord.ticket_number, func.count())
-                                          .group_by(DecisionRecord.ticket_number)).all()))
+            return Counter(
+                dict(
+                    s.execute(
+                        select(DecisionRecord.ticket_number, func.count()).group_by(DecisionRecord.ticket_number)
+                    ).all()
+                )
+            )
 
     def notes_per_ticket(self) -> dict[int, int]:
         store = self.sandbox.store
@@ -157,8 +192,14 @@ class Stack:
             f = store.field_by_perstag(perstag)
             if contact is None or f is None:
                 return None
-            return next((r["value"] for r in store.field_values.values()
-                         if r["contact"] == contact["id"] and r["field"] == f["id"]), None)
+            return next(
+                (
+                    r["value"]
+                    for r in store.field_values.values()
+                    if r["contact"] == contact["id"] and r["field"] == f["id"]
+                ),
+                None,
+            )
 
     def requests_log(self) -> list[dict[str, Any]]:
         with self.sandbox.store.lock:
@@ -202,9 +243,15 @@ class Audit:
     field_writes: int
 
     def line(self, what: str, **extra: Any) -> str:
-        parts = [f"tickets={self.tickets}", f"done={self.done}", f"lost={len(self.lost)}",
-                 f"duplicate_notes={len(self.duplicate_notes)}", f"double_decisions={len(self.double_decisions)}",
-                 f"wrong_end_dates={len(self.wrong_dates)}", f"ac_field_writes={self.field_writes}"]
+        parts = [
+            f"tickets={self.tickets}",
+            f"done={self.done}",
+            f"lost={len(self.lost)}",
+            f"duplicate_notes={len(self.duplicate_notes)}",
+            f"double_decisions={len(self.double_decisions)}",
+            f"wrong_end_dates={len(self.wrong_dates)}",
+            f"ac_field_writes={self.field_writes}",
+        ]
         parts += [f"{k}={v}" for k, v in extra.items()]
         return f"FAULT SUMMARY {what}: " + " ".join(parts)
 
@@ -222,8 +269,9 @@ def audit(stack: Stack, numbers: list[int], seed: dict[str, Any]) -> Audit:
             got = stack.contact_field(coach_email(n), perstag)
             if got != want:
                 wrong.append((n, perstag, got, want))
-    writes = sum(1 for r in stack.requests_log() if r["method"] == "POST" and r["path"] == "/fieldValues"
-                 and r["status"] < 300)
+    writes = sum(
+        1 for r in stack.requests_log() if r["method"] == "POST" and r["path"] == "/fieldValues" and r["status"] < 300
+    )
     return Audit(
         tickets=len(numbers),
         done=len(done & set(numbers)),

@@ -1,5 +1,6 @@
 """Groove retries and double-sends: the same webhook 10 times in a row, and 50 at once for one
 ticket, against the real web process (gunicorn) with a worker running → one processing, one note."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -44,7 +45,9 @@ def test_the_same_webhook_ten_times_and_fifty_at_once_is_processed_once_with_one
     # Let any stray redelivery run before counting.
     assert not wait_for(lambda: stack.decisions_per_ticket() != Counter({sequential: 1, concurrent: 1}), timeout=3)
     notes = stack.notes_per_ticket()
-    print(f"FAULT SUMMARY duplicate webhooks: deliveries=60 tickets=2 inbox_rows={sum(stack.inbox_status().values())} "
-          f"decisions={sum(stack.decisions_per_ticket().values())} notes={notes[sequential] + notes[concurrent]}")
+    print(
+        f"FAULT SUMMARY duplicate webhooks: deliveries=60 tickets=2 inbox_rows={sum(stack.inbox_status().values())} "
+        f"decisions={sum(stack.decisions_per_ticket().values())} notes={notes[sequential] + notes[concurrent]}"
+    )
     assert notes[sequential] == 1
     assert notes[concurrent] == 1

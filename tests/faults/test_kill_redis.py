@@ -6,6 +6,7 @@ re-enqueues what the queue no longer holds — here the messages of tickets that
 was down (the web app still answers 202: the inbox row is committed first) and 100 messages the
 test deletes from the recovered queue on purpose.
 """
+
 from __future__ import annotations
 
 import time
@@ -47,12 +48,22 @@ def test_killing_redis_with_a_thousand_tickets_queued_loses_none(stack: Stack) -
 
     stack.start_worker(concurrency=2)
     stack.start_beat()
-    assert wait_for(lambda: stack.inbox_status().get("done", 0) == len(numbers), timeout=600, interval=2), \
+    assert wait_for(lambda: stack.inbox_status().get("done", 0) == len(numbers), timeout=600, interval=2), (
         stack.inbox_status()
+    )
     a = audit(stack, numbers, seed)
-    print(a.line("kill -9 redis", queued_before_kill=in_queue_before, recovered_by_aof=recovered,
-                 dropped_on_purpose=recovered - left_in_queue, posted_while_down=len(while_down),
-                 missing_from_queue=len(numbers) - left_in_queue, sweeper_reenqueued=swept(stack), intake_s=f"{intake_s:.1f}"))
+    print(
+        a.line(
+            "kill -9 redis",
+            queued_before_kill=in_queue_before,
+            recovered_by_aof=recovered,
+            dropped_on_purpose=recovered - left_in_queue,
+            posted_while_down=len(while_down),
+            missing_from_queue=len(numbers) - left_in_queue,
+            sweeper_reenqueued=swept(stack),
+            intake_s=f"{intake_s:.1f}",
+        )
+    )
     assert in_queue_before == len(queued)
     assert swept(stack) >= len(numbers) - left_in_queue  # the sweeper did hand those out again
     assert (a.lost, a.duplicate_notes, a.double_decisions, a.wrong_dates) == ([], [], [], [])

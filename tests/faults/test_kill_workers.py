@@ -5,6 +5,7 @@ twice (or decided twice) shows up as a wrong date. A killed pool child's message
 once (task_reject_on_worker_lost); a killed main process leaves its reserved messages unacked in
 Redis, which the inbox sweeper (`goodwill beat`, SWEEP_AFTER_SECONDS) hands out again.
 """
+
 from __future__ import annotations
 
 import random
@@ -18,8 +19,16 @@ import requests
 from tests.faults.harness import Stack, audit, coach_seed, kill9, ticket_started_body, wait_for, worker_children
 
 
-def _flow_with_kills(stack: Stack, numbers: list[int], *, rate: float, kill_every: tuple[float, float],
-                     main_share: float, rng: random.Random, settle: float) -> dict[str, int]:
+def _flow_with_kills(
+    stack: Stack,
+    numbers: list[int],
+    *,
+    rate: float,
+    kill_every: tuple[float, float],
+    main_share: float,
+    rng: random.Random,
+    settle: float,
+) -> dict[str, int]:
     """Post the tickets at `rate`/s while killing workers; returns the kill counts.
 
     The loop also plays the supervisor (docker compose `restart: unless-stopped`): a worker whose
@@ -67,8 +76,8 @@ def _flow_with_kills(stack: Stack, numbers: list[int], *, rate: float, kill_ever
 def _reprocessed(stack: Stack) -> int:
     from sqlalchemy import func, select
 
-    from worker.db import session_scope
-    from worker.models import InboxEvent
+    from worker.store.db import session_scope
+    from worker.store.models import InboxEvent
 
     with session_scope(stack.db_url) as s:
         return int(s.scalar(select(func.count()).where(InboxEvent.attempts > 1)) or 0)
@@ -85,8 +94,14 @@ def test_killing_pool_children_at_random_loses_nothing_and_applies_every_extensi
     assert kills["children"] >= 3
     assert wait_for(lambda: stack.inbox_status().get("done", 0) == len(numbers), timeout=60), stack.inbox_status()
     a = audit(stack, numbers, seed)
-    print(a.line("kill -9 pool children (quick)", kills=kills["children"], restarts=kills["restarts"],
-                 reprocessed=_reprocessed(stack)))
+    print(
+        a.line(
+            "kill -9 pool children (quick)",
+            kills=kills["children"],
+            restarts=kills["restarts"],
+            reprocessed=_reprocessed(stack),
+        )
+    )
     assert (a.lost, a.duplicate_notes, a.double_decisions, a.wrong_dates) == ([], [], [], [])
 
 
@@ -106,6 +121,13 @@ def test_killing_children_and_main_processes_at_random_while_100_tickets_flow_lo
     # rows older than 15 s) re-enqueues them, so allow a few sweeps.
     assert wait_for(lambda: stack.inbox_status().get("done", 0) == len(numbers), timeout=240), stack.inbox_status()
     a = audit(stack, numbers, seed)
-    print(a.line("kill -9 children and main", kills_children=kills["children"], kills_main=kills["main"],
-                 restarts=kills["restarts"], reprocessed=_reprocessed(stack)))
+    print(
+        a.line(
+            "kill -9 children and main",
+            kills_children=kills["children"],
+            kills_main=kills["main"],
+            restarts=kills["restarts"],
+            reprocessed=_reprocessed(stack),
+        )
+    )
     assert (a.lost, a.duplicate_notes, a.double_decisions, a.wrong_dates) == ([], [], [], [])

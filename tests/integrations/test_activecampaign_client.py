@@ -32,13 +32,16 @@ def schema(name: str) -> dict:
 
 
 def client(limiter=None, **kw) -> ActiveCampaignClient:
-    return ActiveCampaignClient(base_url="https://intumind.api-us1.com", token=TOKEN, field_map=FIELD_MAP,
-                                limiter=limiter, settings=FAST, **kw)
+    return ActiveCampaignClient(
+        base_url="https://intumind.api-us1.com", token=TOKEN, field_map=FIELD_MAP, limiter=limiter, settings=FAST, **kw
+    )
 
 
 def register_maps() -> None:
     responses.get(f"{API}/tags", json=load_fixture("activecampaign", "tags_list.GET.200.json"))
-    responses.get(f"{API}/fields", json=load_fixture("activecampaign", "constructed__fields_list_goodwill.GET.200.json"))
+    responses.get(
+        f"{API}/fields", json=load_fixture("activecampaign", "constructed__fields_list_goodwill.GET.200.json")
+    )
 
 
 def warm(c: ActiveCampaignClient) -> ActiveCampaignClient:
@@ -58,7 +61,9 @@ def test_with_warm_caches_reading_a_contact_costs_exactly_one_call(limiter):
     c = warm(client(limiter))
     responses.get(
         f"{API}/contacts",
-        match=[matchers.query_param_matcher({"email": "adam@activecampaign.com", "include": "fieldValues,contactTags"})],
+        match=[
+            matchers.query_param_matcher({"email": "adam@activecampaign.com", "include": "fieldValues,contactTags"})
+        ],
         json=load_fixture("activecampaign", "constructed__contacts_list_with_includes.GET.200.json"),
     )
     contact = c.get_contact("adam@activecampaign.com")
@@ -76,7 +81,9 @@ def test_with_warm_caches_reading_a_contact_costs_exactly_one_call(limiter):
 @responses.activate
 def test_a_cold_client_loads_the_tag_and_field_maps_once():
     register_maps()
-    responses.get(f"{API}/contacts", json=load_fixture("activecampaign", "constructed__contacts_list_with_includes.GET.200.json"))
+    responses.get(
+        f"{API}/contacts", json=load_fixture("activecampaign", "constructed__contacts_list_with_includes.GET.200.json")
+    )
     c = client()
     c.get_contact("adam@activecampaign.com")
     c.get_contact("adam@activecampaign.com")
@@ -88,7 +95,9 @@ def test_without_side_loads_the_client_falls_back_to_the_contact_sub_resources()
     c = warm(client())
     # the documented list example: six contacts, no side-loads (what an ignored filter returns)
     responses.get(f"{API}/contacts", json=load_fixture("activecampaign", "contacts_list.GET.200.json"))
-    responses.get(f"{API}/contacts/5/fieldValues", json=load_fixture("activecampaign", "contact_fieldValues.GET.200.json"))
+    responses.get(
+        f"{API}/contacts/5/fieldValues", json=load_fixture("activecampaign", "contact_fieldValues.GET.200.json")
+    )
     tags = load_fixture("activecampaign", "recorded__contactTags_list.GET.200.pastebin-cBnkKeuc.excerpt.json")
     for row, tag in zip(tags["contactTags"], ["2", "3"]):
         row.update(contact="5", tag=tag)
@@ -134,9 +143,11 @@ def test_a_tag_unknown_to_the_cached_map_triggers_one_map_refresh():
 def test_date_values_with_a_time_part_are_cut_to_the_day():
     c = warm(client())
     listing = load_fixture("activecampaign", "constructed__contacts_list_with_includes.GET.200.json")
-    listing["fieldValues"] = [{"contact": "5", "field": "6", "value": "2026-12-01 00:00:00", "id": "77"},
-                              {"contact": "5", "field": "7", "value": "", "id": "78"},
-                              {"contact": "9", "field": "8", "value": "2020-01-01", "id": "79"}]
+    listing["fieldValues"] = [
+        {"contact": "5", "field": "6", "value": "2026-12-01 00:00:00", "id": "77"},
+        {"contact": "5", "field": "7", "value": "", "id": "78"},
+        {"contact": "9", "field": "8", "value": "2020-01-01", "id": "79"},
+    ]
     responses.get(f"{API}/contacts", json=listing)
     contact = c.get_contact("adam@activecampaign.com")
     assert contact.fields == {"program_end_date": "2026-12-01"}
@@ -146,7 +157,10 @@ def test_date_values_with_a_time_part_are_cut_to_the_day():
 # -- tags ------------------------------------------------------------------------------------------
 @responses.activate
 def test_the_tag_map_is_read_across_pages_of_one_hundred():
-    first = {"tags": [{"id": str(i), "tag": f"t{i}", "tagType": "contact"} for i in range(1, 101)], "meta": {"total": "101"}}
+    first = {
+        "tags": [{"id": str(i), "tag": f"t{i}", "tagType": "contact"} for i in range(1, 101)],
+        "meta": {"total": "101"},
+    }
     second = {"tags": [{"id": "101", "tag": "Kulanz_Gewaehrt", "tagType": "contact"}], "meta": {"total": "101"}}
     responses.get(f"{API}/tags", match=[matchers.query_param_matcher({"limit": "100", "offset": "0"})], json=first)
     responses.get(f"{API}/tags", match=[matchers.query_param_matcher({"limit": "100", "offset": "100"})], json=second)
@@ -160,8 +174,11 @@ def test_the_tag_map_is_read_across_pages_of_one_hundred():
 @responses.activate
 def test_a_missing_tag_is_searched_then_created_with_the_documented_body():
     c = warm(client(tag_description="Kulanz-Triage"))
-    responses.get(f"{API}/tags", match=[matchers.query_param_matcher({"search": "My Tag", "limit": "100", "offset": "0"})],
-                  json={"tags": [{"id": "40", "tag": "My Tag 2"}], "meta": {"total": "1"}})
+    responses.get(
+        f"{API}/tags",
+        match=[matchers.query_param_matcher({"search": "My Tag", "limit": "100", "offset": "0"})],
+        json={"tags": [{"id": "40", "tag": "My Tag 2"}], "meta": {"total": "1"}},
+    )
     responses.post(f"{API}/tags", status=201, json=load_fixture("activecampaign", "tags_create.POST.201.json"))
     assert c.ensure_tag("My Tag") == "16"
     body = json.loads(responses.calls[1].request.body)
@@ -174,10 +191,16 @@ def test_a_missing_tag_is_searched_then_created_with_the_documented_body():
 @responses.activate
 def test_a_duplicate_tag_error_refreshes_the_map_and_finds_the_tag(status):
     c = warm(client())
-    responses.get(f"{API}/tags", match=[matchers.query_param_matcher({"search": "TEST", "limit": "100", "offset": "0"})],
-                  json={"tags": [], "meta": {"total": "0"}})
-    responses.post(f"{API}/tags", status=status,
-                   json=load_fixture("activecampaign", "recorded__tags_create.POST.duplicate-error.verbb-formie-1389.json"))
+    responses.get(
+        f"{API}/tags",
+        match=[matchers.query_param_matcher({"search": "TEST", "limit": "100", "offset": "0"})],
+        json={"tags": [], "meta": {"total": "0"}},
+    )
+    responses.post(
+        f"{API}/tags",
+        status=status,
+        json=load_fixture("activecampaign", "recorded__tags_create.POST.duplicate-error.verbb-formie-1389.json"),
+    )
     refreshed = load_fixture("activecampaign", "tags_list.GET.200.json")
     refreshed["tags"].append({"id": "99", "tag": "test", "tagType": "contact"})
     responses.replace(responses.GET, f"{API}/tags", json=refreshed)
@@ -187,8 +210,11 @@ def test_a_duplicate_tag_error_refreshes_the_map_and_finds_the_tag(status):
 @responses.activate
 def test_a_non_duplicate_tag_error_is_raised():
     c = warm(client())
-    responses.get(f"{API}/tags", match=[matchers.query_param_matcher({"search": "x", "limit": "100", "offset": "0"})],
-                  json={"tags": [], "meta": {"total": "0"}})
+    responses.get(
+        f"{API}/tags",
+        match=[matchers.query_param_matcher({"search": "x", "limit": "100", "offset": "0"})],
+        json={"tags": [], "meta": {"total": "0"}},
+    )
     responses.post(f"{API}/tags", status=422, json={"errors": [{"title": "Tag name too long"}]})
     with pytest.raises(ApiClientError, match="too long"):
         c.ensure_tag("x")
@@ -197,7 +223,9 @@ def test_a_non_duplicate_tag_error_is_raised():
 @responses.activate
 def test_with_warm_caches_adding_a_known_tag_costs_exactly_one_call():
     c = warm(client())
-    responses.post(f"{API}/contactTags", status=201, json=load_fixture("activecampaign", "contactTags_create.POST.201.json"))
+    responses.post(
+        f"{API}/contactTags", status=201, json=load_fixture("activecampaign", "contactTags_create.POST.201.json")
+    )
     assert c.add_tag("5", "Three") == "1"
     assert paths() == ["POST /contactTags"]
     body = json.loads(responses.calls[0].request.body)
@@ -208,7 +236,9 @@ def test_with_warm_caches_adding_a_known_tag_costs_exactly_one_call():
 @responses.activate
 def test_adding_a_tag_to_an_unknown_contact_is_not_found():
     c = warm(client())
-    responses.post(f"{API}/contactTags", status=404, json=load_fixture("activecampaign", "contactTags_create.POST.404.json"))
+    responses.post(
+        f"{API}/contactTags", status=404, json=load_fixture("activecampaign", "contactTags_create.POST.404.json")
+    )
     with pytest.raises(ApiNotFound, match="Contact not found"):
         c.add_tag("999", "one")
 
@@ -216,7 +246,9 @@ def test_adding_a_tag_to_an_unknown_contact_is_not_found():
 @responses.activate
 def test_removing_a_contact_tag_deletes_the_association():
     c = client()
-    responses.delete(f"{API}/contactTags/112479", json=load_fixture("activecampaign", "contactTags_delete.DELETE.200.json"))
+    responses.delete(
+        f"{API}/contactTags/112479", json=load_fixture("activecampaign", "contactTags_delete.DELETE.200.json")
+    )
     c.remove_contact_tag("112479")
     assert paths() == ["DELETE /contactTags/112479"]
 
@@ -264,7 +296,10 @@ def test_a_perstag_missing_in_the_account_is_a_config_error_after_one_reload():
 
 @responses.activate
 def test_field_ids_resolve_perstags_across_pages():
-    page1 = {"fields": [{"id": str(i), "perstag": f"X{i}", "type": "text"} for i in range(100)], "meta": {"total": "101"}}
+    page1 = {
+        "fields": [{"id": str(i), "perstag": f"X{i}", "type": "text"} for i in range(100)],
+        "meta": {"total": "101"},
+    }
     page2 = {"fields": [{"id": "500", "perstag": "%PROGRAM_END_DATE%", "type": "date"}], "meta": {"total": "101"}}
     responses.get(f"{API}/fields", match=[matchers.query_param_matcher({"limit": "100", "offset": "0"})], json=page1)
     responses.get(f"{API}/fields", match=[matchers.query_param_matcher({"limit": "100", "offset": "100"})], json=page2)
@@ -303,7 +338,11 @@ def test_the_copied_schemas_are_the_openapi_request_bodies_when_the_shared_refer
     if not spec_path.exists():
         missing_service(f"the shared AC OpenAPI export ({spec_path})")  # a failure with CI=true
     spec = json.loads(spec_path.read_text())
-    for path, name in [("/tags", "POST.tags"), ("/contactTags", "POST.contactTags"), ("/fieldValues", "POST.fieldValues")]:
+    for path, name in [
+        ("/tags", "POST.tags"),
+        ("/contactTags", "POST.contactTags"),
+        ("/fieldValues", "POST.fieldValues"),
+    ]:
         copied = schema(name)
         copied.pop("$comment")
         assert copied == spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]

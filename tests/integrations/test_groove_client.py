@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import responses
@@ -22,15 +22,27 @@ def client(limiter=None, **kw) -> GrooveClient:
 
 def page(messages, current, total_pages):
     nxt = f"http://api.groovehq.dev/v1/tickets/1/messages?page={current + 1}" if current < total_pages else None
-    return {"messages": messages, "meta": {"pagination": {"current_page": current, "total_pages": total_pages,
-                                                          "total_count": 0, "next_page": nxt}}}
+    return {
+        "messages": messages,
+        "meta": {
+            "pagination": {"current_page": current, "total_pages": total_pages, "total_count": 0, "next_page": nxt}
+        },
+    }
 
 
 def message(created_at, body, author="customers/kunde@example.com", note=False, href_id="5"):
-    return {"created_at": created_at, "updated_at": created_at, "note": note, "body": body, "plain_text_body": body,
-            "href": f"https://api.groovehq.com/v1/messages/{href_id}",
-            "links": {"author": {"href": f"https://api.groovehq.com/v1/{author}"},
-                      "ticket": {"href": "https://api.groovehq.com/v1/tickets/1"}}}
+    return {
+        "created_at": created_at,
+        "updated_at": created_at,
+        "note": note,
+        "body": body,
+        "plain_text_body": body,
+        "href": f"https://api.groovehq.com/v1/messages/{href_id}",
+        "links": {
+            "author": {"href": f"https://api.groovehq.com/v1/{author}"},
+            "ticket": {"href": "https://api.groovehq.com/v1/tickets/1"},
+        },
+    }
 
 
 @responses.activate
@@ -46,7 +58,7 @@ def test_get_ticket_reads_the_documented_ticket_shape_with_bearer_auth(limiter):
     # the explicit email field wins over the differing href in the docs example
     assert ticket.customer_email == "customer@example.com"
     assert ticket.assignee == "matt@groovehq.com"
-    assert ticket.created_at == datetime(2012, 7, 17, 13, 41, 1, tzinfo=timezone.utc)
+    assert ticket.created_at == datetime(2012, 7, 17, 13, 41, 1, tzinfo=UTC)
 
 
 @responses.activate
@@ -75,11 +87,23 @@ def test_a_ticket_response_without_a_ticket_is_a_protocol_error():
 @responses.activate
 def test_list_messages_reads_every_page_with_fifty_per_page_and_returns_oldest_first():
     # Newest first from the API, spread over two pages.
-    responses.get(f"{API}/tickets/1/messages", match=[matchers.query_param_matcher({"page": "1", "per_page": "50"})],
-                  json=page([message("2026-11-03T12:00:00Z", "drei", href_id="3"),
-                             message("2026-11-03 11:00:00 +0100", "zwei", author="agents/a@x.de", href_id="2")], 1, 2))
-    responses.get(f"{API}/tickets/1/messages", match=[matchers.query_param_matcher({"page": "2", "per_page": "50"})],
-                  json=page([message("2026-11-03 09:00:00 UTC", "eins", href_id="1")], 2, 2))
+    responses.get(
+        f"{API}/tickets/1/messages",
+        match=[matchers.query_param_matcher({"page": "1", "per_page": "50"})],
+        json=page(
+            [
+                message("2026-11-03T12:00:00Z", "drei", href_id="3"),
+                message("2026-11-03 11:00:00 +0100", "zwei", author="agents/a@x.de", href_id="2"),
+            ],
+            1,
+            2,
+        ),
+    )
+    responses.get(
+        f"{API}/tickets/1/messages",
+        match=[matchers.query_param_matcher({"page": "2", "per_page": "50"})],
+        json=page([message("2026-11-03 09:00:00 UTC", "eins", href_id="1")], 2, 2),
+    )
     messages = client().list_messages(1)
     assert [m.body_html for m in messages] == ["eins", "zwei", "drei"]
     assert [m.id for m in messages] == ["1", "2", "3"]
@@ -130,7 +154,9 @@ def test_post_note_without_a_configured_author_sends_no_author_and_is_never_retr
 
 @responses.activate
 def test_get_customer_escapes_the_email_in_the_path_and_returns_none_when_unknown():
-    responses.get(f"{API}/customers/anna%2Btest%40example.com", json=load_fixture("groove", "api_v1_customer_response.json"))
+    responses.get(
+        f"{API}/customers/anna%2Btest%40example.com", json=load_fixture("groove", "api_v1_customer_response.json")
+    )
     responses.get(f"{API}/customers/nobody%40example.com", status=404, json={})
     customer = client().get_customer("anna+test@example.com")
     assert customer is not None
@@ -141,7 +167,9 @@ def test_get_customer_escapes_the_email_in_the_path_and_returns_none_when_unknow
 
 @responses.activate
 def test_a_customer_with_first_and_last_name_gets_a_full_name():
-    responses.get(f"{API}/customers/a%40b.de", json={"customer": {"email": "a@b.de", "first_name": "Anna", "last_name": "B"}})
+    responses.get(
+        f"{API}/customers/a%40b.de", json={"customer": {"email": "a@b.de", "first_name": "Anna", "last_name": "B"}}
+    )
     customer = client().get_customer("a@b.de")
     assert customer.name == "Anna B" and customer.first_name == "Anna"
 
@@ -149,34 +177,63 @@ def test_a_customer_with_first_and_last_name_gets_a_full_name():
 @responses.activate
 def test_list_customer_tickets_filters_by_customer_and_reads_all_pages():
     def tickets_page(numbers, current, total):
-        return {"tickets": [{"number": n, "title": f"T{n}", "created_at": "2026-01-0%dT10:00:00Z" % n} for n in numbers],
-                "meta": {"pagination": {"current_page": current, "total_pages": total, "next_page": "x" if current < total else None}}}
+        return {
+            "tickets": [{"number": n, "title": f"T{n}", "created_at": "2026-01-0%dT10:00:00Z" % n} for n in numbers],
+            "meta": {
+                "pagination": {
+                    "current_page": current,
+                    "total_pages": total,
+                    "next_page": "x" if current < total else None,
+                }
+            },
+        }
 
-    responses.get(f"{API}/tickets", match=[matchers.query_param_matcher({"customer": "k@x.de", "page": "1", "per_page": "50"})],
-                  json=tickets_page([1, 2], 1, 2))
-    responses.get(f"{API}/tickets", match=[matchers.query_param_matcher({"customer": "k@x.de", "page": "2", "per_page": "50"})],
-                  json=tickets_page([3], 2, 2))
+    responses.get(
+        f"{API}/tickets",
+        match=[matchers.query_param_matcher({"customer": "k@x.de", "page": "1", "per_page": "50"})],
+        json=tickets_page([1, 2], 1, 2),
+    )
+    responses.get(
+        f"{API}/tickets",
+        match=[matchers.query_param_matcher({"customer": "k@x.de", "page": "2", "per_page": "50"})],
+        json=tickets_page([3], 2, 2),
+    )
     tickets = client().list_customer_tickets("k@x.de")
     assert [t.number for t in tickets] == [1, 2, 3]
 
 
 @responses.activate
 def test_create_ticket_posts_the_documented_parameters():
-    responses.post(f"{API}/tickets", status=201, json={"ticket": {"number": 77, "title": "Kulanz", "state": "unread"}},
-                   headers={"Location": f"{API}/tickets/77"})
-    ticket = client().create_ticket(body="<p>Hallo</p>", from_="kunde@example.com", to="support@intumind.example",
-                                    subject="Kulanz", tags=["fair-use"], mailbox="Inbox")
+    responses.post(
+        f"{API}/tickets",
+        status=201,
+        json={"ticket": {"number": 77, "title": "Kulanz", "state": "unread"}},
+        headers={"Location": f"{API}/tickets/77"},
+    )
+    ticket = client().create_ticket(
+        body="<p>Hallo</p>",
+        from_="kunde@example.com",
+        to="support@intumind.example",
+        subject="Kulanz",
+        tags=["fair-use"],
+        mailbox="Inbox",
+    )
     assert ticket.number == 77
     assert json.loads(responses.calls[0].request.body) == {
-        "body": "<p>Hallo</p>", "from": "kunde@example.com", "to": "support@intumind.example",
-        "subject": "Kulanz", "mailbox": "Inbox", "tags": ["fair-use"]}
+        "body": "<p>Hallo</p>",
+        "from": "kunde@example.com",
+        "to": "support@intumind.example",
+        "subject": "Kulanz",
+        "mailbox": "Inbox",
+        "tags": ["fair-use"],
+    }
 
 
 def test_groove_dates_in_all_seen_formats_parse_to_aware_datetimes():
-    assert parse_groove_datetime("2012-07-17T13:41:01Z") == datetime(2012, 7, 17, 13, 41, 1, tzinfo=timezone.utc)
+    assert parse_groove_datetime("2012-07-17T13:41:01Z") == datetime(2012, 7, 17, 13, 41, 1, tzinfo=UTC)
     plus = parse_groove_datetime("2017-12-14 20:09:19 +0530")
     assert plus.utcoffset() == timedelta(hours=5, minutes=30)
-    assert parse_groove_datetime("2017-12-14 15:54:26 UTC") == datetime(2017, 12, 14, 15, 54, 26, tzinfo=timezone.utc)
+    assert parse_groove_datetime("2017-12-14 15:54:26 UTC") == datetime(2017, 12, 14, 15, 54, 26, tzinfo=UTC)
     assert parse_groove_datetime("Thu, 14 Dec 2017 15:54:26 +0000").tzinfo is not None
     assert parse_groove_datetime("gestern") is None
     assert parse_groove_datetime(None) is None
@@ -185,17 +242,21 @@ def test_groove_dates_in_all_seen_formats_parse_to_aware_datetimes():
 def test_messages_with_attachment_objects_expose_their_names():
     from integrations.groove import GrooveMessage
 
-    msg = GrooveMessage.from_api({"attachments": [{"filename": "attest.pdf"}, {"url": "https://x/y/scan%201.png"}, "a.txt"]})
+    msg = GrooveMessage.from_api(
+        {"attachments": [{"filename": "attest.pdf"}, {"url": "https://x/y/scan%201.png"}, "a.txt"]}
+    )
     assert msg.attachments == ("attest.pdf", "scan 1.png", "a.txt")
 
 
 # -- GraphQL tags --------------------------------------------------------------------------------
 def gql(operation):
     """Match a GraphQL POST by the operation name in its query."""
+
     def match(request):
         body = json.loads(request.body)
         ok = f" {operation}(" in body["query"] or f" {operation} " in body["query"]
         return ok, "" if ok else f"not {operation}"
+
     return match
 
 
@@ -208,11 +269,33 @@ def test_tagging_is_refused_when_the_graphql_setting_is_off():
 
 @responses.activate
 def test_tag_ticket_finds_the_conversation_creates_a_missing_tag_and_tags_it():
-    responses.post(GQL, match=[gql("ConversationByNumber")], json={"data": {"conversation": {"id": "cnv_0000000101", "number": 101}}})
-    responses.post(GQL, match=[gql("Tags")], json={"data": {"tags": {"nodes": [{"id": "tag_1", "name": "VIP"}],
-                                                                      "pageInfo": {"hasNextPage": False, "endCursor": None}}}})
-    responses.post(GQL, match=[gql("TagCreate")], json={"data": {"tagCreate": {"tag": {"id": "tag_2", "name": "kulanz"}, "errors": []}}})
-    responses.post(GQL, match=[gql("ConversationTag")], json={"data": {"conversationTag": {"conversation": {"id": "cnv_0000000101"}, "errors": []}}})
+    responses.post(
+        GQL,
+        match=[gql("ConversationByNumber")],
+        json={"data": {"conversation": {"id": "cnv_0000000101", "number": 101}}},
+    )
+    responses.post(
+        GQL,
+        match=[gql("Tags")],
+        json={
+            "data": {
+                "tags": {
+                    "nodes": [{"id": "tag_1", "name": "VIP"}],
+                    "pageInfo": {"hasNextPage": False, "endCursor": None},
+                }
+            }
+        },
+    )
+    responses.post(
+        GQL,
+        match=[gql("TagCreate")],
+        json={"data": {"tagCreate": {"tag": {"id": "tag_2", "name": "kulanz"}, "errors": []}}},
+    )
+    responses.post(
+        GQL,
+        match=[gql("ConversationTag")],
+        json={"data": {"conversationTag": {"conversation": {"id": "cnv_0000000101"}, "errors": []}}},
+    )
     c = client(graphql_tags=True)
     assert c.tag_ticket(101, ["vip", "kulanz"]) == ("tag_1", "tag_2")
     last = json.loads(responses.calls[-1].request.body)
@@ -226,7 +309,9 @@ def test_tag_ticket_finds_the_conversation_creates_a_missing_tag_and_tags_it():
 
 @responses.activate
 def test_graphql_errors_inside_a_200_are_protocol_errors():
-    responses.post(GQL, json={"data": None, "errors": [{"message": "Field 'conversation' doesn't exist on type 'Query'"}]})
+    responses.post(
+        GQL, json={"data": None, "errors": [{"message": "Field 'conversation' doesn't exist on type 'Query'"}]}
+    )
     with pytest.raises(ApiProtocolError) as info:
         client(graphql_tags=True).tag_ticket(5, ["x"])
     assert "doesn't exist" in str(info.value)
@@ -235,9 +320,20 @@ def test_graphql_errors_inside_a_200_are_protocol_errors():
 @responses.activate
 def test_mutation_errors_as_data_are_protocol_errors():
     responses.post(GQL, match=[gql("ConversationByNumber")], json={"data": {"conversation": {"id": "cnv_1"}}})
-    responses.post(GQL, match=[gql("Tags")], json={"data": {"tags": {"nodes": [{"id": "t", "name": "x"}], "pageInfo": {"hasNextPage": False}}}})
-    responses.post(GQL, match=[gql("ConversationTag")],
-                   json={"data": {"conversationTag": {"conversation": None, "errors": [{"path": ["tagIds"], "message": "is invalid"}]}}})
+    responses.post(
+        GQL,
+        match=[gql("Tags")],
+        json={"data": {"tags": {"nodes": [{"id": "t", "name": "x"}], "pageInfo": {"hasNextPage": False}}}},
+    )
+    responses.post(
+        GQL,
+        match=[gql("ConversationTag")],
+        json={
+            "data": {
+                "conversationTag": {"conversation": None, "errors": [{"path": ["tagIds"], "message": "is invalid"}]}
+            }
+        },
+    )
     with pytest.raises(ApiProtocolError) as info:
         client(graphql_tags=True).tag_ticket(5, ["x"])
     assert "is invalid" in str(info.value)
@@ -245,6 +341,7 @@ def test_mutation_errors_as_data_are_protocol_errors():
 
 def scripted_graphql(script: dict[str, list[dict]]) -> None:
     """One callback for the GraphQL endpoint; answers each operation from its queue (last one repeats)."""
+
     def callback(request):
         query = json.loads(request.body)["query"]
         op = query.split("(", 1)[0].split()[-1]
@@ -256,14 +353,26 @@ def scripted_graphql(script: dict[str, list[dict]]) -> None:
 
 @responses.activate
 def test_a_tag_created_concurrently_is_found_after_has_already_been_taken():
-    scripted_graphql({
-        "ConversationByNumber": [{"data": {"conversation": {"id": "cnv_1"}}}],
-        "Tags": [{"data": {"tags": {"nodes": [], "pageInfo": {"hasNextPage": False}}}},
-                 {"data": {"tags": {"nodes": [{"id": "t9", "name": "Kulanz"}], "pageInfo": {"hasNextPage": False}}}}],
-        "TagCreate": [{"data": {"tagCreate": {"tag": None, "errors": [
-            {"path": ["attributes", "name"], "message": "has already been taken"}]}}}],
-        "ConversationTag": [{"data": {"conversationTag": {"conversation": {"id": "cnv_1"}, "errors": []}}}],
-    })
+    scripted_graphql(
+        {
+            "ConversationByNumber": [{"data": {"conversation": {"id": "cnv_1"}}}],
+            "Tags": [
+                {"data": {"tags": {"nodes": [], "pageInfo": {"hasNextPage": False}}}},
+                {"data": {"tags": {"nodes": [{"id": "t9", "name": "Kulanz"}], "pageInfo": {"hasNextPage": False}}}},
+            ],
+            "TagCreate": [
+                {
+                    "data": {
+                        "tagCreate": {
+                            "tag": None,
+                            "errors": [{"path": ["attributes", "name"], "message": "has already been taken"}],
+                        }
+                    }
+                }
+            ],
+            "ConversationTag": [{"data": {"conversationTag": {"conversation": {"id": "cnv_1"}, "errors": []}}}],
+        }
+    )
     assert client(graphql_tags=True).tag_ticket(5, ["kulanz"]) == ("t9",)
     ops = [json.loads(c.request.body)["query"].split("(", 1)[0].split()[-1] for c in responses.calls]
     assert ops == ["ConversationByNumber", "Tags", "TagCreate", "Tags", "ConversationTag"]
@@ -271,12 +380,30 @@ def test_a_tag_created_concurrently_is_found_after_has_already_been_taken():
 
 @responses.activate
 def test_the_tag_list_is_read_across_cursor_pages():
-    scripted_graphql({
-        "ConversationByNumber": [{"data": {"conversation": {"id": "cnv_1"}}}],
-        "Tags": [{"data": {"tags": {"nodes": [{"id": "t1", "name": "a"}], "pageInfo": {"hasNextPage": True, "endCursor": "c1"}}}},
-                 {"data": {"tags": {"nodes": [{"id": "t2", "name": "b"}], "pageInfo": {"hasNextPage": False, "endCursor": "c2"}}}}],
-        "ConversationTag": [{"data": {"conversationTag": {"conversation": {"id": "cnv_1"}, "errors": []}}}],
-    })
+    scripted_graphql(
+        {
+            "ConversationByNumber": [{"data": {"conversation": {"id": "cnv_1"}}}],
+            "Tags": [
+                {
+                    "data": {
+                        "tags": {
+                            "nodes": [{"id": "t1", "name": "a"}],
+                            "pageInfo": {"hasNextPage": True, "endCursor": "c1"},
+                        }
+                    }
+                },
+                {
+                    "data": {
+                        "tags": {
+                            "nodes": [{"id": "t2", "name": "b"}],
+                            "pageInfo": {"hasNextPage": False, "endCursor": "c2"},
+                        }
+                    }
+                },
+            ],
+            "ConversationTag": [{"data": {"conversationTag": {"conversation": {"id": "cnv_1"}, "errors": []}}}],
+        }
+    )
     assert client(graphql_tags=True).tag_ticket(5, ["B"]) == ("t2",)
     second_tags_call = json.loads(responses.calls[2].request.body)
     assert second_tags_call["variables"] == {"first": 100, "after": "c1"}

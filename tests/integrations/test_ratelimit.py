@@ -1,4 +1,5 @@
 """The account-wide limiter: in-process semantics and the Redis implementation on a REAL Redis."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -8,12 +9,11 @@ import time
 import uuid
 
 import pytest
-
-from tests.conftest import missing_service
 from vendor_testkit import hammer_ac_client, hammer_redis_limiter, max_in_window
 
 from integrations.errors import RateLimitTimeout, is_retryable
 from integrations.ratelimit import LocalRateLimiter, NoRateLimiter, RedisRateLimiter, _normalise, make_rate_limiter
+from tests.conftest import missing_service
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -88,6 +88,7 @@ def test_a_vendor_without_a_limit_is_unlimited_but_honours_pauses():
 @pytest.fixture
 def redis_prefix():
     import redis
+
     client = redis.Redis.from_url(REDIS_URL)
     try:
         client.ping()
@@ -105,8 +106,10 @@ def redis_prefix():
 def test_three_processes_hammering_redis_never_get_more_than_n_slots_in_any_second(redis_prefix):
     ctx = multiprocessing.get_context("fork")
     start, results = ctx.Event(), ctx.Queue()
-    workers = [ctx.Process(target=hammer_redis_limiter, args=(REDIS_URL, redis_prefix, "ac", 10.0, 12, start, results))
-               for _ in range(3)]
+    workers = [
+        ctx.Process(target=hammer_redis_limiter, args=(REDIS_URL, redis_prefix, "ac", 10.0, 12, start, results))
+        for _ in range(3)
+    ]
     for w in workers:
         w.start()
     start.set()
@@ -133,8 +136,10 @@ def test_after_a_pause_nobody_acquires_before_it_ends(redis_prefix):
     limiter.pause("ac", 2)
     ctx = multiprocessing.get_context("fork")
     start, results = ctx.Event(), ctx.Queue()
-    workers = [ctx.Process(target=hammer_redis_limiter, args=(REDIS_URL, redis_prefix, "ac", 10.0, 2, start, results))
-               for _ in range(3)]
+    workers = [
+        ctx.Process(target=hammer_redis_limiter, args=(REDIS_URL, redis_prefix, "ac", 10.0, 2, start, results))
+        for _ in range(3)
+    ]
     for w in workers:
         w.start()
     start.set()
@@ -184,8 +189,10 @@ def test_three_worker_processes_at_the_default_budget_never_trip_the_5_per_secon
     try:
         ctx = multiprocessing.get_context("fork")
         start, results = ctx.Event(), ctx.Queue()
-        workers = [ctx.Process(target=hammer_ac_client, args=(REDIS_URL, redis_prefix, sandbox.ac_base_url, 6, start, results))
-                   for _ in range(3)]
+        workers = [
+            ctx.Process(target=hammer_ac_client, args=(REDIS_URL, redis_prefix, sandbox.ac_base_url, 6, start, results))
+            for _ in range(3)
+        ]
         for w in workers:
             w.start()
         start.set()

@@ -1,4 +1,5 @@
 """Our clients against the sandbox, in-process (the sandbox served on a free port in a thread)."""
+
 from __future__ import annotations
 
 import json
@@ -9,7 +10,7 @@ import requests
 from vendor_testkit import FIXTURES
 
 from integrations.activecampaign import ActiveCampaignClient
-from integrations.errors import ApiNotFound, ApiServerError, ApiUnauthorized, ApiRateLimited
+from integrations.errors import ApiNotFound, ApiRateLimited, ApiServerError, ApiUnauthorized
 from integrations.groove import GrooveClient, parse_webhook
 from integrations.http import HttpSettings
 from integrations.sandbox import start_sandbox
@@ -31,7 +32,9 @@ def groove(sandbox, **kw) -> GrooveClient:
 
 
 def ac(sandbox, **kw) -> ActiveCampaignClient:
-    return ActiveCampaignClient(base_url=sandbox.ac_base_url, token="ac-token", field_map=FIELD_MAP, settings=NO_RETRY, **kw)
+    return ActiveCampaignClient(
+        base_url=sandbox.ac_base_url, token="ac-token", field_map=FIELD_MAP, settings=NO_RETRY, **kw
+    )
 
 
 def state(sandbox) -> dict:
@@ -56,9 +59,21 @@ def test_the_groove_client_reads_a_seeded_ticket_its_messages_and_customer(sandb
 
 
 def test_messages_are_paged_by_fifty_and_come_back_oldest_first(sandbox):
-    many = {"groove": {"tickets": [{"number": 300, "subject": "lang", "customer_email": "x@example.com",
-                                    "messages": [{"body": f"<p>m{i}</p>", "created_at": f"2026-10-01T10:{i // 60:02d}:{i % 60:02d}Z"}
-                                                 for i in range(120)]}]}}
+    many = {
+        "groove": {
+            "tickets": [
+                {
+                    "number": 300,
+                    "subject": "lang",
+                    "customer_email": "x@example.com",
+                    "messages": [
+                        {"body": f"<p>m{i}</p>", "created_at": f"2026-10-01T10:{i // 60:02d}:{i % 60:02d}Z"}
+                        for i in range(120)
+                    ],
+                }
+            ]
+        }
+    }
     requests.post(f"{sandbox.url}/_sandbox/seed", json=many, timeout=5).raise_for_status()
     messages = groove(sandbox).list_messages(300)
     assert [m.plain_text for m in messages] == [f"m{i}" for i in range(120)]
@@ -78,8 +93,13 @@ def test_a_posted_note_lands_in_the_state_and_is_a_note_in_the_listing(sandbox):
 def test_customer_tickets_and_ticket_creation(sandbox):
     client = groove(sandbox)
     assert sorted(t.number for t in client.list_customer_tickets("anna.beispiel@example.com")) == [90, 101]
-    created = client.create_ticket(body="<p>Bitte um Rückruf</p>", from_="neu@example.com", to="support@intumind.example",
-                                   subject="Rückruf", tags=["fair-use"])
+    created = client.create_ticket(
+        body="<p>Bitte um Rückruf</p>",
+        from_="neu@example.com",
+        to="support@intumind.example",
+        subject="Rückruf",
+        tags=["fair-use"],
+    )
     assert created.number == 102 and created.tags == ("fair-use",)
     assert created.customer_email == "neu@example.com"
     assert [t.number for t in client.list_customer_tickets("neu@example.com")] == [102]
@@ -92,10 +112,15 @@ def test_ticket_tags_through_graphql_reach_the_ticket(sandbox):
 
 
 def test_a_customer_reply_from_the_admin_endpoint_yields_a_parseable_webhook(sandbox):
-    reply = requests.post(f"{sandbox.url}/_sandbox/tickets/101/customer_reply",
-                          json={"body": "<p>Noch eine Frage</p>"}, timeout=5).json()
+    reply = requests.post(
+        f"{sandbox.url}/_sandbox/tickets/101/customer_reply", json={"body": "<p>Noch eine Frage</p>"}, timeout=5
+    ).json()
     hook = parse_webhook(reply["event"], json.dumps(reply["webhook"]).encode())
-    assert (hook.ticket_number, hook.message_id, hook.customer_email) == (101, reply["message_id"], "anna.beispiel@example.com")
+    assert (hook.ticket_number, hook.message_id, hook.customer_email) == (
+        101,
+        reply["message_id"],
+        "anna.beispiel@example.com",
+    )
     assert groove(sandbox).list_messages(101)[-1].id == reply["message_id"]
 
 
@@ -178,7 +203,7 @@ def test_reset_restores_the_startup_seed_and_can_empty_everything(sandbox):
 
 
 def test_without_seeded_fields_the_ac_fields_come_from_the_policy_pack():
-    from policies.pack import load_pack
+    from policies.pack.loader import load_pack
 
     running = start_sandbox()
     try:
@@ -195,8 +220,10 @@ def test_error_rate_one_fails_every_vendor_request_with_500_or_503_but_not_admin
         client = GrooveClient(base_url=running.groove_base_url, token="t", settings=NO_RETRY)
         with pytest.raises(ApiServerError):
             client.get_ticket(101)
-        statuses = {requests.get(f"{running.url}/ac/api/3/tags", headers={"Api-Token": "t"}, timeout=5).status_code
-                    for _ in range(30)}
+        statuses = {
+            requests.get(f"{running.url}/ac/api/3/tags", headers={"Api-Token": "t"}, timeout=5).status_code
+            for _ in range(30)
+        }
         assert statuses == {500, 503}
         assert requests.get(f"{running.url}/_sandbox/state", timeout=5).status_code == 200
     finally:
@@ -207,8 +234,10 @@ def test_the_error_rate_is_roughly_honoured_and_reproducible_with_a_seed():
     def run() -> list[int]:
         running = start_sandbox(error_rate=0.3, rng_seed=42)
         try:
-            return [requests.get(f"{running.url}/ac/api/3/tags", headers={"Api-Token": "t"}, timeout=5).status_code
-                    for _ in range(120)]
+            return [
+                requests.get(f"{running.url}/ac/api/3/tags", headers={"Api-Token": "t"}, timeout=5).status_code
+                for _ in range(120)
+            ]
         finally:
             running.stop()
 
@@ -232,16 +261,26 @@ def test_the_ac_rate_limit_answers_429_with_retry_after_beyond_n_per_second():
     running = start_sandbox(ac_rate_limit=5)
     try:
         session = requests.Session()
-        answers = [session.get(f"{running.url}/ac/api/3/tags", headers={"Api-Token": "t"}, timeout=5) for _ in range(12)]
+        answers = [
+            session.get(f"{running.url}/ac/api/3/tags", headers={"Api-Token": "t"}, timeout=5) for _ in range(12)
+        ]
         statuses = [a.status_code for a in answers]
         assert statuses[:5] == [200] * 5 and set(statuses[5:]) == {429}  # 12 requests take far less than 1 s here
         assert all(a.headers["Retry-After"] == "1" for a in answers[5:])
         # Groove is not limited by the AC limit
-        assert session.get(f"{running.url}/groove/v1/tickets", headers={"Authorization": "Bearer t"}, timeout=5).status_code == 200
+        assert (
+            session.get(
+                f"{running.url}/groove/v1/tickets", headers={"Authorization": "Bearer t"}, timeout=5
+            ).status_code
+            == 200
+        )
         time.sleep(1.05)
         assert session.get(f"{running.url}/ac/api/3/tags", headers={"Api-Token": "t"}, timeout=5).status_code == 200
-        admitted = [r["at"] for r in requests.get(f"{running.url}/_sandbox/state", timeout=5).json()["requests"]
-                    if r["vendor"] == "ac" and r["status"] == 200]
+        admitted = [
+            r["at"]
+            for r in requests.get(f"{running.url}/_sandbox/state", timeout=5).json()["requests"]
+            if r["vendor"] == "ac" and r["status"] == 200
+        ]
         assert max(sum(1 for t in admitted if a <= t < a + 1.0) for a in admitted) <= 5
     finally:
         running.stop()
@@ -272,8 +311,14 @@ def test_the_demo_seed_loads_four_tickets_and_three_contacts():
 
 
 def test_seeding_at_runtime_merges_contacts_and_replaces_tickets(sandbox):
-    more = {"groove": {"tickets": [{"number": 101, "subject": "Neu", "customer_email": "anna.beispiel@example.com"}]},
-            "ac": {"contacts": [{"email": "ANNA.beispiel@example.com", "tags": ["neu"], "fields": {"PRO_END_DATE": "2027-01-01"}}]}}
+    more = {
+        "groove": {"tickets": [{"number": 101, "subject": "Neu", "customer_email": "anna.beispiel@example.com"}]},
+        "ac": {
+            "contacts": [
+                {"email": "ANNA.beispiel@example.com", "tags": ["neu"], "fields": {"PRO_END_DATE": "2027-01-01"}}
+            ]
+        },
+    }
     assert requests.post(f"{sandbox.url}/_sandbox/seed", json=more, timeout=5).status_code == 200
     snapshot = state(sandbox)
     assert snapshot["groove"]["tickets"]["101"]["subject"] == "Neu"
@@ -282,20 +327,34 @@ def test_seeding_at_runtime_merges_contacts_and_replaces_tickets(sandbox):
     assert set(anna["tags"]) == {"programm_aktiv", "kulanz_2025_extended", "neu"}
     assert anna["fields"] == {"PROGRAM_END_DATE": "2026-12-01", "PRO_END_DATE": "2027-01-01"}
     assert requests.post(f"{sandbox.url}/_sandbox/seed", data="[1]", timeout=5).status_code == 400
-    assert requests.post(f"{sandbox.url}/_sandbox/seed", json={"ac": {"contacts": [{"no_email": 1}]}}, timeout=5).status_code == 400
+    assert (
+        requests.post(
+            f"{sandbox.url}/_sandbox/seed", json={"ac": {"contacts": [{"no_email": 1}]}}, timeout=5
+        ).status_code
+        == 400
+    )
 
 
 def test_the_sandbox_rejects_invalid_ac_writes_like_the_vendor(sandbox):
     headers = {"Api-Token": "ac-token"}
     contact_id = state(sandbox)["ac"]["contacts"]["anna.beispiel@example.com"]["id"]
-    fields = requests.get(f"{sandbox.url}/ac/api/3/fields", headers=headers, params={"filters[perstag]": "PROGRAM_END_DATE"}, timeout=5).json()
+    fields = requests.get(
+        f"{sandbox.url}/ac/api/3/fields", headers=headers, params={"filters[perstag]": "PROGRAM_END_DATE"}, timeout=5
+    ).json()
     field_id = fields["fields"][0]["id"]
 
     def write(body):
         return requests.post(f"{sandbox.url}/ac/api/3/fieldValues", headers=headers, json=body, timeout=5)
 
     assert write({"fieldValue": {"contact": contact_id, "field": field_id, "value": "01.12.2026"}}).status_code == 422
-    assert write({"fieldValue": {"contact": contact_id, "field": "99999", "value": "2026-12-01"}}).json()["errors"][0]["title"] == "Field id not valid"
+    assert (
+        write({"fieldValue": {"contact": contact_id, "field": "99999", "value": "2026-12-01"}}).json()["errors"][0][
+            "title"
+        ]
+        == "Field id not valid"
+    )
     assert write({"fieldValue": {"contact": "99999", "field": field_id, "value": "2026-12-01"}}).status_code == 404
-    missing = requests.post(f"{sandbox.url}/ac/api/3/contactTags", headers=headers, json={"contactTag": {"tag": "1"}}, timeout=5)
+    missing = requests.post(
+        f"{sandbox.url}/ac/api/3/contactTags", headers=headers, json={"contactTag": {"tag": "1"}}, timeout=5
+    )
     assert missing.status_code == 422 and missing.json()["errors"][0]["title"] == "Missing attribute"

@@ -38,7 +38,9 @@ RETRY_TABLE = [
 ]
 
 
-@pytest.mark.parametrize("exc,expected", RETRY_TABLE, ids=lambda v: type(v).__name__ if isinstance(v, Exception) else str(v))
+@pytest.mark.parametrize(
+    "exc,expected", RETRY_TABLE, ids=lambda v: type(v).__name__ if isinstance(v, Exception) else str(v)
+)
 def test_transient_failures_are_retryable_and_permanent_ones_are_not(exc, expected):
     assert is_retryable(exc) is expected
 
@@ -64,5 +66,8 @@ def test_every_api_error_survives_pickling_for_celery():
 
 
 def test_the_error_text_names_vendor_and_status():
-    assert str(ApiNotFound("groove", 404, "GET /tickets/{number}: not found")) == "groove 404: GET /tickets/{number}: not found"
+    assert (
+        str(ApiNotFound("groove", 404, "GET /tickets/{number}: not found"))
+        == "groove 404: GET /tickets/{number}: not found"
+    )
     assert str(ApiTimeout("ac", None, "timed out")) == "ac: timed out"

@@ -66,10 +66,18 @@ AC_ERROR_SHAPES = [
     (404, "contactTags_create.POST.404.json", ApiNotFound, "Not Found (Contact not found)"),
     (422, "contacts_create.POST.422.json", ApiClientError, "Email address already exists in the system"),
     (422, "contactTags_create.POST.422.json", ApiClientError, "Missing attribute"),
-    (422, "recorded__POST.422.example.singer-tap-activecampaign.json", ApiClientError,
-     "The connection service was not provided.; The connection externalid was not provided."),
-    (400, "recorded__tags_create.POST.duplicate-error.verbb-formie-1389.json", ApiClientError,
-     "Could not process request: Duplicate entry 'contact-TEST' for key 'typetag'"),
+    (
+        422,
+        "recorded__POST.422.example.singer-tap-activecampaign.json",
+        ApiClientError,
+        "The connection service was not provided.; The connection externalid was not provided.",
+    ),
+    (
+        400,
+        "recorded__tags_create.POST.duplicate-error.verbb-formie-1389.json",
+        ApiClientError,
+        "Could not process request: Duplicate entry 'contact-TEST' for key 'typetag'",
+    ),
 ]
 
 
@@ -87,8 +95,18 @@ def test_each_activecampaign_error_shape_maps_to_its_error_with_the_vendor_messa
 
 @pytest.mark.parametrize(
     "status,exc_type",
-    [(400, ApiClientError), (401, ApiUnauthorized), (403, ApiUnauthorized), (404, ApiNotFound), (409, ApiClientError),
-     (422, ApiClientError), (429, ApiRateLimited), (500, ApiServerError), (502, ApiServerError), (504, ApiServerError)],
+    [
+        (400, ApiClientError),
+        (401, ApiUnauthorized),
+        (403, ApiUnauthorized),
+        (404, ApiNotFound),
+        (409, ApiClientError),
+        (422, ApiClientError),
+        (429, ApiRateLimited),
+        (500, ApiServerError),
+        (502, ApiServerError),
+        (504, ApiServerError),
+    ],
 )
 @responses.activate
 def test_each_status_maps_to_its_error_class(status, exc_type):
@@ -240,11 +258,17 @@ def test_the_counter_hook_sees_vendor_method_route_and_status_for_every_attempt(
     responses.get(f"{BASE}/contacts/5/fieldValues", status=500, json={})
     responses.get(f"{BASE}/contacts/5/fieldValues", json={"fieldValues": []})
     responses.get(f"{BASE}/down", body=requests.ConnectionError("x"))
-    http = make_http(on_request=lambda *a: seen.append(a), settings=HttpSettings(get_attempts=2, retry_initial_wait=0.001, retry_max_wait=0.001))
+    http = make_http(
+        on_request=lambda *a: seen.append(a),
+        settings=HttpSettings(get_attempts=2, retry_initial_wait=0.001, retry_max_wait=0.001),
+    )
     http.request("GET", "/contacts/5/fieldValues", route="/contacts/{id}/fieldValues")
     with pytest.raises(ApiConnectionError):
         http.request("GET", "/down")
-    assert seen[:2] == [("ac", "GET", "/contacts/{id}/fieldValues", 500), ("ac", "GET", "/contacts/{id}/fieldValues", 200)]
+    assert seen[:2] == [
+        ("ac", "GET", "/contacts/{id}/fieldValues", 500),
+        ("ac", "GET", "/contacts/{id}/fieldValues", 200),
+    ]
     assert seen[2:] == [("ac", "GET", "/down", 0), ("ac", "GET", "/down", 0)]
 
 

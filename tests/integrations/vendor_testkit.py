@@ -1,4 +1,5 @@
 """Shared helpers for the vendor-client tests (imported by module name: pytest puts this directory on sys.path)."""
+
 from __future__ import annotations
 
 import json
@@ -33,7 +34,9 @@ class RecordingLimiter:
 
 
 # Quick in-client GET retries so the retry tests do not sleep for seconds.
-FAST = HttpSettings(connect_timeout=2.0, read_timeout=7.0, get_attempts=3, retry_initial_wait=0.001, retry_max_wait=0.002)
+FAST = HttpSettings(
+    connect_timeout=2.0, read_timeout=7.0, get_attempts=3, retry_initial_wait=0.001, retry_max_wait=0.002
+)
 
 
 def max_in_window(times: list[float], window: float) -> int:
@@ -63,9 +66,13 @@ def hammer_ac_client(redis_url: str, prefix: str, ac_base_url: str, count: int, 
     from integrations.http import HttpSettings
     from integrations.ratelimit import RedisRateLimiter
 
-    client = ActiveCampaignClient(base_url=ac_base_url, token="t", field_map={},
-                                  limiter=RedisRateLimiter(redis_url, {"ac": 4.0}, key_prefix=prefix),
-                                  settings=HttpSettings(get_attempts=1, limiter_timeout=30))
+    client = ActiveCampaignClient(
+        base_url=ac_base_url,
+        token="t",
+        field_map={},
+        limiter=RedisRateLimiter(redis_url, {"ac": 4.0}, key_prefix=prefix),
+        settings=HttpSettings(get_attempts=1, limiter_timeout=30),
+    )
     start.wait(10)
     errors = []
     for _ in range(count):

@@ -1,15 +1,20 @@
 """Helpers for the classifier tests: build a ticket, classify it."""
+
 from __future__ import annotations
 
 from datetime import datetime
 
-from policies.classification import Classification
-from policies.classify import classify
 from policies.model import Ticket
+from policies.reading.classification import Classification
+from policies.reading.classify import classify
 
 
-def read(body: str, subject: str = "", attachments: tuple[str, ...] = (),
-         created_at: datetime | None = datetime(2026, 3, 20, 9, 0)) -> Classification:
+def read(
+    body: str,
+    subject: str = "",
+    attachments: tuple[str, ...] = (),
+    created_at: datetime | None = datetime(2026, 3, 20, 9, 0),
+) -> Classification:
     return classify(Ticket(number=1, subject=subject, body=body, attachments=attachments, created_at=created_at))
 
 

@@ -4,22 +4,29 @@ Run once after a change of the rules, the note or the classifier:
 
     .venv/bin/python -m tests.policies.make_example_notes
 """
+
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from policies.case import decide_case
-from policies.note import word_count
-from policies.pack import load_pack
+from policies.offline.case import decide_case
+from policies.pack.loader import load_pack
+from policies.render.note import word_count
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = Path(__file__).parent / "cases"
 PICKED = (
-    "001_extension_first_time_approved", "008_extension_timing_not_right_with_prior", "016_return_day_12_approved",
-    "021_return_late_serious_illness_ofd", "028_club_pause_six_months_cancer_approved",
-    "035_club_exit_unemployed_without_certificate", "043_coach_refund_illness_with_attest_escalated",
-    "049_coach_extension_round_2023_06_01_end_dates", "057_abuse_insult_with_return_in_time", "062_unsubscribe_unclear",
+    "001_extension_first_time_approved",
+    "008_extension_timing_not_right_with_prior",
+    "016_return_day_12_approved",
+    "021_return_late_serious_illness_ofd",
+    "028_club_pause_six_months_cancer_approved",
+    "035_club_exit_unemployed_without_certificate",
+    "043_coach_refund_illness_with_attest_escalated",
+    "049_coach_extension_round_2023_06_01_end_dates",
+    "057_abuse_insult_with_return_in_time",
+    "062_unsubscribe_unclear",
 )
 
 
@@ -44,8 +51,11 @@ def render() -> str:
         d = decide_case(case)
         ticket = case["ticket"]
         quoted = "\n".join("> " + line if line else ">" for line in ticket["body"].splitlines())
-        verdict = d["outcome"] + (f" / {d['alternative']}" if d["alternative"] else "") + (
-            f" / {d['escalate_to']}" if d["escalate_to"] else "")
+        verdict = (
+            d["outcome"]
+            + (f" / {d['alternative']}" if d["alternative"] else "")
+            + (f" / {d['escalate_to']}" if d["escalate_to"] else "")
+        )
         attachments = f" — attachments: {', '.join(ticket['attachments'])}" if ticket.get("attachments") else ""
         out += [
             f"## {i}. {case['description'].capitalize()}",
@@ -57,7 +67,11 @@ def render() -> str:
             f"**CRM:** {_snapshot(case.get('customer', {}))}",
             "",
             f"**Decision:** `{d['request_type']}` → `{verdict}` — clauses {', '.join(d['clauses']) or '-'}"
-            + (f" — actions: {', '.join(a.get('tag') or a['field'] + '=' + a['value'] for a in d['actions'])}" if d["actions"] else ""),
+            + (
+                f" — actions: {', '.join(a.get('tag') or a['field'] + '=' + a['value'] for a in d['actions'])}"
+                if d["actions"]
+                else ""
+            ),
             "",
             f"**Note** ({word_count(d['note'])} words):",
             "",

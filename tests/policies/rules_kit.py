@@ -1,31 +1,52 @@
 """Builders for the clause tests: a classification is given explicitly, so these tests check the
 policy alone (the classifier has its own tests)."""
+
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from policies import decide
-from policies.classification import Classification, Facts
+from policies.decide import decide
 from policies.model import Customer, Decision, Evidence, HistoryEntry, Ticket
+from policies.reading.classification import Classification, Facts
 
 TODAY = date(2026, 11, 23)
 TICKET = Ticket(number=4711, subject="Anfrage", body="(Text egal: die Klassifikation wird vorgegeben)")
 
 
-def reading(request_type: str, *, abusive: bool = False, severity: str | None = None,
-            evidence: tuple[Evidence, ...] = (), question: str | None = None,
-            secondary: tuple[str, ...] = (), **facts: Any) -> Classification:
-    return Classification(request_type=request_type, abusive=abusive, severity=severity, evidence=evidence,
-                          facts=Facts(**facts), clarifying_question=question, secondary_types=secondary)
+def reading(
+    request_type: str,
+    *,
+    abusive: bool = False,
+    severity: str | None = None,
+    evidence: tuple[Evidence, ...] = (),
+    question: str | None = None,
+    secondary: tuple[str, ...] = (),
+    **facts: Any,
+) -> Classification:
+    return Classification(
+        request_type=request_type,
+        abusive=abusive,
+        severity=severity,
+        evidence=evidence,
+        facts=Facts(**facts),
+        clarifying_question=question,
+        secondary_types=secondary,
+    )
 
 
 def approved(request_type: str, on: date, *, applied: bool = True, outcome: str = "approve") -> HistoryEntry:
     return HistoryEntry(date=on, request_type=request_type, outcome=outcome, applied=applied)
 
 
-def run(request_type: str, customer: Customer | None = None, *, today: date = TODAY, ticket: Ticket = TICKET,
-        **reading_args: Any) -> Decision:
+def run(
+    request_type: str,
+    customer: Customer | None = None,
+    *,
+    today: date = TODAY,
+    ticket: Ticket = TICKET,
+    **reading_args: Any,
+) -> Decision:
     return decide(ticket, customer or Customer(), today, classification=reading(request_type, **reading_args))
 
 

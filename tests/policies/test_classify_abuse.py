@@ -1,4 +1,5 @@
 """Abuse (seed 002): hurled insults, shouting, threats and hate speech; not reported insults or frustration."""
+
 from __future__ import annotations
 
 from tests.policies.classify_kit import evidence_text, labels, read

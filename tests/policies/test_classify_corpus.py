@@ -2,13 +2,14 @@
 
 The holdout was written apart from the dev part and is not tuned on: it is the honest figure.
 """
+
 from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
 
-from policies.evaluation import evaluate, load_corpus
 from policies.model import REQUEST_TYPES
+from policies.offline.evaluation import evaluate, load_corpus
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

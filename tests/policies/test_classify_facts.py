@@ -1,4 +1,5 @@
 """Facts: reason (with negation), documents, asked duration, dates, flags, language."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -41,7 +42,9 @@ def test_a_named_attachment_is_a_document_of_its_kind() -> None:
     c = read("Ich bin arbeitslos und möchte den Club kündigen.", attachments=("ALG1_Bescheid.pdf",))
     assert c.facts.documents == ("unemployment_certificate",)
     assert "document" in labels(c)
-    assert read("Bitte verlängern, ich war krank.", attachments=("AU-Bescheinigung.pdf",)).facts.documents == ("attest",)
+    assert read("Bitte verlängern, ich war krank.", attachments=("AU-Bescheinigung.pdf",)).facts.documents == (
+        "attest",
+    )
 
 
 def test_a_document_announced_in_the_text_counts() -> None:
@@ -52,12 +55,16 @@ def test_a_document_announced_in_the_text_counts() -> None:
 
 def test_a_document_promised_for_later_does_not_count() -> None:
     assert read("Ich bin krank und möchte den Club kündigen. Ein Attest reiche ich nach.").facts.documents == ()
-    assert read("Ich bin krank. Ein Attest kann ich gern schicken, falls nötig. Club kündigen bitte.").facts.documents == ()
+    assert (
+        read("Ich bin krank. Ein Attest kann ich gern schicken, falls nötig. Club kündigen bitte.").facts.documents
+        == ()
+    )
 
 
 def test_an_unnamed_attachment_is_proof_of_the_given_reason_or_unspecified() -> None:
     assert read("Ich bin arbeitslos, Club kündigen bitte.", attachments=("scan_0001.pdf",)).facts.documents == (
-        "unemployment_certificate",)
+        "unemployment_certificate",
+    )
     assert read("Club kündigen bitte.", attachments=("scan_0001.pdf",)).facts.documents == ("unspecified",)
     assert read("Club kündigen bitte.", attachments=("Screenshot 2026-03-01.png",)).facts.documents == ()
 

@@ -1,4 +1,5 @@
 """Properties over arbitrary input: the classifier never fails and always returns a well-formed reading."""
+
 from __future__ import annotations
 
 import time
@@ -6,14 +7,65 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policies.classification import DOCUMENT_KINDS, NOT_WEIGHTY_REASONS, WEIGHTY_REASONS
 from policies.model import REQUEST_TYPES
+from policies.reading.classification import DOCUMENT_KINDS, NOT_WEIGHTY_REASONS, WEIGHTY_REASONS
 from tests.policies.classify_kit import read
 
-WORDS = ["Hallo", "ich", "möchte", "nicht", "krank", "kündigen", "Club", "Programm", "verlängern", "pausieren", "Rückgabe",
-         "Ausbildung", "Prüfung", "Idiot", "ihr", "!!!", "KEINER", "ANTWORTET", "6", "Wochen", "12.03.2026", "Attest", "anbei",
-         "<p>", "</p>", "<br>", "&amp;", ">", "Am", "schrieb", ":", "Liebe", "Grüße", "\n", ",", ".", "?", "refund", "please",
-         "Geld", "zurück", "oder", "wenn", "meldet", "mich", "ab", "Newsletter", "Mitgliedschaft", "\"", "'", "-", "ß", "…"]
+WORDS = [
+    "Hallo",
+    "ich",
+    "möchte",
+    "nicht",
+    "krank",
+    "kündigen",
+    "Club",
+    "Programm",
+    "verlängern",
+    "pausieren",
+    "Rückgabe",
+    "Ausbildung",
+    "Prüfung",
+    "Idiot",
+    "ihr",
+    "!!!",
+    "KEINER",
+    "ANTWORTET",
+    "6",
+    "Wochen",
+    "12.03.2026",
+    "Attest",
+    "anbei",
+    "<p>",
+    "</p>",
+    "<br>",
+    "&amp;",
+    ">",
+    "Am",
+    "schrieb",
+    ":",
+    "Liebe",
+    "Grüße",
+    "\n",
+    ",",
+    ".",
+    "?",
+    "refund",
+    "please",
+    "Geld",
+    "zurück",
+    "oder",
+    "wenn",
+    "meldet",
+    "mich",
+    "ab",
+    "Newsletter",
+    "Mitgliedschaft",
+    '"',
+    "'",
+    "-",
+    "ß",
+    "…",
+]
 texts = st.lists(st.sampled_from(WORDS), max_size=60).map(" ".join) | st.text(max_size=300)
 
 
@@ -28,8 +80,9 @@ def test_any_ticket_gets_a_well_formed_reading(subject: str, body: str, attachme
     assert set(c.facts.documents) <= set(DOCUMENT_KINDS)
     assert c.facts.language in ("de", "en")
     assert c.facts.duration_days is None or c.facts.duration_days > 0
-    assert (c.clarifying_question is not None) == (c.request_type == "unclear" or (
-        c.request_type == "club_cancellation" and not c.facts.explicit_exit))
+    assert (c.clarifying_question is not None) == (
+        c.request_type == "unclear" or (c.request_type == "club_cancellation" and not c.facts.explicit_exit)
+    )
     assert c.request_type not in c.secondary_types
     assert all(e.text for e in c.evidence)
 
@@ -40,8 +93,11 @@ def test_an_empty_ticket_is_other_without_evidence() -> None:
 
 
 def test_a_very_long_mail_is_still_read_quickly() -> None:
-    body = ("Ich möchte mein Programm um 4 Wochen verlängern, ich war krank. " * 3
-            + "\n\nAm 01.03.2026 schrieb intumind:\n" + "> Lorem ipsum dolor sit amet, Rückgabe Kündigung.\n" * 2000)
+    body = (
+        "Ich möchte mein Programm um 4 Wochen verlängern, ich war krank. " * 3
+        + "\n\nAm 01.03.2026 schrieb intumind:\n"
+        + "> Lorem ipsum dolor sit amet, Rückgabe Kündigung.\n" * 2000
+    )
     started = time.perf_counter()
     c = read(body)
     assert c.request_type == "program_extension"

@@ -1,11 +1,12 @@
 """Request types: typos, English, Du/Sie, mixed requests, unclear wishes, look-alikes."""
+
 from __future__ import annotations
 
 import pytest
 
-from policies.classify import CLASSIFIER_VERSION, classify
 from policies.model import Ticket
-from policies.pack import load_pack
+from policies.pack.loader import load_pack
+from policies.reading.classify import CLASSIFIER_VERSION, classify
 from tests.policies.classify_kit import evidence_text, labels, read
 
 
@@ -105,7 +106,8 @@ def test_not_renewing_the_membership_is_a_cancellation_not_an_extension() -> Non
 
 def test_a_coaching_call_is_not_the_coach_training() -> None:
     assert read("Ich hätte gern ein Coaching-Gespräch und möchte mein Programm verlängern.").request_type == (
-        "program_extension")
+        "program_extension"
+    )
 
 
 def test_a_refund_of_a_double_charge_is_billing_not_a_return() -> None:

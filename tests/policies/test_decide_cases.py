@@ -1,10 +1,11 @@
 """End to end: every tests/policies/cases/*.json through `decide_case` (classifier + rules + note),
 and a few through the installed `goodwill decide` console script.
 
-Each case file holds a CASE.json (domain.md §6) plus `expected` (the contract fields to check).
+Each case file holds a CASE.json (docs/policy.md §6) plus `expected` (the contract fields to check).
 A case the classifier is known to read wrong carries `"xfail": "<why>"`: it is reported, not
 bent, and the strict xfail flags the day the classifier gets it right.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from policies.case import decide_case
-from policies.note import MAX_WORDS, word_count
+from policies.offline.case import decide_case
+from policies.render.note import MAX_WORDS, word_count
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.json"))
 CONTRACT = ("request_type", "outcome", "alternative", "escalate_to", "measure", "clauses", "actions")
@@ -67,13 +68,18 @@ def test_the_console_script_prints_the_decision_as_json(name: str) -> None:
     assert {k: out[k] for k in CONTRACT} == {k: expected[k] for k in CONTRACT}
 
 
-@pytest.mark.parametrize(("content", "fragment"), [
-    ("{not json", "invalid JSON"),
-    ('{"today": "2026-02-30", "ticket": {"number": 1, "body": "x"}}', "today: invalid date '2026-02-30'"),
-    ('{"today": "2026-11-23"}', "exactly one of 'ticket' or 'usage_overrun'"),
-    ('{"today": "2026-11-23", "ticket": {"body": "x"}}', "ticket.number: missing"),
-])
-def test_the_console_script_refuses_bad_input_with_exit_2_and_one_line(tmp_path: Path, content: str, fragment: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ("{not json", "invalid JSON"),
+        ('{"today": "2026-02-30", "ticket": {"number": 1, "body": "x"}}', "today: invalid date '2026-02-30'"),
+        ('{"today": "2026-11-23"}', "exactly one of 'ticket' or 'usage_overrun'"),
+        ('{"today": "2026-11-23", "ticket": {"body": "x"}}', "ticket.number: missing"),
+    ],
+)
+def test_the_console_script_refuses_bad_input_with_exit_2_and_one_line(
+    tmp_path: Path, content: str, fragment: str
+) -> None:
     path = tmp_path / "case.json"
     path.write_text(content, encoding="utf-8")
     result = subprocess.run([*_goodwill(), "decide", str(path)], capture_output=True, text=True, timeout=60)

@@ -1,4 +1,5 @@
 """Properties of `decide` over generated readings and customers (hypothesis)."""
+
 from __future__ import annotations
 
 import json
@@ -7,11 +8,11 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policies import decide
-from policies.classification import DOCUMENT_KINDS, NOT_WEIGHTY_REASONS, WEIGHTY_REASONS, Classification, Facts
+from policies.decide import decide
 from policies.model import ALTERNATIVES, ESCALATION_TARGETS, OUTCOMES, REQUEST_TYPES, Customer, HistoryEntry, Ticket
-from policies.note import MAX_WORDS, word_count
-from policies.rules import CLAUSE_IDS
+from policies.reading.classification import DOCUMENT_KINDS, NOT_WEIGHTY_REASONS, WEIGHTY_REASONS, Classification, Facts
+from policies.render.note import MAX_WORDS, word_count
+from policies.rules.clauses import CLAUSE_IDS
 
 TODAY = date(2026, 11, 23)
 days = st.integers(min_value=-900, max_value=400).map(lambda n: TODAY + timedelta(days=n))
@@ -33,14 +34,30 @@ readings = st.builds(
         explicit_exit=st.booleans(),
     ),
 )
-history = st.lists(st.builds(HistoryEntry, date=days, request_type=st.sampled_from(ticket_types),
-                             outcome=st.sampled_from(OUTCOMES), applied=st.booleans()), max_size=4).map(tuple)
+history = st.lists(
+    st.builds(
+        HistoryEntry,
+        date=days,
+        request_type=st.sampled_from(ticket_types),
+        outcome=st.sampled_from(OUTCOMES),
+        applied=st.booleans(),
+    ),
+    max_size=4,
+).map(tuple)
 customers = st.builds(
     Customer,
-    tags=st.lists(st.sampled_from(["kulanz_verlaengerung", "memb_intueat_coach_1.0_extended", "memb_club", "vip"]),
-                  max_size=3, unique=True).map(tuple),
-    program_purchase_date=maybe_day, program_end_date=maybe_day, club_start_date=maybe_day,
-    coach_round_start=maybe_day, coach_end_date=maybe_day, pro_end_date=maybe_day, history=history,
+    tags=st.lists(
+        st.sampled_from(["kulanz_verlaengerung", "memb_intueat_coach_1.0_extended", "memb_club", "vip"]),
+        max_size=3,
+        unique=True,
+    ).map(tuple),
+    program_purchase_date=maybe_day,
+    program_end_date=maybe_day,
+    club_start_date=maybe_day,
+    coach_round_start=maybe_day,
+    coach_end_date=maybe_day,
+    pro_end_date=maybe_day,
+    history=history,
     known=st.booleans(),
 )
 

@@ -1,4 +1,5 @@
 """`run_eval`: the report on a labelled corpus, and its errors for bad input."""
+
 from __future__ import annotations
 
 import io
@@ -7,17 +8,28 @@ from pathlib import Path
 
 import pytest
 
-from policies.evaluation import evaluate, load_corpus, run_eval
+from policies.offline.evaluation import evaluate, load_corpus, run_eval
 
 
 def _row(i: int, body: str, request_type: str, abusive: bool = False, **facts: object) -> dict[str, object]:
-    return {"id": f"t{i}", "subject": "", "body": body, "attachments": [],
-            "label": {"request_type": request_type, "abusive": abusive, "severity": None, "facts": facts}}
+    return {
+        "id": f"t{i}",
+        "subject": "",
+        "body": body,
+        "attachments": [],
+        "label": {"request_type": request_type, "abusive": abusive, "severity": None, "facts": facts},
+    }
 
 
 ROWS = [
     _row(1, "Ich möchte mein Programm zurückgeben.", "program_return", language="de", reason=None),
-    _row(2, "Kann ich den Club für 3 Monate pausieren? Ich bin schwanger.", "club_pause", duration_days=90, reason="pregnancy"),
+    _row(
+        2,
+        "Kann ich den Club für 3 Monate pausieren? Ich bin schwanger.",
+        "club_pause",
+        duration_days=90,
+        reason="pregnancy",
+    ),
     _row(3, "Ihr Idioten.", "abuse", abusive=True),
     _row(4, "Ich kann mich nicht einloggen.", "program_extension"),  # deliberately mislabelled: must show as an error
 ]
@@ -32,8 +44,14 @@ def test_the_report_shows_scores_confusion_abuse_and_facts(tmp_path: Path) -> No
     out = io.StringIO()
     assert run_eval(str(_write(tmp_path / "c.jsonl", ROWS)), out) == 0
     text = out.getvalue()
-    for part in ("macro-F1", "confusion (rows = gold", "abuse:  precision 1.000  recall 1.000", "fact accuracy:",
-                 "duration_days", "misclassified: t4 (p_ext→other)"):
+    for part in (
+        "macro-F1",
+        "confusion (rows = gold",
+        "abuse:  precision 1.000  recall 1.000",
+        "fact accuracy:",
+        "duration_days",
+        "misclassified: t4 (p_ext→other)",
+    ):
         assert part in text
 
 

@@ -1,11 +1,12 @@
 """Fair use (seed 004): the measure by consecutive months over the limit."""
+
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
 
-from policies import decide
+from policies.decide import decide
 from policies.model import Customer, FairUse, UsageOverrun
 
 TODAY = date(2026, 11, 23)
@@ -16,19 +17,24 @@ def measure(months: int, products: tuple[str, ...] = ("Mobile Flat",), refused: 
     return decide(None, customer, TODAY, usage_overrun=UsageOverrun("2026-11"))
 
 
-@pytest.mark.parametrize(("months", "products", "refused", "impossible", "expected"), [
-    (1, ("Mobile Flat",), False, False, "sms_1"),
-    (1, ("Mobile-TV",), True, False, "sms_1"),
-    (2, ("Mobile Flat",), False, False, "sms_2"),
-    (3, ("Mobile Flat",), False, False, "migrate"),
-    (3, ("Mobile Flat", "Mobile-TV"), False, False, "migrate"),  # migration first, even with TV
-    (3, ("Mobile Flat",), True, False, "terminate"),
-    (4, ("Mobile Flat",), False, True, "terminate"),
-    (3, ("Mobile Flat", "Mobile-TV"), True, False, "no_termination"),
-    (5, ("Internet-Kombi",), False, True, "no_termination"),
-    (3, ("Combo XL",), True, False, "no_termination"),
-])
-def test_the_measure_follows_the_month_ladder(months: int, products: tuple, refused: bool, impossible: bool, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("months", "products", "refused", "impossible", "expected"),
+    [
+        (1, ("Mobile Flat",), False, False, "sms_1"),
+        (1, ("Mobile-TV",), True, False, "sms_1"),
+        (2, ("Mobile Flat",), False, False, "sms_2"),
+        (3, ("Mobile Flat",), False, False, "migrate"),
+        (3, ("Mobile Flat", "Mobile-TV"), False, False, "migrate"),  # migration first, even with TV
+        (3, ("Mobile Flat",), True, False, "terminate"),
+        (4, ("Mobile Flat",), False, True, "terminate"),
+        (3, ("Mobile Flat", "Mobile-TV"), True, False, "no_termination"),
+        (5, ("Internet-Kombi",), False, True, "no_termination"),
+        (3, ("Combo XL",), True, False, "no_termination"),
+    ],
+)
+def test_the_measure_follows_the_month_ladder(
+    months: int, products: tuple, refused: bool, impossible: bool, expected: str
+) -> None:
     d = measure(months, products, refused, impossible)
     assert (d.request_type, d.measure, d.outcome) == ("fair_use", expected, "approve")
 

@@ -1,4 +1,5 @@
 """A-1, A-2, A-3: abusive messages."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -13,8 +14,10 @@ THREAT = (Evidence("abusive_severe", "ich komme vorbei und dann knallt es"),)
 
 
 def incidents(n: int) -> tuple[HistoryEntry, ...]:
-    return tuple(HistoryEntry(date=date(2026, 1, i + 1), request_type="abuse", outcome="escalate", applied=False)
-                 for i in range(n))
+    return tuple(
+        HistoryEntry(date=date(2026, 1, i + 1), request_type="abuse", outcome="escalate", applied=False)
+        for i in range(n)
+    )
 
 
 def test_an_abusive_message_asking_for_nothing_goes_to_the_supervisor() -> None:
@@ -37,22 +40,30 @@ def test_a_rude_message_with_a_request_gets_the_requests_outcome_and_the_abuse_l
 
 
 def test_a_threat_is_escalated_to_the_supervisor_whatever_it_asks() -> None:
-    d = run("program_extension", Customer(program_end_date=date(2026, 12, 31)), abusive=True, severity="severe",
-            evidence=THREAT)
+    d = run(
+        "program_extension",
+        Customer(program_end_date=date(2026, 12, 31)),
+        abusive=True,
+        severity="severe",
+        evidence=THREAT,
+    )
     assert (d.request_type, d.outcome, d.escalate_to, d.actions) == ("program_extension", "escalate", "supervisor", ())
     assert d.clauses[:3] == ("A-1", "A-2", "A-3") and "K-EXT-1" in d.clauses
     assert "Rechtliche Schritte möglich" in d.note and "nach Rücksprache" in d.note
 
 
-@pytest.mark.parametrize(("earlier", "severity", "step"), [
-    (0, None, "warning"),
-    (1, None, "written_warning"),
-    (2, None, "temporary_suspension"),
-    (3, None, "termination"),
-    (7, None, "termination"),
-    (0, "severe", "written_warning"),
-    (2, "severe", "temporary_suspension"),
-])
+@pytest.mark.parametrize(
+    ("earlier", "severity", "step"),
+    [
+        (0, None, "warning"),
+        (1, None, "written_warning"),
+        (2, None, "temporary_suspension"),
+        (3, None, "termination"),
+        (7, None, "termination"),
+        (0, "severe", "written_warning"),
+        (2, "severe", "temporary_suspension"),
+    ],
+)
 def test_the_consequence_grows_with_repetition_and_severity(earlier: int, severity: str | None, step: str) -> None:
     d = run("abuse", Customer(history=incidents(earlier)), abusive=True, severity=severity)
     assert (d.facts["abuse_step"], d.facts["abuse_earlier_incidents"]) == (step, earlier)

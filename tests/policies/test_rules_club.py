@@ -1,4 +1,5 @@
 """K-CLUB-PAUSE and K-CLUB-EXIT."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -10,17 +11,21 @@ from tests.policies.rules_kit import approved, run, tags_added
 
 
 # -- K-CLUB-PAUSE ------------------------------------------------------------------------
-@pytest.mark.parametrize(("days", "outcome", "escalate_to"), [
-    (None, "approve", None),
-    (30, "approve", None),
-    (180, "approve", None),  # "6 Monate" (the classifier reads a month as 30 days)
-    (181, "approve", None),  # 23 Nov 2026 → 23 May 2027 is exactly 6 calendar months = 181 days
-    (182, "escalate", "head_of_ch"),
-    (210, "escalate", "head_of_ch"),  # "7 Monate"
-    (365, "escalate", "head_of_ch"),
-])
+@pytest.mark.parametrize(
+    ("days", "outcome", "escalate_to"),
+    [
+        (None, "approve", None),
+        (30, "approve", None),
+        (180, "approve", None),  # "6 Monate" (the classifier reads a month as 30 days)
+        (181, "approve", None),  # 23 Nov 2026 → 23 May 2027 is exactly 6 calendar months = 181 days
+        (182, "escalate", "head_of_ch"),
+        (210, "escalate", "head_of_ch"),  # "7 Monate"
+        (365, "escalate", "head_of_ch"),
+    ],
+)
 def test_a_club_pause_for_a_weighty_reason_is_approved_up_to_six_calendar_months(
-        days: int | None, outcome: str, escalate_to: str | None) -> None:
+    days: int | None, outcome: str, escalate_to: str | None
+) -> None:
     d = run("club_pause", Customer(), reason="illness", duration_days=days)
     assert (d.outcome, d.escalate_to, d.clauses) == (outcome, escalate_to, ("K-CLUB-PAUSE",))
     assert tags_added(d) == (["kulanz_club_pause"] if outcome == "approve" else [])
@@ -62,34 +67,43 @@ def exit_case(customer: Customer | None = None, **facts: object):
     return run("club_cancellation", customer or Customer(club_start_date=date(2026, 3, 1)), **facts)
 
 
-@pytest.mark.parametrize(("reason", "documents", "outcome"), [
-    ("unemployment", ("unemployment_certificate",), "approve"),
-    ("illness", ("attest",), "approve"),
-    ("surgery", ("attest",), "approve"),
-    ("illness", ("unspecified",), "approve"),  # an attachment the agent checks
-    ("unemployment", (), "needs_info"),
-    ("illness", (), "needs_info"),
-    ("unemployment", ("attest",), "needs_info"),  # the wrong document
-    (None, (), "needs_info"),
-    ("weight_gain", (), "deny"),
-    ("no_success", (), "deny"),
-    ("not_for_me", (), "deny"),
-    ("dissatisfied", (), "deny"),
-    ("bereavement", (), "escalate"),  # weighty, but not a reason the guideline names for an exit
-])
-def test_an_early_club_exit_needs_a_weighty_reason_and_its_document(reason: str | None, documents: tuple, outcome: str) -> None:
+@pytest.mark.parametrize(
+    ("reason", "documents", "outcome"),
+    [
+        ("unemployment", ("unemployment_certificate",), "approve"),
+        ("illness", ("attest",), "approve"),
+        ("surgery", ("attest",), "approve"),
+        ("illness", ("unspecified",), "approve"),  # an attachment the agent checks
+        ("unemployment", (), "needs_info"),
+        ("illness", (), "needs_info"),
+        ("unemployment", ("attest",), "needs_info"),  # the wrong document
+        (None, (), "needs_info"),
+        ("weight_gain", (), "deny"),
+        ("no_success", (), "deny"),
+        ("not_for_me", (), "deny"),
+        ("dissatisfied", (), "deny"),
+        ("bereavement", (), "escalate"),  # weighty, but not a reason the guideline names for an exit
+    ],
+)
+def test_an_early_club_exit_needs_a_weighty_reason_and_its_document(
+    reason: str | None, documents: tuple, outcome: str
+) -> None:
     d = exit_case(reason=reason, documents=documents)
     assert (d.outcome, d.clauses, d.actions) == (outcome, ("K-CLUB-EXIT",), ())
 
 
-@pytest.mark.parametrize(("start", "earliest", "exit_on"), [
-    (date(2026, 3, 1), "2027-03-01", "2027-03-01"),  # still in the first year
-    (date(2025, 11, 24), "2026-11-24", "2026-11-24"),  # one day before the first year is over
-    (date(2025, 11, 23), "2026-11-23", "2026-11-23"),  # exactly one year: today
-    (date(2024, 2, 29), "2025-02-28", "2026-11-23"),  # long past, from 29 Feb
-])
+@pytest.mark.parametrize(
+    ("start", "earliest", "exit_on"),
+    [
+        (date(2026, 3, 1), "2027-03-01", "2027-03-01"),  # still in the first year
+        (date(2025, 11, 24), "2026-11-24", "2026-11-24"),  # one day before the first year is over
+        (date(2025, 11, 23), "2026-11-23", "2026-11-23"),  # exactly one year: today
+        (date(2024, 2, 29), "2025-02-28", "2026-11-23"),  # long past, from 29 Feb
+    ],
+)
 def test_an_approved_exit_ends_the_membership_one_year_after_the_start_at_the_earliest(
-        start: date, earliest: str, exit_on: str) -> None:
+    start: date, earliest: str, exit_on: str
+) -> None:
     d = exit_case(Customer(club_start_date=start), reason="illness", documents=("attest",))
     assert (d.facts["club_exit_earliest"], d.facts["club_exit_date"]) == (earliest, exit_on)
 

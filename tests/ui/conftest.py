@@ -3,6 +3,7 @@
 Without /usr/bin/chromium (or the playwright package) the browser tests skip with the reason;
 with CI=true they fail instead (scripts/services.sh installs Chromium on a fresh CI machine).
 """
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,16 @@ import pytest
 from tests.conftest import ROOT, missing_service
 
 CHROMIUM = Path(os.environ.get("GOODWILL_TEST_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
 
 

@@ -1,17 +1,18 @@
 """Helpers for the UI tests: users, logged-in clients, seeded rows, tasks sent to the embedded broker."""
+
 from __future__ import annotations
 
 import base64
 import json
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import create_engine, inspect, text
 
-from worker.auth import add_user
-from worker.db import session_scope
-from worker.models import ActionRecord, DecisionRecord, InboxEvent
+from worker.store.db import session_scope
+from worker.store.models import ActionRecord, DecisionRecord, InboxEvent
+from worker.web.auth import add_user
 
 PASSWORD = "ein-langes-passwort-42"
 USERS = {
@@ -43,33 +44,74 @@ def page_token(client: Any, path: str) -> str:
     return csrf_from(client.get(path).get_data(as_text=True))
 
 
-def seed_decision(db_url: str, number: int, *, request_type: str = "program_return", outcome: str = "approve",
-                  escalate_to: str | None = None, actions: list[dict[str, Any]] | None = None,
-                  created_at: datetime | None = None, note: str = "<p><b>Kulanz-Check</b> Notiz</p>",
-                  mode: str = "auto", app_url: str | None = None, event: str = "ticket_started",
-                  message_id: str | None = None, note_status: str = "posted") -> int:
-    created_at = created_at or datetime.now(timezone.utc)
+def seed_decision(
+    db_url: str,
+    number: int,
+    *,
+    request_type: str = "program_return",
+    outcome: str = "approve",
+    escalate_to: str | None = None,
+    actions: list[dict[str, Any]] | None = None,
+    created_at: datetime | None = None,
+    note: str = "<p><b>Kulanz-Check</b> Notiz</p>",
+    mode: str = "auto",
+    app_url: str | None = None,
+    event: str = "ticket_started",
+    message_id: str | None = None,
+    note_status: str = "posted",
+) -> int:
+    created_at = created_at or datetime.now(UTC)
     payload: dict[str, Any] = {"number": number}
     if app_url:
         payload["app_url"] = app_url
     with session_scope(db_url) as s:
-        inbox = InboxEvent(dedup_key=f"groove:{event}:{number}:{message_id or created_at.isoformat()}", event=event,
-                           ticket_number=number, message_id=message_id, payload=json.dumps(payload), status="done",
-                           received_at=created_at, finished_at=created_at)
+        inbox = InboxEvent(
+            dedup_key=f"groove:{event}:{number}:{message_id or created_at.isoformat()}",
+            event=event,
+            ticket_number=number,
+            message_id=message_id,
+            payload=json.dumps(payload),
+            status="done",
+            received_at=created_at,
+            finished_at=created_at,
+        )
         s.add(inbox)
         s.flush()
-        rec = DecisionRecord(inbox_event_id=inbox.id, ticket_number=number, customer_email=f"kunde{number}@example.org",
-                             request_type=request_type, outcome=outcome, escalate_to=escalate_to,
-                             clauses=["K-TEST"], evidence=[{"label": request_type, "text": f"Zitat {number}"}],
-                             facts={}, output={}, note=note, note_status=note_status, fingerprint=f"fp-{number}-{outcome}",
-                             mode=mode, pack_id="goodwill", pack_version="test", decided_on=date.today(),
-                             created_at=created_at)
+        rec = DecisionRecord(
+            inbox_event_id=inbox.id,
+            ticket_number=number,
+            customer_email=f"kunde{number}@example.org",
+            request_type=request_type,
+            outcome=outcome,
+            escalate_to=escalate_to,
+            clauses=["K-TEST"],
+            evidence=[{"label": request_type, "text": f"Zitat {number}"}],
+            facts={},
+            output={},
+            note=note,
+            note_status=note_status,
+            fingerprint=f"fp-{number}-{outcome}",
+            mode=mode,
+            pack_id="goodwill",
+            pack_version="test",
+            decided_on=date.today(),
+            created_at=created_at,
+        )
         s.add(rec)
         s.flush()
         for i, a in enumerate(actions or []):
-            s.add(ActionRecord(decision_id=rec.id, idempotency_key=f"{rec.id}:{i}", system="activecampaign",
-                               op=a.get("op", "add_tag"), tag=a.get("tag"), field=a.get("field"), value=a.get("value"),
-                               state=a.get("state", "done")))
+            s.add(
+                ActionRecord(
+                    decision_id=rec.id,
+                    idempotency_key=f"{rec.id}:{i}",
+                    system="activecampaign",
+                    op=a.get("op", "add_tag"),
+                    tag=a.get("tag"),
+                    field=a.get("field"),
+                    value=a.get("value"),
+                    state=a.get("state", "done"),
+                )
+            )
         return rec.id
 
 

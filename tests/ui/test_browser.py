@@ -4,6 +4,7 @@ Log in, find a decision, approve an OFD case and see the follow-up note arrive i
 a wrong password and a missing CSRF token are refused. Every page is saved as a screenshot
 under tests/artifacts/screenshots/.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,14 +18,18 @@ import pytest
 from tests.support import ticket_seed, wait_until
 from tests.ui.conftest import screenshot
 from tests.ui.stack import Stack
-from worker.ui.labels import TEAM_TZ
+from worker.web.ui.labels import TEAM_TZ
 
 LEAD = ("hanna.head@team.example", "Hanna Head", "ein-langes-passwort-42")
-RETURN_BODY = ("<p>Hallo,</p><p>ich möchte das Programm zurückgeben, es passt leider nicht zu mir. "
-               "Bitte erstattet mir den Kaufpreis.</p><p>Viele Grüße<br>Eva</p>")
-ILLNESS_BODY = ("<p>Sehr geehrte Damen und Herren,</p><p>ich habe im Sommer das Programm gekauft. Kurz danach bekam "
-                "ich die Diagnose Brustkrebs und bin seitdem in Behandlung. Ich möchte das Programm zurückgeben, "
-                "ich kann es nicht nutzen.</p><p>Berta Krank</p>")
+RETURN_BODY = (
+    "<p>Hallo,</p><p>ich möchte das Programm zurückgeben, es passt leider nicht zu mir. "
+    "Bitte erstattet mir den Kaufpreis.</p><p>Viele Grüße<br>Eva</p>"
+)
+ILLNESS_BODY = (
+    "<p>Sehr geehrte Damen und Herren,</p><p>ich habe im Sommer das Programm gekauft. Kurz danach bekam "
+    "ich die Diagnose Brustkrebs und bin seitdem in Behandlung. Ich möchte das Programm zurückgeben, "
+    "ich kann es nicht nutzen.</p><p>Berta Krank</p>"
+)
 RETURN, ESCALATED = 7001, 7002
 
 
@@ -33,16 +38,35 @@ def stack(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[St
     """One stack for the module: two tickets decided by the worker, one agent reply, one lead user."""
     today = datetime.now(TEAM_TZ).date()
     created = f"{today.isoformat()}T07:30:00Z"
-    with Stack(tmp_path_factory.mktemp("ui"), secrets.token_urlsafe(32),
-               env={"GROOVE_APP_URL": "https://team.groovehq.com/groove_client/tickets/{number}"}) as st:
-        r = st.goodwill(["user", "add", LEAD[0], "--name", LEAD[1], "--role", "lead", "--password-stdin"],
-                        LEAD[2] + "\n")
+    with Stack(
+        tmp_path_factory.mktemp("ui"),
+        secrets.token_urlsafe(32),
+        env={"GROOVE_APP_URL": "https://team.groovehq.com/groove_client/tickets/{number}"},
+    ) as st:
+        r = st.goodwill(
+            ["user", "add", LEAD[0], "--name", LEAD[1], "--role", "lead", "--password-stdin"], LEAD[2] + "\n"
+        )
         assert r.returncode == 0, r.stderr
-        st.sandbox.seed(ticket_seed(RETURN, "eva.e2e@example.org", "Rückgabe", RETURN_BODY, created_at=created,
-                                    fields={"PROGRAM_PURCHASE_DATE": (today - timedelta(days=10)).isoformat()}))
-        st.sandbox.seed(ticket_seed(ESCALATED, "berta.krank@example.org", "Rückgabe nach Diagnose", ILLNESS_BODY,
-                                    created_at=created,
-                                    fields={"PROGRAM_PURCHASE_DATE": (today - timedelta(days=130)).isoformat()}))
+        st.sandbox.seed(
+            ticket_seed(
+                RETURN,
+                "eva.e2e@example.org",
+                "Rückgabe",
+                RETURN_BODY,
+                created_at=created,
+                fields={"PROGRAM_PURCHASE_DATE": (today - timedelta(days=10)).isoformat()},
+            )
+        )
+        st.sandbox.seed(
+            ticket_seed(
+                ESCALATED,
+                "berta.krank@example.org",
+                "Rückgabe nach Diagnose",
+                ILLNESS_BODY,
+                created_at=created,
+                fields={"PROGRAM_PURCHASE_DATE": (today - timedelta(days=130)).isoformat()},
+            )
+        )
         assert st.ticket_started(RETURN, "eva.e2e@example.org", "Rückgabe").status_code == 202
         assert st.ticket_started(ESCALATED, "berta.krank@example.org", "Rückgabe nach Diagnose").status_code == 202
         assert st.decision(RETURN).outcome == "approve"
@@ -126,8 +150,11 @@ def test_a_lead_logs_in_finds_a_decision_approves_the_ofd_case_and_the_note_arri
         case.locator("button:has-text('Freigeben')").click()
     assert "wird ausgeführt" in page.locator(".flash").first.inner_text()
 
-    notes = wait_until(lambda: [n for n in stack.notes(ESCALATED) if "Freigegeben" in n], timeout=60,
-                       what="follow-up note in the sandbox")
+    notes = wait_until(
+        lambda: [n for n in stack.notes(ESCALATED) if "Freigegeben" in n],
+        timeout=60,
+        what="follow-up note in the sandbox",
+    )
     assert len(notes) == 1
     assert "Hanna Head" in notes[0] and "Härtefall: Rückgabe ausnahmsweise genehmigt." in notes[0]
     assert len(stack.notes(ESCALATED)) == 2  # the decision's note and the follow-up, nothing more

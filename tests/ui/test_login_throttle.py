@@ -1,10 +1,11 @@
 """Login throttling on SQLite and real PostgreSQL: failed logins per e-mail and per client address lock
 further attempts for a while, answered 429 without looking at the password. Time is a fake clock."""
+
 from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,12 +16,12 @@ from prometheus_client import REGISTRY
 from sqlalchemy import func, inspect, select
 
 from tests.ui.kit import PASSWORD, USERS, csrf_from, make_users
+from worker.app import create_app
 from worker.config import load_settings
-from worker.db import alembic_config, get_engine, session_scope, upgrade
-from worker.login_throttle import LoginThrottle
-from worker.models import Base, LoginAttempt
-from worker.ui.login import throttle
-from worker.web import create_app
+from worker.store.db import alembic_config, get_engine, session_scope, upgrade
+from worker.store.models import Base, LoginAttempt
+from worker.web.login_throttle import LoginThrottle
+from worker.web.ui.login import throttle
 
 LOCKED = "Zu viele fehlgeschlagene Anmeldungen. Bitte in 15 Minuten erneut versuchen."
 WRONG = "falsches-passwort-99"
@@ -30,7 +31,7 @@ ELSEWHERE = "203.0.113.9"
 
 class Clock:
     def __init__(self) -> None:
-        self.now = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+        self.now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.now
@@ -186,7 +187,8 @@ def test_old_attempts_are_deleted_when_a_new_one_is_recorded(app: Any, db_url: s
 
 
 def test_behind_a_trusted_proxy_the_forwarded_client_address_is_counted(
-        base_env: dict[str, str], db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    base_env: dict[str, str], db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     make_users(db_url)
     app = make_app(db_url, clock, monkeypatch, GOODWILL_TRUSTED_PROXIES="1", LOGIN_MAX_FAILURES_PER_ADDRESS="2")
     proxy = "10.0.0.2"
@@ -197,7 +199,8 @@ def test_behind_a_trusted_proxy_the_forwarded_client_address_is_counted(
 
 
 def test_without_trusted_proxies_a_forged_forwarded_header_does_not_escape_the_lock(
-        base_env: dict[str, str], db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    base_env: dict[str, str], db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     make_users(db_url)
     app = make_app(db_url, clock, monkeypatch, LOGIN_MAX_FAILURES_PER_ADDRESS="2")
     fail(client_from(app, HOME, x_forwarded_for="192.0.2.1"), "a@team.example", 1)

@@ -1,20 +1,21 @@
 """The web UI through Flask's test client: login, CSRF, roles, the pages and what they show."""
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from tests.ui.kit import PASSWORD, USERS, login, make_users, page_token, seed_decision, sent_tasks
-from worker.celery_app import PROCESS_TASK, REVIEW_TASK
+from worker.app import create_app
 from worker.config import load_settings
-from worker.db import session_scope, upgrade
-from worker.links import make_token
-from worker.models import FailedJob, InboxEvent
-from worker.ui.labels import local
-from worker.web import create_app
+from worker.jobs.celery_app import PROCESS_TASK, REVIEW_TASK
+from worker.store.db import session_scope, upgrade
+from worker.store.models import FailedJob, InboxEvent
+from worker.web.links import make_token
+from worker.web.ui.labels import local
 
 
 @pytest.fixture
@@ -70,8 +71,9 @@ def test_a_login_without_csrf_token_is_refused_with_400(client) -> None:  # type
 def test_the_right_password_logs_in_and_goes_to_the_page_asked_for(client) -> None:  # type: ignore[no-untyped-def]
     client.get("/ofd")
     token = page_token(client, "/login?next=/ofd")
-    r = client.post("/login", data={"email": USERS["lead"][0].upper(), "password": PASSWORD, "csrf_token": token,
-                                    "next": "/ofd"})
+    r = client.post(
+        "/login", data={"email": USERS["lead"][0].upper(), "password": PASSWORD, "csrf_token": token, "next": "/ofd"}
+    )
     assert r.status_code == 302 and r.headers["Location"].endswith("/ofd")
     page = client.get("/ofd").get_data(as_text=True)
     assert "Hanna Head" in page and "OFD – Offene Fragen" in page
@@ -79,8 +81,10 @@ def test_the_right_password_logs_in_and_goes_to_the_page_asked_for(client) -> No
 
 def test_after_login_the_next_parameter_never_leads_to_another_site(client) -> None:  # type: ignore[no-untyped-def]
     token = page_token(client, "/login")
-    r = client.post("/login", data={"email": USERS["agent"][0], "password": PASSWORD, "csrf_token": token,
-                                    "next": "//evil.example/phish"})
+    r = client.post(
+        "/login",
+        data={"email": USERS["agent"][0], "password": PASSWORD, "csrf_token": token, "next": "//evil.example/phish"},
+    )
     assert r.headers["Location"].endswith("/queue")
 
 
@@ -94,8 +98,12 @@ def test_logging_out_ends_the_session_and_needs_the_csrf_token(client) -> None: 
 
 def test_pages_are_german_and_carry_security_headers(client) -> None:  # type: ignore[no-untyped-def]
     login(client, "agent")
-    for path, heading in [("/queue", "Warteschlange"), ("/decisions", "Entscheidungen"), ("/ofd", "OFD"),
-                          ("/service", "Service-Kennzahlen")]:
+    for path, heading in [
+        ("/queue", "Warteschlange"),
+        ("/decisions", "Entscheidungen"),
+        ("/ofd", "OFD"),
+        ("/service", "Service-Kennzahlen"),
+    ]:
         r = client.get(path)
         assert r.status_code == 200, path
         assert f"<h1>{heading}" in r.get_data(as_text=True)
@@ -104,8 +112,13 @@ def test_pages_are_german_and_carry_security_headers(client) -> None:  # type: i
 
 
 def test_the_one_click_link_page_needs_no_login(app, client) -> None:  # type: ignore[no-untyped-def]
-    decision_id = seed_decision(db(app), 4711, outcome="approve", mode="assist",
-                                actions=[{"tag": "kulanz_verlaengerung", "state": "awaiting_approval"}])
+    decision_id = seed_decision(
+        db(app),
+        4711,
+        outcome="approve",
+        mode="assist",
+        actions=[{"tag": "kulanz_verlaengerung", "state": "awaiting_approval"}],
+    )
     token = make_token(app.config["SETTINGS"], decision_id, "apply")
     r = client.get(f"/decisions/{decision_id}/act/{token}")
     assert r.status_code == 200
@@ -113,7 +126,7 @@ def test_the_one_click_link_page_needs_no_login(app, client) -> None:  # type: i
 
 
 def test_the_decision_list_filters_by_type_outcome_date_and_ticket(app, client) -> None:  # type: ignore[no-untyped-def]
-    old = datetime.now(timezone.utc) - timedelta(days=40)
+    old = datetime.now(UTC) - timedelta(days=40)
     seed_decision(db(app), 101, request_type="program_return", outcome="approve")
     seed_decision(db(app), 102, request_type="program_extension", outcome="offer_alternative")
     seed_decision(db(app), 103, request_type="program_return", outcome="deny", created_at=old)
@@ -126,7 +139,7 @@ def test_the_decision_list_filters_by_type_outcome_date_and_ticket(app, client) 
     assert tickets("") == {101, 102, 103}
     assert tickets("type=program_return") == {101, 103}
     assert tickets("type=program_return&outcome=deny") == {103}
-    since = (datetime.now(timezone.utc) - timedelta(days=7)).date().isoformat()
+    since = (datetime.now(UTC) - timedelta(days=7)).date().isoformat()
     assert tickets(f"from={since}") == {101, 102}
     assert tickets(f"to={local(old).date().isoformat()}") == {103}  # type: ignore[union-attr]
     assert tickets("ticket=%23102") == {102}
@@ -135,9 +148,12 @@ def test_the_decision_list_filters_by_type_outcome_date_and_ticket(app, client) 
 
 def test_a_decision_shows_clauses_evidence_actions_and_the_note_without_script(app, client) -> None:  # type: ignore[no-untyped-def]
     decision_id = seed_decision(
-        db(app), 202, note='<p><b>Kulanz-Check</b> ok</p><script>alert(1)</script><a href="javascript:x()">x</a>',
+        db(app),
+        202,
+        note='<p><b>Kulanz-Check</b> ok</p><script>alert(1)</script><a href="javascript:x()">x</a>',
         actions=[{"op": "set_field", "field": "program_end_date", "value": "2027-01-28", "state": "done"}],
-        app_url="https://team.groovehq.com/groove_client/tickets/9202")
+        app_url="https://team.groovehq.com/groove_client/tickets/9202",
+    )
     login(client, "agent")
     html = client.get(f"/decisions/{decision_id}").get_data(as_text=True)
     assert "K-TEST" in html and "Zitat 202" in html
@@ -171,8 +187,9 @@ def test_an_agent_sees_an_escalated_case_but_cannot_decide_it(app, client) -> No
 
 
 def test_a_lead_for_other_targets_cannot_decide_but_the_named_lead_can(app, client) -> None:  # type: ignore[no-untyped-def]
-    decision_id = seed_decision(db(app), 405, request_type="coach_extension", outcome="escalate",
-                                escalate_to="head_of_ch")
+    decision_id = seed_decision(
+        db(app), 405, request_type="coach_extension", outcome="escalate", escalate_to="head_of_ch"
+    )
     login(client, "coachlead")
     token = page_token(client, "/ofd")
     client.post(f"/ofd/{decision_id}", data={"csrf_token": token, "verb": "apply", "comment": ""})
@@ -204,11 +221,17 @@ def test_a_denial_needs_a_comment(app, client) -> None:  # type: ignore[no-untyp
 
 
 def test_the_ofd_lists_assist_approvals_and_only_the_current_decision_of_a_ticket(app, client) -> None:  # type: ignore[no-untyped-def]
-    assist = seed_decision(db(app), 501, outcome="approve", mode="assist",
-                           actions=[{"tag": "kulanz_verlaengerung", "state": "awaiting_approval"}])
+    assist = seed_decision(
+        db(app),
+        501,
+        outcome="approve",
+        mode="assist",
+        actions=[{"tag": "kulanz_verlaengerung", "state": "awaiting_approval"}],
+    )
     superseded = seed_decision(db(app), 502, outcome="escalate", escalate_to="ofd")
-    current = seed_decision(db(app), 502, outcome="escalate", escalate_to="ofd", event="customer_replied",
-                            message_id="m2")
+    current = seed_decision(
+        db(app), 502, outcome="escalate", escalate_to="ofd", event="customer_replied", message_id="m2"
+    )
     done = seed_decision(db(app), 503, outcome="approve")
     login(client, "agent")
     html = client.get("/ofd").get_data(as_text=True)
@@ -222,8 +245,14 @@ def test_the_ofd_lists_assist_approvals_and_only_the_current_decision_of_a_ticke
 
 def test_the_queue_page_shows_a_failed_job_and_its_replay_button_puts_the_event_back(app, client) -> None:  # type: ignore[no-untyped-def]
     with session_scope(db(app)) as s:
-        ev = InboxEvent(dedup_key="groove:ticket_started:909", event="ticket_started", ticket_number=909,
-                        payload="{}", status="failed", last_error="ApiNotFound: GET /tickets/{number}: 404")
+        ev = InboxEvent(
+            dedup_key="groove:ticket_started:909",
+            event="ticket_started",
+            ticket_number=909,
+            payload="{}",
+            status="failed",
+            last_error="ApiNotFound: GET /tickets/{number}: 404",
+        )
         s.add(ev)
         s.flush()
         s.add(FailedJob(task_name=PROCESS_TASK, inbox_event_id=ev.id, error="ApiNotFound: GET /tickets/{number}: 404"))
@@ -244,8 +273,16 @@ def test_the_queue_page_shows_a_failed_job_and_its_replay_button_puts_the_event_
 
 def test_the_queue_page_counts_waiting_events_and_the_oldest_age(app, client) -> None:  # type: ignore[no-untyped-def]
     with session_scope(db(app)) as s:
-        s.add(InboxEvent(dedup_key="a", event="ticket_started", ticket_number=1, payload="{}", status="queued",
-                         received_at=datetime.now(timezone.utc) - timedelta(minutes=12)))
+        s.add(
+            InboxEvent(
+                dedup_key="a",
+                event="ticket_started",
+                ticket_number=1,
+                payload="{}",
+                status="queued",
+                received_at=datetime.now(UTC) - timedelta(minutes=12),
+            )
+        )
         s.add(InboxEvent(dedup_key="b", event="ticket_started", ticket_number=2, payload="{}", status="processing"))
     login(client, "agent")
     html = client.get("/queue").get_data(as_text=True)
@@ -266,12 +303,23 @@ def test_every_page_renders_on_postgresql_too(base_env, postgres_url, monkeypatc
     upgrade(settings.db_url)
     make_users(settings.db_url)
     seed_decision(settings.db_url, 801, outcome="escalate", escalate_to="ofd")
-    seed_decision(settings.db_url, 802, outcome="approve", mode="assist",
-                  actions=[{"tag": "kulanz_verlaengerung", "state": "awaiting_approval"}])
+    seed_decision(
+        settings.db_url,
+        802,
+        outcome="approve",
+        mode="assist",
+        actions=[{"tag": "kulanz_verlaengerung", "state": "awaiting_approval"}],
+    )
     client = create_app(settings).test_client()
     login(client, "lead")
-    for path in ("/queue", "/decisions?type=program_return&from=2026-01-01", "/decisions/1", "/ofd", "/service",
-                 "/metrics"):
+    for path in (
+        "/queue",
+        "/decisions?type=program_return&from=2026-01-01",
+        "/decisions/1",
+        "/ofd",
+        "/service",
+        "/metrics",
+    ):
         assert client.get(path).status_code == 200, path
     html = client.get("/ofd").get_data(as_text=True)
     assert 'data-ticket="801"' in html and 'data-ticket="802"' in html

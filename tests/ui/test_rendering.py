@@ -1,9 +1,10 @@
 """The building blocks of the pages: the note cleaner, the SVG charts, German formats."""
+
 from __future__ import annotations
 
-from worker.ui.charts import Series, bar_chart, nice_max, share_bars
-from worker.ui.labels import fmt_duration
-from worker.ui.sanitize import clean_html
+from worker.web.ui.charts import Series, bar_chart, nice_max, share_bars
+from worker.web.ui.labels import fmt_duration
+from worker.web.ui.sanitize import clean_html
 
 
 def test_the_cleaner_keeps_our_note_formatting() -> None:
@@ -12,8 +13,12 @@ def test_the_cleaner_keeps_our_note_formatting() -> None:
 
 
 def test_the_cleaner_removes_scripts_handlers_and_javascript_links() -> None:
-    out = str(clean_html('<p onclick="x()">Hi<script>alert(1)</script><img src=x onerror=y>'
-                         '<a href="javascript:alert(2)">a</a><a href="https://x.example/?a=1&b=2">b</a></p>'))
+    out = str(
+        clean_html(
+            '<p onclick="x()">Hi<script>alert(1)</script><img src=x onerror=y>'
+            '<a href="javascript:alert(2)">a</a><a href="https://x.example/?a=1&b=2">b</a></p>'
+        )
+    )
     assert "script" not in out and "onclick" not in out and "<img" not in out and "javascript" not in out
     assert '<a href="https://x.example/?a=1&amp;b=2" rel="noopener noreferrer" target="_blank">b</a>' in out
     assert out.startswith("<p>Hi")
@@ -30,8 +35,14 @@ def test_axis_maxima_are_round_numbers() -> None:
 
 
 def test_a_bar_chart_has_a_bar_with_a_tooltip_per_value_and_escapes_labels() -> None:
-    svg = str(bar_chart(["<KW1>", "KW2"], [Series("a", "Eingang", "#000"), Series("b", "Erledigt", "#111")],
-                        {"a": [3, 0], "b": [2, 5]}, title="Test"))
+    svg = str(
+        bar_chart(
+            ["<KW1>", "KW2"],
+            [Series("a", "Eingang", "#000"), Series("b", "Erledigt", "#111")],
+            {"a": [3, 0], "b": [2, 5]},
+            title="Test",
+        )
+    )
     assert svg.startswith("<svg") and svg.endswith("</svg>")
     assert "&lt;KW1&gt; · Eingang: 3" in svg and "KW2 · Erledigt: 5" in svg
     assert "<KW1>" not in svg
@@ -43,5 +54,10 @@ def test_share_bars_show_count_and_percentage() -> None:
 
 
 def test_durations_read_like_the_team_speaks() -> None:
-    assert [fmt_duration(v) for v in (None, 42, 720, 3 * 3600 + 1200, 2 * 86400 + 4 * 3600)] == \
-        ["–", "42 s", "12 min", "3 h 20 min", "2 T 4 h"]
+    assert [fmt_duration(v) for v in (None, 42, 720, 3 * 3600 + 1200, 2 * 86400 + 4 * 3600)] == [
+        "–",
+        "42 s",
+        "12 min",
+        "3 h 20 min",
+        "2 T 4 h",
+    ]

@@ -1,20 +1,21 @@
 """Service metrics (seed 003): response times from Groove's webhooks, volume per type and week, FAQ candidates."""
+
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from tests.ui.kit import login, make_users, seed_decision
+from worker.app import create_app
 from worker.config import load_settings
-from worker.db import session_scope, upgrade
-from worker.models import InboxEvent
-from worker.ui import queries
-from worker.web import create_app
+from worker.store.db import session_scope, upgrade
+from worker.store.models import InboxEvent
+from worker.web.ui import queries
 
 WEEKS = [date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16)]  # Mondays
-T0 = datetime(2026, 11, 3, 9, 0, tzinfo=timezone.utc)  # Tuesday of the first week
+T0 = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)  # Tuesday of the first week
 
 
 @pytest.fixture
@@ -26,9 +27,17 @@ def db_url(base_env: dict[str, str]) -> str:
 
 def event(db_url: str, kind: str, number: int, at: datetime, message_id: str | None = None) -> None:
     with session_scope(db_url) as s:
-        s.add(InboxEvent(dedup_key=f"groove:{kind}:{number}:{message_id or at.isoformat()}", event=kind,
-                         ticket_number=number, message_id=message_id, payload=json.dumps({"number": number}),
-                         status="done" if kind == "ticket_started" else "ignored", received_at=at))
+        s.add(
+            InboxEvent(
+                dedup_key=f"groove:{kind}:{number}:{message_id or at.isoformat()}",
+                event=kind,
+                ticket_number=number,
+                message_id=message_id,
+                payload=json.dumps({"number": number}),
+                status="done" if kind == "ticket_started" else "ignored",
+                received_at=at,
+            )
+        )
 
 
 def test_response_time_is_ticket_start_to_first_agent_reply_with_mean_and_median(db_url: str) -> None:
@@ -61,12 +70,20 @@ def test_volume_counts_tickets_per_type_and_week_and_marks_recurring_types_as_fa
     for n, at in enumerate((T0, T0, week2, week2)):
         seed_decision(db_url, 200 + n, request_type="program_return", outcome="deny", created_at=at)
     for n in range(3):
-        seed_decision(db_url, 300 + n, request_type="abuse", outcome="escalate", escalate_to="supervisor",
-                      created_at=T0)
+        seed_decision(
+            db_url, 300 + n, request_type="abuse", outcome="escalate", escalate_to="supervisor", created_at=T0
+        )
     # one ticket, decided twice (unclear first, a pause after the customer's reply): counted once, as a pause
     seed_decision(db_url, 400, request_type="unclear", outcome="clarify", created_at=T0)
-    seed_decision(db_url, 400, request_type="program_pause", outcome="offer_alternative", created_at=week2,
-                  event="customer_replied", message_id="r1")
+    seed_decision(
+        db_url,
+        400,
+        request_type="program_pause",
+        outcome="offer_alternative",
+        created_at=week2,
+        event="customer_replied",
+        message_id="r1",
+    )
     vol = queries.volume(db_url, WEEKS, threshold=3)
     assert vol.by_week[WEEKS[0]]["program_extension"] == 3
     assert (vol.by_week[WEEKS[0]]["program_return"], vol.by_week[WEEKS[1]]["program_return"]) == (2, 2)
@@ -81,7 +98,7 @@ def test_the_service_page_shows_the_figures_and_the_faq_marker(base_env: dict[st
     settings = load_settings()
     upgrade(settings.db_url)
     make_users(settings.db_url)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for n in range(settings.goodwill_faq_min_per_week):
         seed_decision(settings.db_url, 900 + n, request_type="other", outcome="no_action", created_at=now)
     event(settings.db_url, "agent_replied", 900, now + timedelta(hours=2), "a")

@@ -1,8 +1,9 @@
 """Task retry backoff: grows, is capped, is jittered, and never undercuts the vendor's Retry-After."""
+
 from __future__ import annotations
 
-from worker.celery_app import RETRY_BACKOFF_MAX, VISIBILITY_TIMEOUT
-from worker.tasks import backoff_seconds
+from worker.jobs.base import backoff_seconds
+from worker.jobs.celery_app import RETRY_BACKOFF_MAX, VISIBILITY_TIMEOUT
 
 
 def test_backoff_grows_with_each_retry_and_stays_under_the_cap() -> None:

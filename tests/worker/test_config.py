@@ -1,4 +1,5 @@
 """Settings: a missing or invalid one stops start-up with one line naming it."""
+
 from __future__ import annotations
 
 import subprocess
@@ -17,7 +18,9 @@ def test_a_complete_environment_loads_with_embedded_defaults(base_env: dict[str,
 
 
 @pytest.mark.parametrize("name", ["GROOVE_API_TOKEN", "GROOVE_WEBHOOK_SECRET", "AC_API_URL", "AC_API_TOKEN"])
-def test_a_missing_required_setting_is_named(base_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+def test_a_missing_required_setting_is_named(
+    base_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
     monkeypatch.delenv(name)
     with pytest.raises(ConfigError, match=f"^{name}: missing"):
         load_settings()
@@ -57,6 +60,10 @@ def test_the_cli_prints_one_line_and_exits_2_on_a_missing_setting(base_env: dict
     import os
 
     env["PATH"] = os.environ["PATH"]
-    r = subprocess.run([sys.executable, "-m", "worker.cli", "status"], env=env, capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "worker.cli", "status"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert r.returncode == 2
-    assert r.stderr.strip().splitlines() == ["goodwill: configuration: AC_API_TOKEN: missing (set the environment variable AC_API_TOKEN)"]
+    assert r.stderr.strip().splitlines() == [
+        "goodwill: configuration: AC_API_TOKEN: missing (set the environment variable AC_API_TOKEN)"
+    ]

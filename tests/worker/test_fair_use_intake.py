@@ -1,4 +1,5 @@
 """Fair-use intake: the usage-overrun endpoint and `goodwill fair-use import` (validate, store once, queue)."""
+
 from __future__ import annotations
 
 import json
@@ -7,16 +8,22 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect, select, text
 
-from worker.cli import main
+from worker.app import create_app
+from worker.cli.main import main
 from worker.config import load_settings
-from worker.db import session_scope, upgrade
-from worker.fairuse_intake import OverrunReport, read_csv, store_reports
-from worker.models import InboxEvent, UsageMonthRecord
-from worker.web import create_app
+from worker.intake.usage_reports import OverrunReport, read_csv, store_reports
+from worker.store.db import session_scope, upgrade
+from worker.store.models import InboxEvent, UsageMonthRecord
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "fair_use"
-OVERRUN = {"customer_id": "100231", "email": "Anna.Muster@example.ch", "month": "2026-10", "usage_gb": 401.2,
-           "limit_gb": 200, "products": ["Mobile Flat"]}
+OVERRUN = {
+    "customer_id": "100231",
+    "email": "Anna.Muster@example.ch",
+    "month": "2026-10",
+    "usage_gb": 401.2,
+    "limit_gb": 200,
+    "products": ["Mobile Flat"],
+}
 
 
 @pytest.fixture
@@ -61,12 +68,22 @@ def test_an_overrun_is_stored_queued_and_answered_202(app, client, webhook_secre
     assert r.get_json()["status"] == "accepted"
     settings = app.config["SETTINGS"]
     [row] = inbox_rows(settings.db_url)
-    assert (row.source, row.event, row.dedup_key, row.status) == ("fair_use", "usage_overrun",
-                                                                  "fair_use:100231:2026-10", "queued")
+    assert (row.source, row.event, row.dedup_key, row.status) == (
+        "fair_use",
+        "usage_overrun",
+        "fair_use:100231:2026-10",
+        "queued",
+    )
     assert row.ticket_number is None
     [usage] = usage_rows(settings.db_url)
     assert (usage.customer_key, usage.email, usage.usage_gb, usage.limit_gb, usage.products, usage.origin) == (
-        "100231", "anna.muster@example.ch", 401.2, 200.0, ["Mobile Flat"], "api")
+        "100231",
+        "anna.muster@example.ch",
+        401.2,
+        200.0,
+        ["Mobile Flat"],
+        "api",
+    )
     assert usage.inbox_event_id == row.id
     assert queued_messages(settings) == 1
 
@@ -87,27 +104,38 @@ def test_a_customer_known_only_by_e_mail_is_keyed_by_it(app, client, webhook_sec
     assert row.dedup_key == "fair_use:anna.muster@example.ch:2026-10"
 
 
-@pytest.mark.parametrize(("body", "reason"), [
-    (b"{not json", "body is not valid JSON"),
-    (b"[1, 2]", "body is not a JSON object"),
-    ({k: v for k, v in OVERRUN.items() if k not in ("customer_id", "email")}, "customer_id or email: one of them is required"),
-    ({k: v for k, v in OVERRUN.items() if k != "month"}, "month: missing"),
-    (OVERRUN | {"month": "2026-13"}, "month: '2026-13' is not a month (expected YYYY-MM)"),
-    (OVERRUN | {"month": "10.2026"}, "month: '10.2026' is not a month"),
-    (OVERRUN | {"month": "2999-01"}, "month: 2999-01 is in the future"),
-    ({k: v for k, v in OVERRUN.items() if k != "usage_gb"}, "usage_gb: missing"),
-    (OVERRUN | {"usage_gb": -1}, "usage_gb: must be 0 or more"),
-    (OVERRUN | {"usage_gb": True}, "usage_gb: expected a number"),
-    (OVERRUN | {"usage_gb": "viel"}, "usage_gb: 'viel' is not a number"),
-    (OVERRUN | {"limit_gb": 0}, "limit_gb: must be greater than 0"),
-    (OVERRUN | {"products": "Mobile Flat"}, "products: expected a list of product names"),
-    (OVERRUN | {"email": "anna"}, "email: 'anna' is not an e-mail address"),
-    (OVERRUN | {"customer_id": "100 231"}, "customer_id: '100 231' is not a customer number"),
-    (OVERRUN | {"migration_refused": "vielleicht"}, "migration_refused: expected true or false"),
-    (OVERRUN | {"usage": 401.2}, "unknown field 'usage'"),
-])
-def test_an_invalid_report_is_refused_with_400_and_the_reason(app, client, webhook_secret, body: object,  # type: ignore[no-untyped-def]
-                                                              reason: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"{not json", "body is not valid JSON"),
+        (b"[1, 2]", "body is not a JSON object"),
+        (
+            {k: v for k, v in OVERRUN.items() if k not in ("customer_id", "email")},
+            "customer_id or email: one of them is required",
+        ),
+        ({k: v for k, v in OVERRUN.items() if k != "month"}, "month: missing"),
+        (OVERRUN | {"month": "2026-13"}, "month: '2026-13' is not a month (expected YYYY-MM)"),
+        (OVERRUN | {"month": "10.2026"}, "month: '10.2026' is not a month"),
+        (OVERRUN | {"month": "2999-01"}, "month: 2999-01 is in the future"),
+        ({k: v for k, v in OVERRUN.items() if k != "usage_gb"}, "usage_gb: missing"),
+        (OVERRUN | {"usage_gb": -1}, "usage_gb: must be 0 or more"),
+        (OVERRUN | {"usage_gb": True}, "usage_gb: expected a number"),
+        (OVERRUN | {"usage_gb": "viel"}, "usage_gb: 'viel' is not a number"),
+        (OVERRUN | {"limit_gb": 0}, "limit_gb: must be greater than 0"),
+        (OVERRUN | {"products": "Mobile Flat"}, "products: expected a list of product names"),
+        (OVERRUN | {"email": "anna"}, "email: 'anna' is not an e-mail address"),
+        (OVERRUN | {"customer_id": "100 231"}, "customer_id: '100 231' is not a customer number"),
+        (OVERRUN | {"migration_refused": "vielleicht"}, "migration_refused: expected true or false"),
+        (OVERRUN | {"usage": 401.2}, "unknown field 'usage'"),
+    ],
+)
+def test_an_invalid_report_is_refused_with_400_and_the_reason(
+    app,
+    client,
+    webhook_secret,
+    body: object,  # type: ignore[no-untyped-def]
+    reason: str,
+) -> None:
     r = post(client, webhook_secret, body)
     assert r.status_code == 400
     assert r.get_json()["reason"].startswith(reason)
@@ -126,7 +154,8 @@ def test_the_same_customer_and_month_again_is_a_duplicate(app, client, webhook_s
 
 
 def test_the_same_customer_and_month_with_other_values_is_a_conflict_and_the_first_values_stay(  # type: ignore[no-untyped-def]
-        app, client, webhook_secret) -> None:
+    app, client, webhook_secret
+) -> None:
     post(client, webhook_secret, OVERRUN)
     r = post(client, webhook_secret, OVERRUN | {"usage_gb": 999})
     assert r.status_code == 409
@@ -196,29 +225,41 @@ def test_a_re_export_with_changed_values_keeps_the_stored_ones_and_says_so(base_
     changed.write_text(first.read_text(encoding="utf-8").replace(",288,", ",290,"), encoding="utf-8")
     code, out, err = import_csv(changed, capsys)
     assert code == 0 and "0 new" in out
-    assert err.strip() == (f"{changed}: line 2: customer 100231 2026-09 is already stored with other values; "
-                           "the stored ones are kept")
+    assert err.strip() == (
+        f"{changed}: line 2: customer 100231 2026-09 is already stored with other values; the stored ones are kept"
+    )
     assert {u.usage_gb for u in usage_rows(load_settings().db_url) if u.customer_key == "100231"} == {288.0}
 
 
 def test_an_excel_export_with_semicolons_decimal_commas_and_a_bom_is_read() -> None:
-    text = ("\ufeffcustomer_id;email;month;usage_gb;limit_gb;products;migration_refused\n"
-            "100240;;2026-10;312,5;200;Mobile Flat|Mobile-TV;ja\n")
+    text = (
+        "\ufeffcustomer_id;email;month;usage_gb;limit_gb;products;migration_refused\n"
+        "100240;;2026-10;312,5;200;Mobile Flat|Mobile-TV;ja\n"
+    )
     rows, errors = read_csv(text, "2026-11")
     assert errors == []
     assert rows[0].line == 2
-    assert rows[0].report == OverrunReport("100240", None, "2026-10", 312.5, 200.0, ("Mobile Flat", "Mobile-TV"), True, False)
+    assert rows[0].report == OverrunReport(
+        "100240", None, "2026-10", 312.5, 200.0, ("Mobile Flat", "Mobile-TV"), True, False
+    )
 
 
-@pytest.mark.parametrize(("content", "error"), [
-    ("", "line 1: the file is empty"),
-    ("customer_id,email,month,usage_gb,products\n", "line 1: missing column 'limit_gb'"),
-    ("customer_id,email,month,usage_gb,limit_gb,products,usage\n", "line 1: unknown column 'usage'"),
-    ("customer_id,email,month,usage_gb,limit_gb,products\n1,,2026-10,300,200,A\n\n1,,2026-10,301,200,A\n",
-     "line 4: customer 1 2026-10 is already on line 2 with other values"),
-    ('customer_id,email,month,usage_gb,limit_gb,products\n1,,2026-10,300,200,"A\n2,,2026-10,300,200,B\n',
-     "line 2: unexpected end of data"),
-])
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        ("", "line 1: the file is empty"),
+        ("customer_id,email,month,usage_gb,products\n", "line 1: missing column 'limit_gb'"),
+        ("customer_id,email,month,usage_gb,limit_gb,products,usage\n", "line 1: unknown column 'usage'"),
+        (
+            "customer_id,email,month,usage_gb,limit_gb,products\n1,,2026-10,300,200,A\n\n1,,2026-10,301,200,A\n",
+            "line 4: customer 1 2026-10 is already on line 2 with other values",
+        ),
+        (
+            'customer_id,email,month,usage_gb,limit_gb,products\n1,,2026-10,300,200,"A\n2,,2026-10,300,200,B\n',
+            "line 2: unexpected end of data",
+        ),
+    ],
+)
 def test_a_broken_file_is_refused_with_the_line(content: str, error: str) -> None:
     rows, errors = read_csv(content, "2026-11")
     assert errors and errors[0].startswith(error), errors

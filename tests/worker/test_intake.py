@@ -1,4 +1,5 @@
 """The webhook edge: authenticate, parse, store (committed), enqueue, 202 — against a real broker."""
+
 from __future__ import annotations
 
 import json
@@ -8,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, inspect, select, text
 
+from worker.app import create_app
 from worker.config import load_settings
-from worker.db import session_scope, upgrade
-from worker.models import InboxEvent
-from worker.web import create_app
+from worker.store.db import session_scope, upgrade
+from worker.store.models import InboxEvent
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "groove"
 FORM = "application/x-www-form-urlencoded"
@@ -34,8 +35,9 @@ def client(app):  # type: ignore[no-untyped-def]
 
 
 def post(client, secret: str, event: str, body: bytes, content_type: str = FORM):  # type: ignore[no-untyped-def]
-    return client.post(f"/webhooks/groove/{secret}", data=body, content_type=content_type,
-                       headers={"X-Groove-Event": event})
+    return client.post(
+        f"/webhooks/groove/{secret}", data=body, content_type=content_type, headers={"X-Groove-Event": event}
+    )
 
 
 def inbox_rows(app) -> list[InboxEvent]:  # type: ignore[no-untyped-def]
@@ -53,7 +55,9 @@ def queued_messages(app) -> int:  # type: ignore[no-untyped-def]
         return int(conn.execute(text("SELECT count(*) FROM kombu_message WHERE visible = 1")).scalar() or 0)
 
 
-def test_a_ticket_started_webhook_in_groove_form_encoding_is_stored_queued_and_answered_202(app, client, webhook_secret):
+def test_a_ticket_started_webhook_in_groove_form_encoding_is_stored_queued_and_answered_202(
+    app, client, webhook_secret
+):
     r = post(client, webhook_secret, "ticket_started", fixture("ticket_started__basic.json"))
     assert r.status_code == 202, r.get_json()
     assert r.get_json()["status"] == "accepted"
@@ -141,7 +145,9 @@ def test_a_customer_reply_is_queued_once_per_message(app, client, webhook_secret
     other = json.loads(body)
     other["id"] = "999000111"
     other["href"] = "https://api.groovehq.com/v1/messages/999000111"
-    assert post(client, webhook_secret, "customer_replied", json.dumps(other).encode()).get_json()["status"] == "accepted"
+    assert (
+        post(client, webhook_secret, "customer_replied", json.dumps(other).encode()).get_json()["status"] == "accepted"
+    )
     assert queued_messages(app) == 2
 
 

@@ -1,22 +1,23 @@
 """Prometheus metrics: vendor call counters, database gauges, and multiprocess mode across processes."""
+
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from prometheus_client import REGISTRY
 
 from tests.conftest import ROOT
 from tests.ui.kit import seed_decision
-from worker import metrics
+from worker.app import create_app
 from worker.config import load_settings
-from worker.db import session_scope, upgrade
-from worker.metrics_env import prepare_multiproc_dir
-from worker.models import FailedJob, InboxEvent
-from worker.web import create_app
+from worker.ops import metrics
+from worker.ops.metrics_env import prepare_multiproc_dir
+from worker.store.db import session_scope, upgrade
+from worker.store.models import FailedJob, InboxEvent
 
 
 def sample(name: str, **labels: str) -> float:
@@ -24,14 +25,20 @@ def sample(name: str, **labels: str) -> float:
 
 
 def test_vendor_calls_are_counted_by_route_and_status_with_errors_and_429s_per_vendor() -> None:
-    before = {k: sample("goodwill_upstream_errors_total", vendor="ac", kind=k) for k in ("rate_limited", "connection", "server")}
+    before = {
+        k: sample("goodwill_upstream_errors_total", vendor="ac", kind=k)
+        for k in ("rate_limited", "connection", "server")
+    }
     ok_before = sample("goodwill_upstream_calls_total", vendor="ac", method="GET", route="/contacts", status="200")
     limited_before = sample("goodwill_upstream_rate_limited_total", vendor="ac")
     metrics.record_upstream("ac", "GET", "/contacts", 200)
     metrics.record_upstream("ac", "GET", "/contacts", 429)
     metrics.record_upstream("ac", "POST", "/contactTags", 0)
     metrics.record_upstream("ac", "GET", "/contacts", 502)
-    assert sample("goodwill_upstream_calls_total", vendor="ac", method="GET", route="/contacts", status="200") == ok_before + 1
+    assert (
+        sample("goodwill_upstream_calls_total", vendor="ac", method="GET", route="/contacts", status="200")
+        == ok_before + 1
+    )
     assert sample("goodwill_upstream_errors_total", vendor="ac", kind="rate_limited") == before["rate_limited"] + 1
     assert sample("goodwill_upstream_errors_total", vendor="ac", kind="connection") == before["connection"] + 1
     assert sample("goodwill_upstream_errors_total", vendor="ac", kind="server") == before["server"] + 1
@@ -61,15 +68,25 @@ def test_without_a_metrics_token_the_endpoint_is_open(base_env) -> None:  # type
 
 def test_the_graphql_operation_name_does_not_become_a_label() -> None:
     metrics.record_upstream("groove", "POST", "/v2/graphql AddTags", 200)
-    assert sample("goodwill_upstream_calls_total", vendor="groove", method="POST", route="/v2/graphql", status="200") >= 1
+    assert (
+        sample("goodwill_upstream_calls_total", vendor="groove", method="POST", route="/v2/graphql", status="200") >= 1
+    )
 
 
 def test_the_metrics_endpoint_reads_queue_failures_decisions_and_open_reviews_from_the_database(base_env) -> None:  # type: ignore[no-untyped-def]
     settings = load_settings()
     upgrade(settings.db_url)
     with session_scope(settings.db_url) as s:
-        s.add(InboxEvent(dedup_key="a", event="ticket_started", ticket_number=1, payload="{}", status="queued",
-                         received_at=datetime.now(timezone.utc) - timedelta(seconds=90)))
+        s.add(
+            InboxEvent(
+                dedup_key="a",
+                event="ticket_started",
+                ticket_number=1,
+                payload="{}",
+                status="queued",
+                received_at=datetime.now(UTC) - timedelta(seconds=90),
+            )
+        )
         failed = InboxEvent(dedup_key="b", event="ticket_started", ticket_number=2, payload="{}", status="failed")
         s.add(failed)
         s.flush()
@@ -87,12 +104,12 @@ def test_the_metrics_endpoint_reads_queue_failures_decisions_and_open_reviews_fr
 
 COUNT_ONE = """
 import sys
-from worker import metrics
+from worker.ops import metrics
 metrics.WEBHOOKS.labels(result="accepted").inc()
 metrics.record_upstream("groove", "GET", "/tickets/{number}", 200)
 """
 RENDER = """
-from worker import metrics
+from worker.ops import metrics
 from worker.config import DatabaseSettings
 import sys
 sys.stdout.write(metrics.render(DatabaseSettings())[0].decode())
@@ -106,14 +123,19 @@ def test_counters_of_separate_processes_add_up_in_multiprocess_mode(base_env, tm
     (tmp_path / "prom").mkdir()
     for _ in range(2):
         subprocess.run([sys.executable, "-c", COUNT_ONE], env=env, cwd=ROOT, check=True, timeout=60)
-    out = subprocess.run([sys.executable, "-c", RENDER], env=env, cwd=ROOT, check=True, timeout=60,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", RENDER], env=env, cwd=ROOT, check=True, timeout=60, capture_output=True, text=True
+    ).stdout
     assert 'goodwill_webhooks_total{result="accepted"} 2.0' in out
-    assert 'goodwill_upstream_calls_total{method="GET",route="/tickets/{number}",status="200",vendor="groove"} 2.0' in out
+    assert (
+        'goodwill_upstream_calls_total{method="GET",route="/tickets/{number}",status="200",vendor="groove"} 2.0' in out
+    )
     assert "goodwill_queue_depth 0.0" in out
 
 
-def test_the_multiprocess_directory_is_set_and_only_dead_processes_files_are_removed(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_multiprocess_directory_is_set_and_only_dead_processes_files_are_removed(
+    tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()

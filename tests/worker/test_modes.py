@@ -1,4 +1,5 @@
 """Modes per request type: shadow proposes, assist asks for a click, auto applies — all exactly once."""
+
 from __future__ import annotations
 
 import re
@@ -7,36 +8,36 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from policies.pack import PACK_DIR, load_pack
-from tests.support import Sandbox, ticket_seed
+from policies.pack.loader import PACK_DIR, load_pack
+from tests.fakes import FakeVendors, fake_runtime
+from tests.support import ticket_seed
 from tests.worker.test_pipeline import COACH_BODY, contact, deliver
-from worker import pipeline
+from worker.app import create_app
+from worker.bootstrap import Runtime
 from worker.config import load_settings
-from worker.db import session_scope, upgrade
-from worker.links import LinkError, make_token, read_token
-from worker.models import ActionRecord, DecisionRecord
-from worker.review import ReviewError, carry_out
-from worker.runtime import Runtime, build_runtime
-from worker.web import create_app
+from worker.store.db import session_scope, upgrade
+from worker.store.models import ActionRecord, DecisionRecord
+from worker.triage import process as pipeline
+from worker.triage.review import ReviewError, carry_out
+from worker.web.links import LinkError, make_token, read_token
 
-CLUB_PAUSE = ("<p>Hallo, ich bin schwer erkrankt und muss operiert werden. Ich möchte meine Club-Mitgliedschaft "
-              "für drei Monate pausieren.</p><p>Viele Grüße, Olga</p>")
+CLUB_PAUSE = (
+    "<p>Hallo, ich bin schwer erkrankt und muss operiert werden. Ich möchte meine Club-Mitgliedschaft "
+    "für drei Monate pausieren.</p><p>Viele Grüße, Olga</p>"
+)
 
 
 @pytest.fixture
-def sandbox():  # type: ignore[no-untyped-def]
-    with Sandbox() as sb:
-        yield sb
+def vendors() -> FakeVendors:
+    return FakeVendors()
 
 
-def runtime_with(base_env, monkeypatch, sandbox: Sandbox, pack: str | None = None) -> Runtime:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("GROOVE_API_URL", f"{sandbox.url}/groove/v1")
-    monkeypatch.setenv("AC_API_URL", f"{sandbox.url}/ac/api/3")
+def runtime_with(base_env, monkeypatch, vendors: FakeVendors, pack: str | None = None) -> Runtime:  # type: ignore[no-untyped-def]
     if pack:
         monkeypatch.setenv("GOODWILL_POLICY_PACK", pack)
     settings = load_settings()
     upgrade(settings.db_url)
-    return build_runtime(settings)
+    return fake_runtime(settings, vendors)
 
 
 def shadow_pack(tmp_path: Path) -> str:
@@ -48,27 +49,46 @@ def shadow_pack(tmp_path: Path) -> str:
     return str(path)
 
 
-def test_shadow_mode_posts_a_proposal_and_changes_nothing_in_activecampaign(base_env, monkeypatch, sandbox, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    rt = runtime_with(base_env, monkeypatch, sandbox, shadow_pack(tmp_path))
-    sandbox.seed(ticket_seed(601, "jana@example.org", "Verlängerung", COACH_BODY,
-                             fields={"COACH_ROUND_START": "2025-06-01", "COACH_END_DATE": "2026-12-31",
-                                     "PRO_END_DATE": "2027-02-28"}))
-    before = contact(sandbox, "jana@example.org")
+def test_shadow_mode_posts_a_proposal_and_changes_nothing_in_activecampaign(
+    base_env, monkeypatch, vendors, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    rt = runtime_with(base_env, monkeypatch, vendors, shadow_pack(tmp_path))
+    vendors.seed(
+        ticket_seed(
+            601,
+            "jana@example.org",
+            "Verlängerung",
+            COACH_BODY,
+            fields={"COACH_ROUND_START": "2025-06-01", "COACH_END_DATE": "2026-12-31", "PRO_END_DATE": "2027-02-28"},
+        )
+    )
+    before = contact(vendors, "jana@example.org")
     pipeline.process(rt, deliver(rt, 601))
-    [note] = sandbox.state()["groove"]["notes"]["601"]
+    [note] = vendors.notes(601)
     assert "Vorschlag (Schattenmodus)" in note
-    assert contact(sandbox, "jana@example.org") == before
+    assert contact(vendors, "jana@example.org") == before
+    assert vendors.crm.writes() == []  # not even a write of the same value
     with session_scope(rt.settings.db_url) as s:
         assert {a.state for a in s.scalars(select(ActionRecord)).all()} == {"proposal"}
 
 
-def test_assist_mode_puts_a_signed_link_in_the_note_and_applies_only_after_the_click(base_env, monkeypatch, sandbox) -> None:  # type: ignore[no-untyped-def]
-    rt = runtime_with(base_env, monkeypatch, sandbox)
+def test_assist_mode_puts_a_signed_link_in_the_note_and_applies_only_after_the_click(
+    base_env, monkeypatch, vendors
+) -> None:  # type: ignore[no-untyped-def]
+    rt = runtime_with(base_env, monkeypatch, vendors)
     assert rt.pack.mode_for("club_pause") == "assist"
-    sandbox.seed(ticket_seed(602, "olga@example.org", "Club pausieren", CLUB_PAUSE,
-                             fields={"CLUB_START_DATE": "2025-03-01"}, tags=["club_mitglied"]))
+    vendors.seed(
+        ticket_seed(
+            602,
+            "olga@example.org",
+            "Club pausieren",
+            CLUB_PAUSE,
+            fields={"CLUB_START_DATE": "2025-03-01"},
+            tags=["club_mitglied"],
+        )
+    )
     pipeline.process(rt, deliver(rt, 602))
-    [note] = sandbox.state()["groove"]["notes"]["602"]
+    [note] = vendors.notes(602)
     with session_scope(rt.settings.db_url) as s:
         rec = s.scalars(select(DecisionRecord)).one()
         assert (rec.request_type, rec.outcome) == ("club_pause", "approve")
@@ -78,20 +98,22 @@ def test_assist_mode_puts_a_signed_link_in_the_note_and_applies_only_after_the_c
     base = f"{rt.settings.goodwill_public_url}/decisions/{decision_id}/act/"
     tokens = re.findall(re.escape(base) + r'([^"]+)"', note)
     assert [read_token(rt.settings, t, decision_id) for t in tokens] == ["apply", "reject"]
-    assert "kulanz_club_pause" not in contact(sandbox, "olga@example.org")["tags"]
+    assert "kulanz_club_pause" not in contact(vendors, "olga@example.org")["tags"]
 
     assert carry_out(rt, decision_id, "apply", "Lisa (Team Lead)") == "applied"
     assert carry_out(rt, decision_id, "apply", "Lisa (Team Lead)") == "applied"  # a second click changes nothing
-    notes = sandbox.state()["groove"]["notes"]["602"]
+    notes = vendors.notes(602)
     assert len(notes) == 2 and "Freigegeben" in notes[1] and "Lisa" in notes[1]
-    assert "kulanz_club_pause" in contact(sandbox, "olga@example.org")["tags"]
+    assert "kulanz_club_pause" in contact(vendors, "olga@example.org")["tags"]
     with pytest.raises(ReviewError):
         carry_out(rt, decision_id, "reject", "Someone else")
 
 
-def test_the_link_page_needs_a_valid_token_and_a_csrf_token(base_env, monkeypatch, sandbox) -> None:  # type: ignore[no-untyped-def]
-    rt = runtime_with(base_env, monkeypatch, sandbox)
-    sandbox.seed(ticket_seed(603, "olga@example.org", "Club pausieren", CLUB_PAUSE, fields={"CLUB_START_DATE": "2025-03-01"}))
+def test_the_link_page_needs_a_valid_token_and_a_csrf_token(base_env, monkeypatch, vendors) -> None:  # type: ignore[no-untyped-def]
+    rt = runtime_with(base_env, monkeypatch, vendors)
+    vendors.seed(
+        ticket_seed(603, "olga@example.org", "Club pausieren", CLUB_PAUSE, fields={"CLUB_START_DATE": "2025-03-01"})
+    )
     pipeline.process(rt, deliver(rt, 603))
     with session_scope(rt.settings.db_url) as s:
         decision_id = s.scalars(select(DecisionRecord.id)).one()

@@ -1,4 +1,5 @@
 """`goodwill status` and `goodwill replay` as real processes, the replay against a real Redis broker."""
+
 from __future__ import annotations
 
 import base64
@@ -6,7 +7,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,16 +16,22 @@ from sqlalchemy import select
 
 from tests.conftest import ROOT
 from tests.ui.kit import seed_decision
-from worker.celery_app import PROCESS_TASK, REVIEW_TASK
 from worker.config import load_database_settings
-from worker.db import session_scope, upgrade
-from worker.models import DecisionRecord, FailedJob, InboxEvent
-from worker.ops import Replayed, replay_failed_job, review_of_failure
+from worker.jobs.celery_app import PROCESS_TASK, REVIEW_TASK
+from worker.ops.replay import Replayed, replay_failed_job, review_of_failure
+from worker.store.db import session_scope, upgrade
+from worker.store.models import DecisionRecord, FailedJob, InboxEvent
 
 
 def goodwill(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "worker.cli", *args], capture_output=True, text=True, timeout=60,
-                          cwd=ROOT, env={**os.environ})
+    return subprocess.run(
+        [sys.executable, "-m", "worker.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={**os.environ},
+    )
 
 
 @pytest.fixture
@@ -55,8 +62,15 @@ def queued(r: redis.Redis) -> list[tuple[str, list[Any]]]:
 
 def inbox(db_url: str, number: int, status: str, *, error: str | None = None, received: datetime | None = None) -> int:
     with session_scope(db_url) as s:
-        ev = InboxEvent(dedup_key=f"groove:ticket_started:{number}", event="ticket_started", ticket_number=number,
-                        payload="{}", status=status, last_error=error, received_at=received or datetime.now(timezone.utc))
+        ev = InboxEvent(
+            dedup_key=f"groove:ticket_started:{number}",
+            event="ticket_started",
+            ticket_number=number,
+            payload="{}",
+            status=status,
+            last_error=error,
+            received_at=received or datetime.now(UTC),
+        )
         s.add(ev)
         s.flush()
         if status == "failed":
@@ -67,14 +81,16 @@ def inbox(db_url: str, number: int, status: str, *, error: str | None = None, re
 def test_status_on_an_empty_database_prints_zeros(db_url: str) -> None:
     r = goodwill("status")
     assert r.returncode == 0, r.stderr
-    assert r.stdout.splitlines() == ["waiting: 0  in flight: 0  done: 0  ignored: 0  failed: 0  open reviews (OFD): 0",
-                                     "oldest waiting: -"]
+    assert r.stdout.splitlines() == [
+        "waiting: 0  in flight: 0  done: 0  ignored: 0  failed: 0  open reviews (OFD): 0",
+        "oldest waiting: -",
+    ]
     data = json.loads(goodwill("status", "--json").stdout)
     assert data["waiting"] == 0 and data["failures"] == [] and data["oldest_waiting_age_seconds"] is None
 
 
 def test_status_shows_waiting_in_flight_the_oldest_age_failures_and_open_reviews(db_url: str) -> None:
-    inbox(db_url, 1, "queued", received=datetime.now(timezone.utc) - timedelta(minutes=5))
+    inbox(db_url, 1, "queued", received=datetime.now(UTC) - timedelta(minutes=5))
     inbox(db_url, 2, "processing")
     inbox(db_url, 3, "failed", error="ApiNotFound: GET /tickets/{number}: 404")
     seed_decision(db_url, 4, outcome="escalate", escalate_to="ofd")
@@ -126,13 +142,21 @@ def test_replay_failed_resends_every_failed_event_and_review_then_nothing(db_url
     with session_scope(db_url) as s:
         rec = s.get(DecisionRecord, decision_id)
         rec.review_status, rec.reviewed_by, rec.review_comment = "applied", "Hanna Head", "Härtefall"  # type: ignore[union-attr]
-        s.add(FailedJob(task_name=REVIEW_TASK, inbox_event_id=None,
-                        error=f"decision {decision_id} (apply by Hanna Head): ApiServerError: 502"))
+        s.add(
+            FailedJob(
+                task_name=REVIEW_TASK,
+                inbox_event_id=None,
+                error=f"decision {decision_id} (apply by Hanna Head): ApiServerError: 502",
+            )
+        )
     r = goodwill("replay", "--failed")
     assert r.returncode == 0, r.stderr
     assert f"re-enqueued 2 event(s): {a}, {b}" in r.stdout and f"decision(s) {decision_id}" in r.stdout
-    assert queued(broker) == [(PROCESS_TASK, [a]), (PROCESS_TASK, [b]),
-                              (REVIEW_TASK, [decision_id, "apply", "Hanna Head", "Härtefall"])]
+    assert queued(broker) == [
+        (PROCESS_TASK, [a]),
+        (PROCESS_TASK, [b]),
+        (REVIEW_TASK, [decision_id, "apply", "Hanna Head", "Härtefall"]),
+    ]
     again = goodwill("replay", "--failed")
     assert again.stdout.strip() == "re-enqueued 0 event(s): -"
     assert len(queued(broker)) == 3

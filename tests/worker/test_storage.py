@@ -1,4 +1,5 @@
 """Storage behaviour on both databases we support: SQLite (embedded default) and real PostgreSQL."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -8,15 +9,23 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, select
 
-from worker.db import get_engine, session_scope, upgrade
-from worker.intake import reset_for_replay, stale_event_ids, store_event
-from worker.locks import LockBusy, exclusive
-from worker.models import ActionRecord, DecisionRecord, InboxEvent, LedgerEntry
+from worker.intake.inbox import reset_for_replay, stale_event_ids, store_event
+from worker.store.db import get_engine, session_scope, upgrade
+from worker.store.locks import LockBusy, exclusive
+from worker.store.models import ActionRecord, DecisionRecord, InboxEvent, LedgerEntry
 
 
 def test_migrations_create_every_table(db_url: str) -> None:
     tables = set(inspect(get_engine(db_url)).get_table_names())
-    assert {"inbox_events", "decisions", "actions", "ledger", "abuse_incidents", "failed_jobs", "alembic_version"} <= tables
+    assert {
+        "inbox_events",
+        "decisions",
+        "actions",
+        "ledger",
+        "abuse_incidents",
+        "failed_jobs",
+        "alembic_version",
+    } <= tables
 
 
 def test_running_the_migrations_twice_changes_nothing(db_url: str) -> None:
@@ -54,21 +63,51 @@ def test_an_action_idempotency_key_can_only_be_recorded_once(db_url: str) -> Non
 
     ev = store_event(db_url, event="ticket_started", ticket_number=9, message_id=None, raw=b"{}")
     with session_scope(db_url) as s:
-        rec = DecisionRecord(inbox_event_id=ev.inbox_id, ticket_number=9, customer_email="a@example.org",
-                             request_type="coach_extension", outcome="approve", fingerprint="x", pack_id="goodwill",
-                             pack_version="1", decided_on=date(2026, 11, 23))
+        rec = DecisionRecord(
+            inbox_event_id=ev.inbox_id,
+            ticket_number=9,
+            customer_email="a@example.org",
+            request_type="coach_extension",
+            outcome="approve",
+            fingerprint="x",
+            pack_id="goodwill",
+            pack_version="1",
+            decided_on=date(2026, 11, 23),
+        )
         s.add(rec)
         s.flush()
-        s.add(ActionRecord(decision_id=rec.id, idempotency_key=f"decision:{rec.id}:tag", system="activecampaign",
-                           op="add_tag", tag="t"))
+        s.add(
+            ActionRecord(
+                decision_id=rec.id,
+                idempotency_key=f"decision:{rec.id}:tag",
+                system="activecampaign",
+                op="add_tag",
+                tag="t",
+            )
+        )
         decision_id = rec.id
-    with pytest.raises(IntegrityError):
-        with session_scope(db_url) as s:
-            s.add(ActionRecord(decision_id=decision_id, idempotency_key=f"decision:{decision_id}:tag",
-                               system="activecampaign", op="add_tag", tag="t"))
+    with pytest.raises(IntegrityError), session_scope(db_url) as s:
+        s.add(
+            ActionRecord(
+                decision_id=decision_id,
+                idempotency_key=f"decision:{decision_id}:tag",
+                system="activecampaign",
+                op="add_tag",
+                tag="t",
+            )
+        )
     with session_scope(db_url) as s:
-        s.add(LedgerEntry(customer_email="a@example.org", date=date(2026, 11, 23), request_type="coach_extension",
-                          outcome="approve", applied=True, ticket_number=9, decision_id=decision_id))
+        s.add(
+            LedgerEntry(
+                customer_email="a@example.org",
+                date=date(2026, 11, 23),
+                request_type="coach_extension",
+                outcome="approve",
+                applied=True,
+                ticket_number=9,
+                decision_id=decision_id,
+            )
+        )
     with session_scope(db_url) as s:
         assert s.scalars(select(LedgerEntry.applied)).all() == [True]
 
@@ -80,15 +119,16 @@ def _hold_lock(db_url: str, data_dir: str, ready, release) -> None:  # type: ign
         release.wait(20)
 
 
-def test_a_ticket_lock_held_by_another_process_is_busy_and_freed_when_that_process_dies(db_url: str, tmp_path: Path) -> None:
+def test_a_ticket_lock_held_by_another_process_is_busy_and_freed_when_that_process_dies(
+    db_url: str, tmp_path: Path
+) -> None:
     ctx = multiprocessing.get_context("spawn")
     ready, release = ctx.Event(), ctx.Event()
     holder = ctx.Process(target=_hold_lock, args=(db_url, str(tmp_path), ready, release))
     holder.start()
     assert ready.wait(30)
-    with pytest.raises(LockBusy):
-        with exclusive(db_url, tmp_path, "ticket:42"):
-            pass
+    with pytest.raises(LockBusy), exclusive(db_url, tmp_path, "ticket:42"):
+        pass
     holder.kill()  # SIGKILL: no clean-up code runs in the holder
     holder.join(10)
     with exclusive(db_url, tmp_path, "ticket:42"):

@@ -1,0 +1,84 @@
+"""The two entry points of the pure policy core. No I/O, no clock: today's date is passed in.
+
+    decide_ticket(ticket, customer, today, pack=..., classification=...)  -> Decision
+    decide_overrun(customer, overrun, today, pack=...)                    -> Decision
+
+The worker and `goodwill decide` call these; `decide()` picks one for a CASE.json (docs/policy.md §6).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from policies.model import Customer, Decision, Ticket, UsageOverrun
+from policies.pack.loader import PolicyPack, load_pack
+from policies.pack.params import within_authority
+from policies.reading.classification import Classification
+from policies.reading.classify import classify
+from policies.render import note
+from policies.rules import clauses
+from policies.rules.common import Context
+from policies.rules.fair_use import decide_fair_use
+from policies.vocab import RequestType
+
+
+def decide_ticket(
+    ticket: Ticket,
+    customer: Customer,
+    today: date,
+    *,
+    pack: PolicyPack | None = None,
+    classification: Classification | None = None,
+) -> Decision:
+    """Classify the ticket (unless a classification is given), apply the clauses, render the note."""
+    pack = pack or load_pack("goodwill")
+    if classification is None:
+        classification = classify(ticket, pack)
+    ctx = Context(ticket=ticket, customer=customer, today=today, pack=pack, classification=classification)
+    request_type, ruling = clauses.rule(ctx)
+    facts = {
+        **classification.facts.to_dict(),
+        **ruling.facts,
+        "classifier": classification.reader_version,
+        "within_authority": within_authority(pack, request_type, ruling.outcome),
+    }
+    return Decision(
+        request_type=request_type,
+        outcome=ruling.outcome,
+        abusive=classification.abusive or request_type == RequestType.ABUSE,
+        severity=classification.severity,
+        alternative=ruling.alternative,
+        escalate_to=ruling.escalate_to,
+        clauses=ruling.clauses,
+        actions=ruling.actions,
+        note=note.render_note(ctx, request_type, ruling),
+        evidence=classification.evidence,
+        facts=facts,
+        pack_id=pack.id,
+        pack_version=pack.version,
+        confidence=classification.confidence,
+    )
+
+
+def decide_overrun(
+    customer: Customer, overrun: UsageOverrun, today: date, *, pack: PolicyPack | None = None
+) -> Decision:
+    """The fair-use ladder (seed 004) for one usage overrun: no ticket to read."""
+    return decide_fair_use(customer, overrun, today, pack or load_pack("fair-use"))
+
+
+def decide(
+    ticket: Ticket | None,
+    customer: Customer,
+    today: date,
+    *,
+    pack: PolicyPack | None = None,
+    usage_overrun: UsageOverrun | None = None,
+    classification: Classification | None = None,
+) -> Decision:
+    """One case of either kind, as a CASE.json holds it: `usage_overrun` or `ticket`, not both."""
+    if usage_overrun is not None:
+        return decide_overrun(customer, usage_overrun, today, pack=pack or load_pack("goodwill"))
+    if ticket is None:
+        raise ValueError("decide() needs a ticket or a usage_overrun")
+    return decide_ticket(ticket, customer, today, pack=pack, classification=classification)

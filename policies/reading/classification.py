@@ -1,0 +1,85 @@
+"""What the reading of a ticket yields: the request type, abuse flags and the facts the policy needs.
+
+`policies.reading.classify.classify(ticket, pack)` produces a `Classification`; `policies.rules.clauses`
+consumes it. Both sides depend only on this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from policies.model import Evidence
+
+# Reason categories the policy distinguishes. Weighty ones in the sense of seed 000.
+WEIGHTY_REASONS: frozenset[str] = frozenset(
+    {
+        "illness",
+        "surgery",
+        "hospital",
+        "bereavement",
+        "accident",
+        "unemployment",
+        "pregnancy",
+        "care",
+        "unexpected_event",
+    }
+)
+NOT_WEIGHTY_REASONS: frozenset[str] = frozenset(
+    {"no_motivation", "weight_gain", "no_success", "not_for_me", "no_time", "timing", "dissatisfied", "money"}
+)
+
+DOCUMENT_KINDS: tuple[str, ...] = ("attest", "unemployment_certificate", "unspecified")
+
+
+@dataclass(frozen=True)
+class Facts:
+    language: str = "de"  # "de" | "en"
+    dates_mentioned: tuple[date, ...] = ()
+    duration_days: int | None = None  # how long the customer asks for (extension / pause)
+    duration_text: str | None = None  # the span it came from, e.g. "6 Wochen"
+    reason: str | None = None  # a category from WEIGHTY_REASONS | NOT_WEIGHTY_REASONS, None = none given
+    reason_text: str | None = None
+    documents: tuple[str, ...] = ()  # kinds from DOCUMENT_KINDS
+    strong_dissatisfaction: bool = False
+    timing_not_right: bool = False  # "der Zeitpunkt war nicht passend" (K-EXT-2)
+    explicit_exit: bool = False  # an early Club exit asked for in so many words (K-CLUB-EXIT)
+
+    @property
+    def reason_weighty(self) -> bool | None:
+        if self.reason is None:
+            return None
+        return self.reason in WEIGHTY_REASONS
+
+    @property
+    def documents_present(self) -> bool:
+        return bool(self.documents)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "language": self.language,
+            "dates_mentioned": [d.isoformat() for d in self.dates_mentioned],
+            "duration_days": self.duration_days,
+            "duration_text": self.duration_text,
+            "reason": self.reason,
+            "reason_text": self.reason_text,
+            "reason_weighty": self.reason_weighty,
+            "documents": list(self.documents),
+            "strong_dissatisfaction": self.strong_dissatisfaction,
+            "timing_not_right": self.timing_not_right,
+            "explicit_exit": self.explicit_exit,
+        }
+
+
+@dataclass(frozen=True)
+class Classification:
+    request_type: str
+    abusive: bool = False
+    severity: str | None = None  # "severe" for threats of violence / hate speech
+    confidence: float = 1.0
+    evidence: tuple[Evidence, ...] = ()
+    facts: Facts = field(default_factory=Facts)
+    clarifying_question: str | None = None  # German, for `unclear`
+    secondary_types: tuple[str, ...] = ()  # other requests in the same mail (side questions)
+    # The reader that produced this (lexicon version): recorded on every decision, whoever classified.
+    reader_version: str | None = None

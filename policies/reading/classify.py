@@ -1,0 +1,391 @@
+"""Read a ticket: request type, abuse flags and the facts the policy needs (issue 3).
+
+Lexicon + rules with scoring, so every decision can be shown to the agent as the phrases that
+made it (`Classification.evidence`). Steps:
+
+1. Reduce the body to the customer's new text (HTML, quoted mails, signature removed), add the subject.
+2. Find intent cues (extend, pause, refund, cancel, unsubscribe) and product mentions
+   (coach training, Club, program, newsletter); give each intent the product it refers to
+   (same sentence first, else the nearest mention before it).
+3. (intent, product) → request type; scores add up per type; the strongest goodwill type wins,
+   other requests become `secondary_types`. Nothing clear but a plausible goodwill wish → `unclear`.
+4. Abuse and facts are read independently of the type.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from policies.model import Evidence, Ticket
+from policies.pack.loader import PolicyPack
+from policies.reading import lexicon as lx
+from policies.reading.abuse import detect_abuse
+from policies.reading.classification import Classification, Facts
+from policies.reading.extract import (
+    detect_language,
+    extract_dates,
+    extract_documents,
+    extract_duration,
+    extract_reason,
+    first_hit,
+    negated,
+)
+from policies.reading.text import customer_text, fold, sentence_bounds, snippet
+from policies.vocab import RequestType
+
+CLASSIFIER_VERSION = lx.CLASSIFIER_VERSION
+
+GOODWILL_TYPES: tuple[RequestType, ...] = (
+    RequestType.PROGRAM_EXTENSION,
+    RequestType.PROGRAM_PAUSE,
+    RequestType.PROGRAM_RETURN,
+    RequestType.CLUB_PAUSE,
+    RequestType.CLUB_CANCELLATION,
+    RequestType.COACH_REFUND,
+    RequestType.COACH_EXTENSION,
+)
+DURATION_TYPES = frozenset(
+    {RequestType.PROGRAM_EXTENSION, RequestType.PROGRAM_PAUSE, RequestType.CLUB_PAUSE, RequestType.COACH_EXTENSION}
+)
+DEFAULT_MIN_CONFIDENCE = 0.5
+
+# (intent, product) → request type. Product None = not named anywhere near.
+_RT = RequestType
+_TYPE_OF: dict[tuple[str, str | None], RequestType] = {
+    ("extend", "coach"): _RT.COACH_EXTENSION,
+    ("extend", "club"): _RT.PROGRAM_EXTENSION,
+    ("extend", "program"): _RT.PROGRAM_EXTENSION,
+    ("extend", None): _RT.PROGRAM_EXTENSION,
+    ("extend", "newsletter"): _RT.PROGRAM_EXTENSION,
+    ("pause", "coach"): _RT.COACH_EXTENSION,
+    ("pause", "club"): _RT.CLUB_PAUSE,
+    ("pause", "program"): _RT.PROGRAM_PAUSE,
+    ("pause", None): _RT.PROGRAM_PAUSE,
+    ("pause", "newsletter"): _RT.PROGRAM_PAUSE,
+    ("refund", "coach"): _RT.COACH_REFUND,
+    ("refund", "club"): _RT.CLUB_CANCELLATION,
+    ("refund", "program"): _RT.PROGRAM_RETURN,
+    ("refund", None): _RT.PROGRAM_RETURN,
+    ("refund", "newsletter"): _RT.PROGRAM_RETURN,
+    ("cancel", "coach"): _RT.COACH_REFUND,
+    ("cancel", "club"): _RT.CLUB_CANCELLATION,
+    ("cancel", "program"): _RT.PROGRAM_RETURN,
+    ("cancel", None): _RT.UNCLEAR,
+    ("cancel", "newsletter"): _RT.OTHER,
+    ("unsub", "coach"): _RT.UNCLEAR,
+    ("unsub", "club"): _RT.CLUB_CANCELLATION,
+    ("unsub", "program"): _RT.UNCLEAR,
+    ("unsub", None): _RT.UNCLEAR,
+    ("unsub", "newsletter"): _RT.OTHER,
+}
+# Weak "other" cues (a recipe question, a date) do not turn an abusive rant into a request.
+_WEAK_OTHER = frozenset({"content"})
+
+_QUESTIONS = {
+    ("unsub", "du"): "Möchtest du dich nur von unserem Newsletter abmelden, oder möchtest du dein Programm zurückgeben "
+    "bzw. deine Club-Mitgliedschaft kündigen?",
+    ("unsub", "sie"): "Möchten Sie sich nur von unserem Newsletter abmelden, oder möchten Sie Ihr Programm zurückgeben "
+    "bzw. Ihre Club-Mitgliedschaft kündigen?",
+    (
+        "cancel",
+        "du",
+    ): "Was genau möchtest du kündigen – deine Club-Mitgliedschaft, ein Programm (Rückgabe) oder den Newsletter?",
+    (
+        "cancel",
+        "sie",
+    ): "Was genau möchten Sie kündigen – Ihre Club-Mitgliedschaft, ein Programm (Rückgabe) oder den Newsletter?",
+    (
+        "vague",
+        "du",
+    ): "Was genau wünschst du dir: eine Verlängerung oder Pause deines Programms, eine Rückgabe oder das Ende "
+    "deiner Club-Mitgliedschaft? Magst du uns kurz schreiben, was dich gerade davon abhält weiterzumachen?",
+    (
+        "vague",
+        "sie",
+    ): "Was genau wünschen Sie sich: eine Verlängerung oder Pause Ihres Programms, eine Rückgabe oder das Ende "
+    "Ihrer Club-Mitgliedschaft? Schreiben Sie uns gern kurz, was Sie gerade davon abhält weiterzumachen?",
+    # a Club request that does not say "kündigen" in so many words (K-CLUB-EXIT needs an explicit wish)
+    ("club_exit", "du"): "Möchtest du deine Club-Mitgliedschaft vorzeitig beenden, oder geht es dir um etwas anderes "
+    "(z. B. keine E-Mails mehr, eine Pause)?",
+    ("club_exit", "sie"): "Möchten Sie Ihre Club-Mitgliedschaft vorzeitig beenden, oder geht es Ihnen um etwas anderes "
+    "(z. B. keine E-Mails mehr, eine Pause)?",
+}
+# Capitalised "Sie"/"Ihnen" not at a sentence start: the customer writes formally (Sie), so the question does too.
+_SIE_STRICT = re.compile(r"(?<![.!?\n]\s)(?<![.!?\n])(?<!^)\b(?:Sie|Ihnen|Ihrem|Ihren|Ihrer|Ihre)\b")
+_SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|aw|wg|fw|fwd|antw|antwort)\s*:\s*)+", re.I)
+
+
+@dataclass(frozen=True)
+class _Hit:
+    intent: str
+    rtype: RequestType
+    weight: float
+    start: int
+    end: int
+    product: str | None
+    near: bool  # product named in the same sentence
+
+
+def _product_mentions(folded: str) -> list[tuple[int, int, str]]:
+    calls = [(m.start(), m.end()) for m in lx.COACHING_CALL.finditer(folded)]
+    out: list[tuple[int, int, str]] = []
+    for name, pattern in lx.PRODUCTS.items():
+        for m in pattern.finditer(folded):
+            if name == "coach" and any(a <= m.start() < b or m.start() <= a < m.end() for a, b in calls):
+                continue
+            out.append((m.start(), m.end(), name))
+    out.sort()
+    return out
+
+
+def _resolve_product(
+    intent: str, start: int, end: int, folded: str, mentions: list[tuple[int, int, str]]
+) -> tuple[str | None, bool]:
+    s, e = sentence_bounds(folded, start, end)
+    strong = [(a, b, "program" if p == "purchase" else p, p == "purchase") for a, b, p in mentions if p != "mail"]
+    in_sentence = [x for x in strong if s <= x[0] < e]
+    if in_sentence:
+        # the named product nearest to the cue; purchase words and newsletters only if nothing else is named there
+        products = (
+            [x for x in in_sentence if x[2] != "newsletter" and not x[3]]
+            or [x for x in in_sentence if x[2] != "newsletter"]
+            or in_sentence
+        )
+        a, b, p, _ = min(products, key=lambda x: min(abs(x[0] - start), abs(x[1] - end)))
+        return p, True
+    if intent == "unsub" and any(s <= a < e for a, _, p in mentions if p == "mail"):
+        return "newsletter", True
+    others = [x for x in strong if x[2] != "newsletter"]
+    if not others:
+        return None, False
+    if intent == "cancel" and any(x[2] == "club" for x in others):
+        return "club", False  # the Club is the only thing one "kündigt"
+    others = [x for x in others if not x[3]] or others
+    before = [x for x in others if x[1] <= start]
+    if before:
+        return before[-1][2], False
+    return others[0][2], False
+
+
+def _find_intents(folded: str, mentions: list[tuple[int, int, str]]) -> list[_Hit]:
+    # cancel first: "nicht mehr verlängern" is a cancellation and must not also count as an extension
+    raw = [
+        (intent, weight, m)
+        for intent in ("cancel", "refund", "pause", "extend", "unsub")
+        for weight, pattern in lx.INTENTS[intent]
+        for m in pattern.finditer(folded)
+    ]
+    if not raw:
+        return []
+    blocked = [(m.start(), m.end()) for m in lx.NOT_INTENT.finditer(folded)]
+    billing = bool(lx.BILLING.search(folded))
+    hits: list[_Hit] = []
+    taken: list[tuple[int, int]] = []
+    for intent, weight, m in raw:
+        a, b = m.start(), m.end()
+        if any(x < b and a < y for x, y in blocked) or any(x < b and a < y for x, y in taken):
+            continue
+        if intent == "refund" and billing:
+            continue
+        if negated(folded, a, conditional_ok=True):
+            continue
+        product, near = _resolve_product(intent, a, b, folded, mentions)
+        rtype = _TYPE_OF[(intent, product)]
+        hits.append(_Hit(intent, rtype, weight, a, b, product, near))
+        taken.append((a, b))
+    hits.sort(key=lambda h: h.start)
+    # "Abmeldung" in the subject is settled by "vom Newsletter abmelden" in the body: the concrete reading wins
+    resolved = {h.intent for h in hits if h.rtype != RequestType.UNCLEAR}
+    return [h for h in hits if not (h.rtype == RequestType.UNCLEAR and h.intent in resolved)]
+
+
+_STAY, _LEAVE = frozenset({"extend", "pause"}), frozenset({"cancel", "refund"})
+_OR = re.compile(r"\b(?:oder|or|bzw|beziehungsweise|either)\b")
+
+
+def _torn_between(hits: list[_Hit], folded: str) -> tuple[int, int] | None:
+    """Span of 'A oder B' where A keeps the customer (pause/extend) and B ends it (cancel/refund), or vice versa."""
+    for a, b in zip(hits, hits[1:]):
+        if a.rtype == b.rtype or a.rtype not in GOODWILL_TYPES or b.rtype not in GOODWILL_TYPES:
+            continue
+        if not ({a.intent, b.intent} & _STAY and {a.intent, b.intent} & _LEAVE):
+            continue
+        between = folded[a.end : b.start]
+        if len(between) < 60 and "\n" not in between and _OR.search(between):
+            return a.start, b.end
+    return None
+
+
+def _other_cues(folded: str) -> list[tuple[str, re.Match[str]]]:
+    out = []
+    for name, pattern in lx.OTHER:
+        m = pattern.search(folded)
+        if m:
+            out.append((name, m))
+    return out
+
+
+def _address_form(original: str) -> str:
+    return "sie" if _SIE_STRICT.search(original) or re.search(r"sehr geehrte", original, re.I) else "du"
+
+
+def _default_year(ticket: Ticket) -> int | None:
+    created = ticket.created_at
+    return created.year if isinstance(created, datetime) else None
+
+
+@dataclass
+class _Reading:
+    """The type decision before facts are added."""
+
+    rtype: RequestType
+    confidence: float
+    evidence: list[Evidence]
+    clarify_kind: str | None = None
+    secondary: tuple[str, ...] = ()
+
+
+def classify(ticket: Ticket, pack: PolicyPack | None = None) -> Classification:
+    """Classify one ticket. Pure: same ticket, same pack → same result."""
+    min_conf = DEFAULT_MIN_CONFIDENCE
+    if pack is not None:
+        min_conf = float(pack.section("classifier").get("min_confidence", min_conf))
+
+    subject = _SUBJECT_PREFIX.sub("", ticket.subject or "").strip()
+    body = customer_text(ticket.body or "")
+    original = f"{subject}\n\n{body}" if subject else body
+    folded = fold(original)
+    words = lx.index_text(folded)
+    language = detect_language(folded, words)
+
+    abuse = detect_abuse(original, folded)
+    hits = _find_intents(folded, _product_mentions(folded))
+    reading = _choose_type(
+        hits, _other_cues(folded), abuse.abusive, original, folded, len(original) - len(body), min_conf
+    )
+    facts, fact_evidence = _facts(ticket, reading.rtype, original, folded, language, hits)
+    clarify_kind = reading.clarify_kind
+    if reading.rtype == RequestType.CLUB_CANCELLATION and not facts.explicit_exit:
+        clarify_kind = "club_exit"
+    return Classification(
+        reader_version=CLASSIFIER_VERSION,
+        request_type=reading.rtype,
+        abusive=abuse.abusive,
+        severity=abuse.severity,
+        confidence=round(max(0.0, min(1.0, reading.confidence)), 3),
+        evidence=(*reading.evidence, *abuse.evidence, *fact_evidence),
+        facts=facts,
+        clarifying_question=_QUESTIONS[(clarify_kind, _address_form(body))] if clarify_kind else None,
+        secondary_types=tuple(dict.fromkeys(t for t in reading.secondary if t != reading.rtype)),
+    )
+
+
+def _choose_type(
+    hits: list[_Hit],
+    others: list[tuple[str, re.Match[str]]],
+    abusive: bool,
+    original: str,
+    folded: str,
+    body_start: int,
+    min_conf: float,
+) -> _Reading:
+    """Goodwill wish first, then an unclear wish, then abuse asking for nothing, then other."""
+    scores: dict[str, float] = {}
+    first_pos: dict[str, int] = {}
+    for h in hits:
+        w = h.weight * (1.0 if h.near or h.product is None else 0.85)
+        scores[h.rtype] = min(3.0, scores.get(h.rtype, 0.0) + w)
+        first_pos.setdefault(h.rtype, h.start)
+    goodwill = sorted((t for t in scores if t in GOODWILL_TYPES), key=lambda t: (-scores[t], first_pos[t]))
+    strong_other = [(n, m) for n, m in others if n not in _WEAK_OTHER]
+    side = (RequestType.OTHER,) if RequestType.OTHER in scores or strong_other else ()
+
+    if goodwill:
+        rtype, top = goodwill[0], scores[goodwill[0]]
+        runner = scores[goodwill[1]] if len(goodwill) > 1 else 0.0
+        # quote the body rather than the subject, the strongest cue first
+        best = max((h for h in hits if h.rtype == rtype), key=lambda h: (h.start >= body_start, h.weight, -h.start))
+        confidence = min(0.97, 0.55 + 0.2 * top) - (0.15 if runner and top - runner < 0.3 else 0.0)
+        if not best.near and best.product is not None:
+            confidence -= 0.05  # the product came from another sentence
+        evidence = [Evidence(rtype, snippet(original, best.start, best.end))]
+        torn = _torn_between(hits, folded)
+        if torn:
+            # "pausieren oder kündigen?": stay or leave is the customer's call to make first (K-1)
+            confidence = min(confidence, min_conf - 0.01)
+            evidence.append(Evidence("unclear", snippet(original, torn[0], torn[1])))
+        if confidence < min_conf:
+            return _Reading(RequestType.UNCLEAR, confidence, evidence, "vague", (rtype, *goodwill[1:], *side))
+        return _Reading(rtype, confidence, evidence, None, (*goodwill[1:], *side))
+
+    vague = first_hit(lx.VAGUE_WISH, folded)
+    if RequestType.UNCLEAR in scores or (vague and not strong_other):
+        h = next((h for h in hits if h.rtype == RequestType.UNCLEAR), None)
+        if h is not None:
+            kind = h.intent if h.intent in ("unsub", "cancel") else "vague"
+            evidence = [Evidence("unclear", snippet(original, h.start, h.end))]
+        else:
+            kind = "vague"
+            evidence = [Evidence("unclear", snippet(original, vague.start(), vague.end()))]  # type: ignore[union-attr]
+        return _Reading(RequestType.UNCLEAR, 0.6, evidence, kind, side)
+
+    if abusive and not side:
+        return _Reading(RequestType.ABUSE, 0.85, [])
+
+    if RequestType.OTHER in scores:
+        h = next(h for h in hits if h.rtype == RequestType.OTHER)
+        return _Reading(RequestType.OTHER, 0.8, [Evidence("other", snippet(original, h.start, h.end))])
+    cue = next(iter(strong_other or others), None)
+    if cue is not None:
+        return _Reading(RequestType.OTHER, 0.75, [Evidence("other", snippet(original, cue[1].start(), cue[1].end()))])
+    return _Reading(RequestType.OTHER, 0.55, [])  # nothing recognised: not a confident reading
+
+
+def _facts(
+    ticket: Ticket, rtype: str, original: str, folded: str, language: str, hits: list[_Hit]
+) -> tuple[Facts, list[Evidence]]:
+    evidence: list[Evidence] = []
+    reason = reason_text = None
+    if rtype in GOODWILL_TYPES or rtype == RequestType.UNCLEAR:  # a reason is what a goodwill wish rests on
+        reason, reason_text, ev = extract_reason(folded, original)
+        if ev:
+            evidence.append(ev)
+    documents, doc_ev = extract_documents(folded, original, tuple(ticket.attachments or ()), reason)
+    evidence.extend(doc_ev)
+    duration_days = duration_text = None
+    if rtype in DURATION_TYPES:
+        spans = [(h.start, h.end) for h in hits if h.intent in ("extend", "pause")]
+        duration_days, duration_text, ev = extract_duration(folded, original, spans)
+        if ev:
+            evidence.append(ev)
+    dissatisfied = first_hit(lx.STRONG_DISSATISFACTION, folded)
+    timing = first_hit(lx.TIMING_NOT_RIGHT, folded)
+    if timing:
+        evidence.append(Evidence("timing_not_right", snippet(original, timing.start(), timing.end())))
+    if dissatisfied:
+        evidence.append(Evidence("strong_dissatisfaction", snippet(original, dissatisfied.start(), dissatisfied.end())))
+    explicit_exit = False
+    if rtype == RequestType.CLUB_CANCELLATION:
+        # explicit = a cancel wish aimed at the Club ("kündigen", "austreten", "cancel"), not "abmelden" or "Geld zurück"
+        exit_hit = next((h for h in hits if h.intent == "cancel" and h.rtype == RequestType.CLUB_CANCELLATION), None)
+        if exit_hit:
+            explicit_exit = True
+            evidence.append(Evidence("explicit_exit", snippet(original, exit_hit.start, exit_hit.end)))
+    facts = Facts(
+        language=language,
+        dates_mentioned=extract_dates(folded, _default_year(ticket), language),
+        duration_days=duration_days,
+        duration_text=duration_text,
+        reason=reason,
+        reason_text=reason_text,
+        documents=documents,
+        strong_dissatisfaction=dissatisfied is not None,
+        timing_not_right=timing is not None or reason == "timing",
+        explicit_exit=explicit_exit,
+    )
+    return facts, evidence
+
+
+__all__ = ["CLASSIFIER_VERSION", "GOODWILL_TYPES", "classify"]

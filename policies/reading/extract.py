@@ -1,0 +1,450 @@
+"""Fact extraction from the customer's new text: language, dates, asked duration, reason, documents.
+
+Each extractor returns the value and the Evidence that shows where it came from. All work on
+the folded text (see `policies.reading.text.fold`) and quote the original spelling in evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from policies.model import Evidence
+from policies.reading import lexicon as lx
+from policies.reading.classification import WEIGHTY_REASONS
+from policies.reading.text import sentence_bounds, snippet
+
+# --- language -----------------------------------------------------------------------
+_DE_WORDS = frozenset(
+    [
+        "und",
+        "ich",
+        "nicht",
+        "die",
+        "der",
+        "das",
+        "ist",
+        "mein",
+        "meine",
+        "bitte",
+        "ein",
+        "eine",
+        "zu",
+        "mit",
+        "für",
+        "fur",
+        "habe",
+        "hallo",
+        "ihr",
+        "euch",
+        "sie",
+        "wir",
+        "auch",
+        "noch",
+        "mich",
+        "mir",
+        "dass",
+        "dem",
+        "den",
+        "von",
+        "auf",
+        "wie",
+        "kann",
+        "möchte",
+        "mochte",
+        "gerne",
+        "liebe",
+        "leider",
+        "danke",
+    ]
+)
+_EN_WORDS = frozenset(
+    [
+        "the",
+        "and",
+        "i",
+        "my",
+        "to",
+        "is",
+        "not",
+        "please",
+        "you",
+        "have",
+        "for",
+        "with",
+        "it",
+        "this",
+        "that",
+        "am",
+        "was",
+        "would",
+        "like",
+        "can",
+        "me",
+        "hello",
+        "hi",
+        "thanks",
+        "thank",
+        "your",
+        "are",
+        "be",
+        "of",
+        "an",
+        "unsubscribe",
+        "refund",
+        "cancel",
+        "membership",
+        "subscription",
+    ]
+)
+_WORD = re.compile(r"[a-zäöüß']+")
+
+
+def detect_language(folded: str, words: list[str] | None = None) -> str:
+    """ "en" when English function words outnumber German ones; German otherwise (the usual case)."""
+    de = en = 0
+    for w in words if words is not None else _WORD.findall(folded):
+        if w in _DE_WORDS:
+            de += 1
+        if w in _EN_WORDS:
+            en += 1
+    return "en" if en > de else "de"
+
+
+# --- negation -----------------------------------------------------------------------
+_TOKEN = re.compile(r"[\w']+|[^\w\s]")
+_PARTICLES = frozenset(
+    {"einfach", "auch", "vielleicht", "eventuell", "irgendwie", "mal", "bitte", "etwa", "evtl", "doch", "just"}
+)
+
+
+_CONDITIONAL = re.compile(r"\b(?:wenn|falls|sofern|sonst|if|unless|otherwise)\b")
+
+
+def negated(folded: str, start: int, window: int = 3, conditional_ok: bool = False) -> bool:
+    """A negator among the last `window` words of the same clause ('nicht krank', "I'm not sick").
+
+    'Kann ich nicht einfach pausieren?' is a question, not a refusal: a modal particle right after
+    the negator cancels it.
+    """
+    before = folded[max(0, start - 60) : start]
+    tokens = _TOKEN.findall(before)
+    words: list[str] = []
+    for tok in reversed(tokens):
+        if not (tok[0].isalnum() or tok[0] == "'"):
+            break  # punctuation ends the clause
+        words.append(tok)
+        if len(words) == window:
+            break
+    words.reverse()  # oldest first
+    if conditional_ok and _CONDITIONAL.search(" ".join(words[:1]) + " " + _clause_text(before)):
+        return False  # "wenn ihr mein Programm nicht verlängert, ..." still asks for the extension
+    for i, w in enumerate(words):
+        if w in lx.NEGATORS or w.endswith("n't"):
+            nxt = words[i + 1] if i + 1 < len(words) else ""
+            if nxt in _PARTICLES:
+                continue
+            return True
+    return False
+
+
+def _clause_text(before: str) -> str:
+    cut = max(before.rfind(c) for c in ",.;:!?\n")
+    return before[cut + 1 :]
+
+
+# --- dates --------------------------------------------------------------------------
+_MONTHS = {
+    "januar": 1,
+    "jan": 1,
+    "jänner": 1,
+    "janner": 1,
+    "februar": 2,
+    "feb": 2,
+    "märz": 3,
+    "marz": 3,
+    "maerz": 3,
+    "mär": 3,
+    "mrz": 3,
+    "april": 4,
+    "apr": 4,
+    "mai": 5,
+    "juni": 6,
+    "jun": 6,
+    "juli": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "oktober": 10,
+    "okt": 10,
+    "november": 11,
+    "nov": 11,
+    "dezember": 12,
+    "dez": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "mar": 3,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "october": 10,
+    "oct": 10,
+    "december": 12,
+    "dec": 12,
+}
+_MONTH_RX = "|".join(sorted((re.escape(k.replace("ä", "a")) for k in _MONTHS), key=len, reverse=True))
+_DIGIT = re.compile(r"\d")
+_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+_DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(?:(\d{4}|\d{2})(?!\d))?(?!\d)")
+_SLASHED = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])")
+_DAY_MONTH = re.compile(rf"(?<![\w.])(\d{{1,2}})(?:\.|st|nd|rd|th)?\s*(?:of\s+)?({_MONTH_RX})\b\.?(?:,?\s*(\d{{4}}))?")
+_MONTH_DAY = re.compile(rf"\b({_MONTH_RX})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s*(\d{{4}}))?")
+
+
+def _year(raw: str | None, default_year: int | None) -> int | None:
+    if raw is None:
+        return default_year
+    y = int(raw)
+    return y + 2000 if y < 100 else y
+
+
+def _make(y: int | None, m: int, d: int) -> date | None:
+    if y is None:
+        return None
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def extract_dates(folded: str, default_year: int | None, language: str) -> tuple[date, ...]:
+    """Absolute dates only; a missing year is taken from the ticket's creation date."""
+    if not _DIGIT.search(folded):
+        return ()  # every date form has a digit
+    found: list[tuple[int, date]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m: re.Match[str], dt: date | None) -> None:
+        if dt is None or any(a < m.end() and m.start() < b for a, b in taken):
+            return
+        taken.append((m.start(), m.end()))
+        found.append((m.start(), dt))
+
+    for m in _ISO.finditer(folded):
+        add(m, _make(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+    for m in _DOTTED.finditer(folded):
+        add(m, _make(_year(m.group(3), default_year), int(m.group(2)), int(m.group(1))))
+    for m in _SLASHED.finditer(folded):
+        a, b = int(m.group(1)), int(m.group(2))
+        d, mo = (b, a) if language == "en" else (a, b)
+        add(m, _make(_year(m.group(3), default_year), mo, d))
+    for m in _DAY_MONTH.finditer(folded):
+        add(m, _make(_year(m.group(3), default_year), _MONTHS[m.group(2)], int(m.group(1))))
+    for m in _MONTH_DAY.finditer(folded):
+        if m.group(1) in ("mai", "may") and language == "de":
+            continue
+        add(m, _make(_year(m.group(3), default_year), _MONTHS[m.group(1)], int(m.group(2))))
+    out: list[date] = []
+    for _, dt in sorted(found):
+        if dt not in out:
+            out.append(dt)
+    return tuple(out)
+
+
+# --- duration -----------------------------------------------------------------------
+_NUMBERS = {
+    "ein": 1,
+    "eine": 1,
+    "einen": 1,
+    "einem": 1,
+    "einer": 1,
+    "zwei": 2,
+    "drei": 3,
+    "vier": 4,
+    "funf": 5,
+    "fuenf": 5,
+    "sechs": 6,
+    "sieben": 7,
+    "acht": 8,
+    "neun": 9,
+    "zehn": 10,
+    "elf": 11,
+    "zwolf": 12,
+    "zwoelf": 12,
+    "anderthalb": 1.5,
+    "eineinhalb": 1.5,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "couple of": 2,
+    "nen": 1,
+    "paar": None,
+    "few": None,
+}
+_NUM_RX = "|".join(sorted((re.escape(k) for k in _NUMBERS if _NUMBERS[k] is not None), key=len, reverse=True))
+_UNIT_DAYS = {"tag": 1, "day": 1, "woch": 7, "week": 7, "monat": 30, "month": 30, "jahr": 365, "year": 365}
+_DURATION = re.compile(
+    rf"(?<![\w.,])(?P<num>\d+(?:[.,]5)?|{_NUM_RX})\s*-?\s*(?:(?:ganze[nsm]?|weitere[nm]?|zusatzliche[nm]?|more|extra|additional|further|whole|full|halbe[ns]?)\s+)?"
+    r"(?P<unit>tag(?:e|en)?|woche(?:n)?|monat(?:e|en)?|jahr(?:e|en)?|days?|weeks?|months?|years?)\b"
+    r"|(?P<num2>\d+)\s*-?\s*(?P<unit2>wochig|monatig|tagig)\w*"
+    r"|(?P<half>(?:ein(?:e[mn]?)?\s+)?halbe[ns]?\s+jahr\w*|half\s+a\s+year|six\s+months\s*/\s*half\s+a\s+year)"
+)
+# A duration that describes the past ("seit 6 Wochen krank") is not what the customer asks for.
+_PAST_BEFORE = re.compile(
+    r"(?:seit|vor|since|for the past|past|last|letzten|vergangenen|schon|bereits|already|nach|after|innerhalb|within|"
+    r"insgesamt|nur|only|noch|erst)\s+(?:\w+\s+)?$"
+)
+_PAST_AFTER = re.compile(
+    r"^\s*(?:lang\s+)?(?:\w+\s+){0,2}(?:krank\w*|ago|her|im krankenhaus|in der klinik|in reha|ausgefallen|weg|"
+    r"zugriff|zugang|zeit, um|access|gebraucht|vorbei|laufzeit)\b"
+)
+_ASK_BEFORE = re.compile(
+    r"(?:um|fur|for|another|weitere\w*|zusatzlich\w*|noch(?: mal)?|extra|additional|by|ca\.?|etwa|circa|about|gerne)\s+$"
+)
+
+
+def _days(m: re.Match[str]) -> int | None:
+    if m.group("half"):
+        return 180
+    if m.group("num2"):
+        unit = {"wochig": 7, "monatig": 30, "tagig": 1}[m.group("unit2")]
+        return int(m.group("num2")) * unit
+    raw = m.group("num")
+    num = float(raw.replace(",", ".")) if raw[0].isdigit() else _NUMBERS.get(raw)
+    if num is None:
+        return None
+    unit = m.group("unit")
+    per = next(v for k, v in _UNIT_DAYS.items() if unit.startswith(k))
+    if re.search(r"halbe", m.group(0)):
+        return 180 if per == 365 else None  # "ein halbes Jahr" = 6 months
+    if per == 365 and num == 0.5:
+        return 180
+    return int(round(num * per))
+
+
+def extract_duration(
+    folded: str, original: str, intent_spans: list[tuple[int, int]]
+) -> tuple[int | None, str | None, Evidence | None]:
+    """The span of time the customer asks for, preferring one in the sentence of an extend/pause wish."""
+    best: tuple[int, re.Match[str], int] | None = None
+    for m in _DURATION.finditer(folded):
+        days = _days(m)
+        if not days or days > 3 * 365:
+            continue
+        before = folded[max(0, m.start() - 30) : m.start()]
+        after = folded[m.end() : m.end() + 30]
+        asked = bool(_ASK_BEFORE.search(before))
+        if not asked and (_PAST_BEFORE.search(before) or _PAST_AFTER.search(after)):
+            continue
+        s, e = sentence_bounds(folded, m.start(), m.end())
+        near = any(s <= a < e or s <= b <= e for a, b in intent_spans)
+        score = (2 if near else 0) + (1 if asked else 0)
+        if best is None or score > best[2]:
+            best = (days, m, score)
+    if best is None:
+        return None, None, None
+    days, m, _ = best
+    text = original[m.start() : m.end()]
+    return days, text, Evidence("duration", snippet(original, m.start(), m.end()))
+
+
+# --- reason -------------------------------------------------------------------------
+def extract_reason(folded: str, original: str) -> tuple[str | None, str | None, Evidence | None]:
+    """The weightiest non-negated reason the customer gives (REASONS is in precedence order)."""
+    hits: list[tuple[int, int, str, re.Match[str]]] = []
+    for rank, (name, pattern) in enumerate(lx.REASONS):
+        for m in pattern.finditer(folded):
+            if negated(folded, m.start()):
+                continue
+            hits.append((rank, m.start(), name, m))
+            break
+    if not hits:
+        return None, None, None
+    weighty = [h for h in hits if h[2] in WEIGHTY_REASONS]
+    rank, _, name, m = min(weighty or hits)
+    text = snippet(original, m.start(), m.end(), clause=True)
+    label = "reason_weighty" if name in WEIGHTY_REASONS else "reason"
+    return name, text, Evidence(label, text)
+
+
+# --- documents ----------------------------------------------------------------------
+_ATTACHMENT_FILE = re.compile(r"\.(?:pdf|jpe?g|png|heic|tiff?|docx?|odt)$", re.I)
+
+
+_PROOF_OF = {
+    "unemployment": "unemployment_certificate",
+    "illness": "attest",
+    "surgery": "attest",
+    "hospital": "attest",
+    "accident": "attest",
+    "pregnancy": "attest",
+}
+
+
+def extract_documents(
+    folded: str, original: str, attachments: tuple[str, ...], reason: str | None = None
+) -> tuple[tuple[str, ...], list[Evidence]]:
+    """Document kinds that come with this mail. A document of no named kind counts as proof of the
+    reason given ("arbeitslos, den Bescheid habe ich angehängt" → unemployment certificate)."""
+    kinds: list[str] = []
+    evidence: list[Evidence] = []
+
+    def add(kind: str, ev: Evidence) -> None:
+        if kind == "unspecified":
+            kind = _PROOF_OF.get(reason or "", "unspecified")
+        if kind not in kinds:
+            kinds.append(kind)
+            evidence.append(ev)
+
+    for name in attachments:
+        if lx.ATTACHMENT_IGNORED.search(name):
+            continue
+        if lx.ATTACHMENT_ATTEST.search(name):
+            add("attest", Evidence("document", f"Anhang: {name}"))
+        elif lx.ATTACHMENT_UNEMPLOYMENT.search(name):
+            add("unemployment_certificate", Evidence("document", f"Anhang: {name}"))
+        elif _ATTACHMENT_FILE.search(name):
+            add("unspecified", Evidence("document", f"Anhang: {name}"))
+    # The text counts when it says the document comes with this mail ("Attest anbei"), not when it offers one later.
+    for m in lx.DOC_PRESENT.finditer(folded):
+        s, e = sentence_bounds(folded, m.start(), m.end())
+        sentence = folded[s:e]
+        if lx.DOC_ABSENT.search(sentence) or negated(folded, m.start()):
+            continue
+        ev = Evidence("document", snippet(original, m.start(), m.end()))
+        if lx.DOC_UNEMPLOYMENT.search(sentence):
+            add("unemployment_certificate", ev)
+        elif lx.DOC_ATTEST.search(sentence):
+            add("attest", ev)
+        elif lx.DOC_GENERIC.search(sentence) or not attachments:
+            if not kinds:
+                add("unspecified", ev)
+    if "unspecified" in kinds and len(kinds) > 1:  # a named document makes the generic mention redundant
+        i = kinds.index("unspecified")
+        kinds.pop(i)
+        evidence.pop(i)
+    return tuple(kinds), evidence
+
+
+# --- flags --------------------------------------------------------------------------
+def first_hit(pattern: lx.Cue, folded: str, check_negation: bool = True) -> re.Match[str] | None:
+    for m in pattern.finditer(folded):
+        if check_negation and negated(folded, m.start()):
+            continue
+        return m
+    return None

@@ -1,0 +1,1310 @@
+"""The classifier's vocabulary: cue patterns for intents, products, reasons, documents and abuse.
+
+Patterns run on `policies.reading.text.fold`-ed text (lower case, ä→a, ö→o, ü→u; length kept).
+They are written with real umlauts and compiled by `rx`, which turns "ü" into "(?:ue|u)" and
+"ß" into "(?:ss|ß)", so "Rückgabe", "Rueckgabe" and "Ruckgabe" all match one cue.
+
+Bump CLASSIFIER_VERSION on every change of a cue: decisions record it next to the pack version.
+"""
+
+from __future__ import annotations
+
+import re
+
+CLASSIFIER_VERSION = "lex-2026.11.2"
+
+_UMLAUT = {"ä": "(?:ae|a)", "ö": "(?:oe|o)", "ü": "(?:ue|u)", "ß": "(?:ss|ß)"}
+_FOLDED_VARIANTS = {"ä": ("a", "ae"), "ö": ("o", "oe"), "ü": ("u", "ue"), "ß": ("ss", "ß")}
+_LITERAL = re.compile(r"[a-zäöüß' ]*")
+_LEAD = 5  # letters of a word start used to skip scans (index_text builds prefixes of 1..5)
+
+
+def _expand(pattern: str) -> str:
+    return "".join(_UMLAUT.get(c, c) for c in pattern)
+
+
+def _split_top(inner: str) -> list[str]:
+    parts, depth, cur = [], 0, ""
+    for c in inner:
+        if c == "|" and depth == 0:
+            parts.append(cur)
+            cur = ""
+            continue
+        depth += (c == "(") - (c == ")")
+        cur += c
+    return parts + [cur]
+
+
+def _leads(pattern: str) -> set[str] | None:
+    """The literal starts (1-3 letters, folded spelling) a match of `pattern` can have, or None when it cannot tell.
+
+    Used only to skip a scan: a pattern none of whose starts begins a word of the text cannot match.
+    """
+    if pattern.startswith("(?:"):
+        depth, end = 0, 0
+        for end, c in enumerate(pattern):
+            depth += (c == "(") - (c == ")")
+            if depth == 0:
+                break
+        inner, rest = pattern[3:end], pattern[end + 1 :]
+        optional = rest[:1] == "?"
+        if rest[:1] in ("*", "{"):
+            return None
+        if optional:
+            rest = rest[1:]
+        out: set[str] = set()
+        for alt in _split_top(inner) + ([""] if optional else []):
+            sub = _leads(alt + rest) if (alt + rest).strip() else None
+            if sub is None:
+                return None
+            out |= sub
+        return out
+    lit = _LITERAL.match(pattern).group()  # type: ignore[union-attr]
+    nxt = pattern[len(lit) : len(lit) + 1]
+    if nxt in ("?", "*", "{"):
+        lit = lit[:-1]  # the last letter is optional
+    lit = lit.split(" ")[0] if " " in lit.strip() or nxt else lit.strip()
+    lit = lit.lstrip()
+    starts = [""]
+    for c in lit[:_LEAD]:
+        starts = [x + v for x in starts for v in _FOLDED_VARIANTS.get(c, (c,))]
+    starts = [x[:_LEAD] for x in starts]
+    if not lit or any(len(x) < 1 for x in starts):
+        return None
+    return set(starts)
+
+
+# Word starts (1.._LEAD letters) of the ticket text being classified; set by `index_text`. Cues asked about
+# any other string (a sentence, a clause) simply scan it.
+_INDEX: tuple[str | None, frozenset[str]] = (None, frozenset())
+_WORD = re.compile(r"\w+")
+
+
+def index_text(text: str) -> list[str]:
+    """Remember the word starts of `text` so cues can skip it cheaply (a cache: results never change).
+
+    Returns the words of the text, for callers that need them anyway."""
+    global _INDEX
+    words = _WORD.findall(text)
+    unique = set(words)
+    _INDEX = (
+        text,
+        frozenset(
+            {w[:1] for w in unique}
+            | {w[:2] for w in unique}
+            | {w[:3] for w in unique}
+            | {w[:4] for w in unique}
+            | {w[:5] for w in unique}
+        ),
+    )
+    return words
+
+
+class Cue:
+    """A compiled alternation of word-bounded patterns that skips texts it cannot match (speed only)."""
+
+    __slots__ = ("_leads", "pattern", "regex")
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        body = "|".join(f"(?:{_expand(p)})" for p in patterns)
+        self.regex = re.compile(rf"(?<![\w])(?:{body})(?![\w])")
+        self.pattern = self.regex.pattern
+        leads = [_leads(p) for p in patterns]
+        self._leads = frozenset(set().union(*leads)) if all(x is not None for x in leads) else None  # type: ignore[arg-type]
+
+    def finditer(self, text: str):  # type: ignore[no-untyped-def]
+        leads = self._leads
+        if leads is not None:
+            indexed, starts = _INDEX
+            if indexed is text and leads.isdisjoint(starts):
+                return ()  # no word of the ticket starts like any of this cue's patterns
+        return self.regex.finditer(text)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        leads = self._leads
+        if leads is not None:
+            indexed, starts = _INDEX
+            if indexed is text and leads.isdisjoint(starts):
+                return None
+        return self.regex.search(text)
+
+
+class Guarded:
+    """A raw regex run only when the text contains one of some literals (a cheap C substring test first)."""
+
+    __slots__ = ("needles", "pattern", "regex")
+
+    def __init__(self, regex: str, *needles: str) -> None:
+        self.regex = re.compile(regex)
+        self.pattern = self.regex.pattern
+        self.needles = needles
+
+    def finditer(self, text: str):  # type: ignore[no-untyped-def]
+        if not any(n in text for n in self.needles):
+            return iter(())
+        return self.regex.finditer(text)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.regex.search(text) if any(n in text for n in self.needles) else None
+
+
+def rx(*patterns: str) -> Cue:
+    """One word-bounded alternation of patterns (umlauts expanded)."""
+    return Cue(patterns)
+
+
+# --- intents --------------------------------------------------------------------------
+# (name, weight, pattern). The weight says how sure a cue is on its own.
+INTENTS: dict[str, list[tuple[float, Cue | Guarded]]] = {
+    "extend": [
+        # compounds ("Programmverlängerung") need the unbounded start: kept apart so the rest can skip texts
+        (1.0, Guarded(r"\b\w+verl(?:ae|a)nger(?:ung\w*|n|t|e|st)\b", "verl")),
+        (
+            0.9,
+            Guarded(
+                r"\b\d+ (?:wochen|monate) (?:langer|mehr|dran ?hangen|zusatzlich|dazu|obendrauf)\b", "wochen", "monate"
+            ),
+        ),
+        # "verlängern" and its typos (verlaengern, verlengerung, verlägerung, verlängrung); not "verlangen"
+        (1.0, rx(r"verl[äa]?e?nger\w*", r"verl(?:ä|e)n?ge?r\w*")),
+        (
+            1.2,
+            rx(
+                r"kulanz[- ]?neustart\w*",
+                r"neustart\w*",
+                r"neu (?:zu )?starten",
+                r"neu (?:zu )?beginnen",
+                r"(?:noch ?mal|nochmals|erneut) (?:von vorne?|neu) (?:zu )?(?:starten|beginnen|anfangen)",
+                r"von vorne? (?:zu )?(?:starten|beginnen|anfangen)",
+                r"restart\w*",
+                r"start (?:over|again|fresh)",
+            ),
+        ),
+        (
+            0.9,
+            rx(
+                r"(?:mehr|etwas mehr|zusätzliche|ein bisschen mehr|noch etwas|noch ein wenig|extra) zeit",
+                r"länger(?:en)? (?:zugang|zugriff|zeit)",
+                r"(?:zugang|zugriff) (?:\w+ ){0,3}länger",
+                r"länger (?:nutzen|behalten|haben|dabei bleiben|drin bleiben)",
+                r"(?:ein paar|einige|paar|zwei|drei|vier|sechs) (?:wochen|monate) (?:länger|mehr|dran ?hängen|zusätzlich|dazu|obendrauf)",
+                r"(?:more|extra|additional) time",
+                r"weeks? (?:more|longer)",
+                r"months? (?:more|longer)",
+                r"extend\w*",
+                r"extension",
+                r"longer access",
+                r"keep (?:my )?access",
+                r"(?:frist|abgabe|deadline|prüfung|prüfungstermin|prüfungsfrist|exam) (?:\w+ ){0,3}(?:verschieben|nach hinten|später)",
+                r"(?:verschieben|postpone) (?:\w+ ){0,3}(?:prüfung|exam)",
+                r"zeitlich nicht (?:schaffe|schaffen|hinbekomme)\w*",
+            ),
+        ),
+    ],
+    "pause": [
+        (0.8, rx(r"stoppen", r"anhalten", r"anzuhalten", r"stop (?:it )?for")),
+        (
+            0.8,
+            rx(
+                r"verschieben",
+                r"später(?:en|e)? (?:start|beginn|einstieg)",
+                r"später (?:starten|beginnen|einsteigen|anfangen)",
+                r"postpone\w*",
+                r"later start",
+                r"start later",
+                r"spätere\w* (?:gruppe|runde|termin)",
+            ),
+        ),
+        (
+            1.0,
+            rx(
+                r"pausier\w*",
+                r"pausen?",
+                r"pause (?:einlegen|machen)",
+                r"ruhen lassen",
+                r"ruhend stellen",
+                r"auf eis legen",
+                r"einfrieren",
+                r"(?:auszusetzen|aussetzen)",
+                r"unterbrechen",
+                r"unterbrechung",
+                r"stilllegen",
+                r"stillegen",
+                r"freeze",
+                r"on hold",
+                r"put \w+ on hold",
+                r"paused?",
+                r"pausing",
+                r"auf pause",
+            ),
+        ),
+    ],
+    "refund": [
+        (
+            1.2,
+            rx(
+                r"rückgabe\w*",
+                r"zurück ?(?:zu)?geb\w*",
+                r"zurückgegeben",
+                r"gebe? (?:es|das|ihn|sie|den kurs|das programm)? ?zurück",
+                r"geld zurück\w*",
+                r"(?:mein|das|unser|meinem|dem) geld (?:\w+ ){0,6}(?:zurück\w*|wieder\w*)",
+                r"zurück ?(?:bekommen|bekomme|erhalten|zahlen|überweisen)",
+                r"rückerstatt\w*",
+                r"erstatt\w*",
+                r"rückzahlung\w*",
+                r"widerruf\w*",
+                r"widerrufen",
+                r"storn\w*",
+                r"rücktritt\w*",
+                r"zurücktreten",
+                r"kaufpreis (?:\w+ ){0,3}zurück",
+                r"refund\w*",
+                r"money back",
+                r"reimburs\w*",
+                r"withdraw\w*",
+                r"return it",
+                r"send it back",
+                r"return (?:the|my|this) (?:\w+ )?(?:program|programme|course|product|purchase)",
+                r"rückbuch\w*",
+                r"chargeback",
+                r"geld (?:\w+ ){0,2}wieder ?haben",
+            ),
+        ),
+    ],
+    "cancel": [
+        (
+            1.1,
+            rx(
+                r"kündig\w*",
+                r"kündung",
+                r"künding\w*",
+                r"sonderkündigung\w*",
+                r"austr(?:e|i)t\w*",
+                r"austreten",
+                r"aussteigen",
+                r"auszusteigen",
+                r"ausstieg",
+                r"beend(?:e|en|et|est|ige|igen|igt)",
+                r"zu beenden",
+                r"beendigung",
+                r"nicht (?:mehr )?(?:weiter )?(?:fortführen|fortsetzen|weiterführen|weitermachen)",
+                r"abbrechen",
+                r"abzubrechen",
+                r"abbruch",
+                r"nicht mehr (?:\w+ )?mitglied (?:sein|bleiben)",
+                r"kein mitglied mehr",
+                r"(?:kein geld|nichts|keine beiträge?) (?:\w+ ){0,3}mehr (?:\w+ ){0,3}ab ?(?:buchen|zubuchen)",
+                r"bucht (?:\w+ ){0,5}mehr ab",
+                r"(?:mitgliedschaft|abo|club) (?:\w+ ){0,3}(?:nicht mehr|nicht länger) (?:\w+ ){0,2}(?:verlängern|verlängert|weiterlaufen|fortführen|haben|zahlen|bezahlen)",
+                r"nicht (?:mehr )?(?:automatisch )?verlängern",
+                r"nicht (?:mehr )?(?:automatisch )?verlängert (?:werden|wird)",
+                r"cancel\w*",
+                r"terminat\w*",
+                r"end my (?:membership|subscription)",
+                r"leave the club",
+                r"quit",
+                r"quitting",
+                r"raus aus (?:dem|der) (?:vertrag|mitgliedschaft|club|abo)",
+                r"aus dem (?:vertrag|club|abo) (?:raus|aus)\w*",
+            ),
+        ),
+    ],
+    "unsub": [
+        (
+            0.9,
+            rx(
+                r"ab ?melden",
+                r"abmeldung",
+                r"abzumelden",
+                r"meldet? (?:\w+ ){0,6}ab",
+                r"melden sie (?:\w+ ){0,6}ab",
+                r"austragen",
+                r"trag(?:t|en sie)? (?:\w+ ){0,5}aus",
+                r"unsubscribe\w*",
+                r"remove me",
+                r"take me off",
+                r"aus (?:dem|der|allen|eurem|ihrem) (?:\w+ )?(?:verteiler|liste|system) (?:nehmen|entfernen|löschen)",
+            ),
+        ),
+    ],
+}
+
+# Cues that look like an intent but are not one.
+NOT_INTENT = rx(
+    r"(?:mir|uns|ihm|ihr) wurde (?:\w+ ){0,3}gekündigt",
+    r"gekündigt worden",
+    r"(?:job|stelle|arbeit|arbeitsplatz) (?:\w+ ){0,3}gekündigt",
+    r"(?:danke|vielen dank|herzlichen dank|thanks|thank you) (?:\w+ ){0,3}(?:für|for) (?:die|the|eure|ihre|deine) (?:\w+ )?(?:verlängerung|extension|pause|rückerstattung|erstattung|refund)",
+    r"(?:verlängerung|extension|rückerstattung|erstattung|refund) (?:ist|wurde|has been|was) (?:\w+ ){0,2}(?:angekommen|eingegangen|erhalten|eingerichtet|received|done|processed|granted)",
+    r"zahlungspause",
+    r"mittagspause",
+    r"sommerpause",
+    r"winterpause",
+    r"pausenlos",
+    r"ohne pause",
+    r"cancelled my (?:appointment|call)",
+    r"stornierte? (?:mein(?:en)?|den) (?:termin|call|coaching)",
+)
+
+# Billing problems: a refund of a double charge is not a goodwill return.
+BILLING = rx(
+    r"doppelt (?:\w+ ){0,3}(?:abgebucht|belastet|berechnet|gezahlt|bezahlt)",
+    r"zweimal (?:\w+ ){0,3}(?:abgebucht|belastet|berechnet)",
+    r"(?:double|twice) (?:\w+ )?charged",
+    r"charged (?:\w+ )?twice",
+    r"falsch(?:er betrag| abgebucht|e rechnung)",
+    r"fehlbuchung",
+    r"zu viel (?:\w+ ){0,2}abgebucht",
+)
+
+# --- products -----------------------------------------------------------------------
+PRODUCTS: dict[str, Cue] = {
+    "coach": rx(
+        r"intueat[- ]?coach\w*",
+        r"coach[- ]?ausbildung\w*",
+        r"coachausbildung\w*",
+        r"ausbildung\w*",
+        r"azubi\w*",
+        r"auszubildende\w*",
+        r"prüfung\w*",
+        r"prüfungs\w+",
+        r"exam\w*",
+        r"zertifizierung\w*",
+        r"coach(?:in)?",
+        r"coach mb",
+        r"coach[- ]?training",
+        r"coaches?",
+        r"ausbildungsrunde\w*",
+        r"abschlussprüfung\w*",
+        r"intueat",
+    ),
+    "club": rx(
+        r"club\w*",
+        r"klub\w*",
+        r"mitgliedschaft\w*",
+        r"mitglieds\w+",
+        r"membership\w*",
+        r"abo",
+        r"abos",
+        r"abonnement\w*",
+        r"monatsbeitr\w+",
+        r"mitglied",
+        r"mitglieder\w*",
+        r"monatliche\w* (?:beitr\w+|zahlung\w*|abbuchung\w*|kosten)",
+        r"subscription\w*",
+        r"member",
+    ),
+    "program": rx(
+        r"programm\w*",
+        r"program\w*",
+        r"kurs\w*",
+        r"onlinekurs\w*",
+        r"course\w*",
+        r"upsell\w*",
+        r"challenge",
+        r"lektion\w*",
+        r"modul\w*",
+        r"bundle",
+    ),
+    # purchase words: a program unless a product is named in the same sentence ("Kauf des Coach-Pakets")
+    "purchase": rx(
+        r"produkt\w*",
+        r"bestellung",
+        r"bestellt",
+        r"kauf",
+        r"kaufs",
+        r"gekauft\w*",
+        r"purchase\w*",
+        r"bought",
+        r"paket\w*",
+        r"order",
+    ),
+    "newsletter": rx(
+        r"newsletter\w*",
+        r"verteiler\w*",
+        r"mailingliste\w*",
+        r"werbung\w*",
+        r"werbemails?",
+        r"marketing\w*",
+        r"infomails?",
+        r"mailing\w*",
+        r"promo\w*",
+        r"werbe-?e-?mails?",
+    ),
+    # mail in general: a newsletter only when nothing else is named
+    "mail": rx(r"e-?mails?", r"mails?", r"emails?", r"benachrichtigung\w*", r"nachrichten", r"whatsapp"),
+}
+# "Coaching-Gespräch" / "coaching call" is an offer of the programs, not the coach training.
+COACHING_CALL = rx(
+    r"coaching\w*",
+    r"coaching[- ]?(?:gespräch|call|termin)\w*",
+    r"mein(?:e|em|en)? coach(?:in)?(?![- ]?(?:ausbildung|training|mb|prüfung))",
+)
+
+# --- other requests (not goodwill) --------------------------------------------------
+OTHER: list[tuple[str, Cue]] = [
+    (
+        "login",
+        rx(
+            r"log ?in\w*",
+            r"einlog\w*",
+            r"anmelde?daten",
+            r"passwort\w*",
+            r"password\w*",
+            r"zugangsdaten",
+            r"(?:komme|kommst|komm) (?:\w+ ){0,4}nicht (?:mehr )?(?:rein|in)",
+            r"can'?t (?:log|sign|get) in",
+            r"sign in",
+            r"nicht (?:mehr )?einloggen",
+            r"account gesperrt",
+            r"konto gesperrt",
+            r"zugang (?:\w+ ){0,3}(?:funktioniert|geht) nicht",
+        ),
+    ),
+    (
+        "tech",
+        rx(
+            r"app\w*",
+            r"video\w*",
+            r"lädt nicht",
+            r"laden nicht",
+            r"fehlermeldung\w*",
+            r"fehler",
+            r"funktioniert (?:\w+ )?nicht",
+            r"technisch\w*",
+            r"browser",
+            r"tablet",
+            r"bug",
+            r"error",
+            r"doesn'?t work",
+            r"not working",
+            r"audio\w*",
+            r"abspielen",
+            r"stream\w*",
+            r"link (?:\w+ ){0,3}(?:funktioniert|geht|kaputt)",
+            r"broken link",
+        ),
+    ),
+    (
+        "download",
+        rx(
+            r"download\w*",
+            r"herunterlad\w*",
+            r"runterlad\w*",
+            r"pdf",
+            r"arbeitsbl[äa]tter",
+            r"workbook\w*",
+            r"ausdruck\w*",
+        ),
+    ),
+    (
+        "invoice",
+        rx(
+            r"rechnung\w*",
+            r"invoice\w*",
+            r"receipt\w*",
+            r"quittung\w*",
+            r"beleg\w*",
+            r"ust\w*",
+            r"mwst",
+            r"steuer\w*",
+            r"zahlungsbestätigung",
+            r"rechnungsadresse",
+            r"firmenrechnung",
+        ),
+    ),
+    (
+        "account",
+        rx(
+            r"(?:e-?mail|adresse|name|anschrift)(?:-?adresse)? (?:\w+ ){0,3}ändern",
+            r"änder\w* (?:\w+ ){0,3}(?:e-?mail|adresse|namen|anschrift)",
+            r"zahlungsmethode\w*",
+            r"zahlungsart\w*",
+            r"kreditkarte\w*",
+            r"bankverbindung\w*",
+            r"iban",
+            r"lastschrift\w*",
+            r"change (?:my )?(?:e-?mail|address|name|payment)",
+            r"(?:lösche|löscht|löschen sie|löschen) (?:\w+ ){0,2}(?:meine daten|mein konto|meinen account|mein profil|meine e-?mail)",
+            r"(?:konto|account|daten|profil)(?:s)? (?:\w+ ){0,2}löschen",
+            r"delete my (?:account|data)",
+            r"dsgvo",
+            r"datenschutz\w*",
+        ),
+    ),
+    (
+        "content",
+        rx(
+            r"rezept\w*",
+            r"frage zu",
+            r"frage zur",
+            r"fragen zu",
+            r"question about",
+            r"wann (?:startet|beginnt|geht)",
+            r"community",
+            r"gruppe",
+            r"facebook",
+            r"live-?call\w*",
+            r"termin\w*",
+            r"webinar\w*",
+            r"zoom",
+            r"wie lange (?:läuft|habe ich|geht)",
+            r"wann (?:endet|läuft)",
+            r"how long",
+            r"when does",
+            r"lieferung\w*",
+            r"buch",
+        ),
+    ),
+    ("billing", BILLING),
+]
+
+# Wishes that might be goodwill but name nothing clear.
+VAGUE_WISH = rx(
+    r"(?:was|welche) (?:sind|habe ich|gibt es) (?:\w+ ){0,3}(?:optionen|möglichkeiten|alternativen)",
+    r"was kann ich (?:jetzt |da |nun )?tun",
+    r"wie (?:komme|kann) ich (?:\w+ ){0,3}(?:raus|aufhören|aussteigen)",
+    r"ich (?:will|möchte|moechte) (?:nicht mehr|aufhören|raus)",
+    r"ich (?:will|möchte) (?:das |es )?(?:\w+ )?nicht mehr",
+    r"ich kann nicht mehr",
+    r"(?:will|möchte|moechte) (?:da |hier )?raus",
+    r"aufhören",
+    r"what are my options",
+    r"i (?:want|would like) (?:to )?(?:stop|out)",
+    r"get out of",
+    r"nicht mehr (?:dabei sein|teilnehmen|mitmachen)",
+    r"(?:loswerden|los werden)",
+    r"vertrag",
+    r"(?:welche|was für) (?:\w+ )?(?:optionen|möglichkeiten|alternativen)",
+    r"weiß nicht,? (?:\w+ ){0,2}was ich (?:\w+ )?(?:tun|machen) soll",
+    r"what should i do",
+    r"what do you (?:suggest|recommend)",
+)
+
+# --- reasons -----------------------------------------------------------------------
+# Order = precedence when several are given (the weightier, more specific one first).
+REASONS: list[tuple[str, Cue]] = [
+    (
+        "bereavement",
+        rx(
+            r"verstorben\w*",
+            r"gestorben",
+            r"verstarb",
+            r"tod",
+            r"todes\w*",
+            r"trauerfall\w*",
+            r"trauer\w*",
+            r"verloren (?:habe|hab)",
+            r"beerdigung\w*",
+            r"beisetzung\w*",
+            r"ist von uns gegangen",
+            r"passed away",
+            r"died",
+            r"death",
+            r"funeral",
+            r"bereave\w*",
+            r"lost my (?:mother|father|mum|mom|dad|husband|wife|son|daughter|brother|sister)",
+        ),
+    ),
+    (
+        "accident",
+        rx(
+            r"unfall\w*",
+            r"unfällen",
+            r"verunglückt",
+            r"gestürzt",
+            r"sturz",
+            r"(?:bein|arm|fuß|hand|hüft|knöchel|rippen|wirbel|handgelenk|schulter|knie|ober|unter|schenkelhals|becken)(?:schenkel)?bruch\w*",
+            r"gebrochen\w*",
+            r"accident\w*",
+            r"broke my \w+",
+            r"broken (?:leg|arm|foot|wrist|ankle)",
+            r"crash",
+        ),
+    ),
+    (
+        "surgery",
+        rx(r"operation\w*", r"op", r"operiert\w*", r"eingriff\w*", r"surgery", r"surgical", r"operated", r"operation"),
+    ),
+    (
+        "hospital",
+        rx(
+            r"krankenhaus\w*",
+            r"klinik\w*",
+            r"spital",
+            r"reha\w*",
+            r"stationär\w*",
+            r"intensivstation",
+            r"hospital\w*",
+            r"rehab\w*",
+            r"kur",
+        ),
+    ),
+    (
+        "pregnancy",
+        rx(
+            r"schwanger\w*",
+            r"entbindung\w*",
+            r"geburt",
+            r"mutterschutz",
+            r"elternzeit",
+            r"baby",
+            r"pregnan\w*",
+            r"maternity",
+            r"gave birth",
+            r"entbunden",
+            r"wochenbett",
+            r"risikoschwangerschaft",
+            r"fehlgeburt\w*",
+            r"miscarriage",
+            r"sternenkind\w*",
+        ),
+    ),
+    (
+        "care",
+        rx(
+            r"pflege\w*",
+            r"pflegt?",
+            r"pflegen",
+            r"pflegefall\w*",
+            r"pflegebedürftig\w*",
+            r"caring for",
+            r"carer",
+            r"caregiver",
+            r"look(?:ing)? after my (?:mother|father|mum|mom|dad|husband|wife|parents)",
+        ),
+    ),
+    (
+        "unemployment",
+        rx(
+            r"arbeitslos\w*",
+            r"arbeitssuchend\w*",
+            r"arbeitsuchend\w*",
+            r"erwerbslos\w*",
+            r"job (?:\w+ ){0,2}verloren",
+            r"(?:stelle|arbeit|arbeitsplatz) (?:\w+ ){0,2}verloren",
+            r"(?:mir|uns) wurde (?:\w+ ){0,3}gekündigt",
+            r"gekündigt worden",
+            r"betriebsbedingt\w*",
+            r"alg ?(?:i|1|ii|2)?",
+            r"bürgergeld",
+            r"hartz",
+            r"jobcenter",
+            r"arbeitsamt",
+            r"arbeitsagentur",
+            r"unemploy\w*",
+            r"lost my job",
+            r"laid off",
+            r"made redundant",
+            r"ohne (?:job|arbeit)",
+        ),
+    ),
+    (
+        "illness",
+        rx(
+            r"krank\w*",
+            r"erkrank\w*",
+            r"diagnos\w*",
+            r"chemo\w*",
+            r"krebs\w*",
+            r"tumor\w*",
+            r"burn-?out",
+            r"depressi\w*",
+            r"bandscheibe\w*",
+            r"grippe",
+            r"corona",
+            r"covid\w*",
+            r"infekt\w*",
+            r"infektion\w*",
+            r"migräne\w*",
+            r"herzinfarkt\w*",
+            r"schlaganfall\w*",
+            r"lungenentzündung",
+            r"psychisch\w*",
+            r"sick\w*",
+            r"ill",
+            r"illness\w*",
+            r"disease",
+            r"cancer",
+            r"diagnosed",
+            r"gesundheitlich\w*",
+            r"health (?:issues?|problems?)",
+            r"arbeitsunfähig\w*",
+            r"therapie\w*",
+            r"schmerzen",
+            r"long covid",
+            r"au-?bescheinigung",
+        ),
+    ),
+    (
+        "unexpected_event",
+        rx(
+            r"unerwartet\w*",
+            r"unvorhergesehen\w*",
+            r"schicksalsschlag\w*",
+            r"hochwasser",
+            r"wasserschaden",
+            r"hausbrand",
+            r"brand in \w+",
+            r"wohnungsbrand",
+            r"trennung",
+            r"scheidung",
+            r"familiäre\w* (?:notfall|notlage|gründe)",
+            r"notfall",
+            r"unexpected\w*",
+            r"emergency",
+            r"divorce",
+            r"family emergency",
+            r"(?:uns|sich|mich) getrennt",
+            r"getrennt (?:haben|hat)",
+            r"separated",
+            r"scheidungs\w*",
+        ),
+    ),
+    (
+        "timing",
+        rx(
+            r"zeitpunkt (?:\w+ ){0,3}(?:nicht|un)?(?:passend|richtig|günstig|ideal|gut)\w*",
+            r"falsche\w* zeitpunkt",
+            r"ungünstige\w* zeitpunkt",
+            r"timing",
+            r"(?:not|wasn'?t) the right time",
+            r"wrong time",
+            r"bad time",
+        ),
+    ),
+    (
+        "weight_gain",
+        rx(
+            r"zugenommen",
+            r"mehr auf der waage",
+            r"schwerer geworden",
+            r"gained weight",
+            r"put on weight",
+            r"(?:kg|kilo|kilos) mehr",
+        ),
+    ),
+    (
+        "no_success",
+        rx(
+            r"kein(?:en)? erfolg\w*",
+            r"keine ergebnisse",
+            r"keine fortschritte",
+            r"nicht? (?:\w+ ){0,2}abgenommen",
+            r"nichts abgenommen",
+            r"kein gramm",
+            r"bringt (?:mir )?nichts",
+            r"hat (?:mir )?nichts gebracht",
+            r"wirkt nicht",
+            r"(?:hat|bringt|brachte) (?:mir )?(?:null|gar nichts|überhaupt nichts|rein gar nichts)(?: gebracht)?",
+            r"no (?:results|success|progress)",
+            r"(?:didn'?t|haven'?t|did not|have not) lose",
+            r"doesn'?t work for me",
+            r"not working for me",
+            r"erfolglos",
+        ),
+    ),
+    (
+        "not_for_me",
+        rx(
+            r"nichts für mich",
+            r"nicht (?:das )?richtige für mich",
+            r"passt (?:\w+ ){0,2}nicht zu mir",
+            r"nicht mein ding",
+            r"not for me",
+            r"not right for me",
+            r"not my thing",
+            r"nicht meins",
+            r"nicht (?:zu mir|für mich) passt",
+            r"not what i (?:expected|wanted)",
+            r"nicht (?:das|so),? (?:was|wie) ich (?:mir )?(?:erwartet|vorgestellt)\w*",
+            r"anders erwartet",
+            r"entspricht nicht meinen? (?:erwartungen|vorstellungen)",
+            r"(?:anders|was anderes) vorgestellt",
+        ),
+    ),
+    (
+        "no_motivation",
+        rx(
+            r"keine (?:motivation|lust)",
+            r"motivation\w* (?:\w+ ){0,3}(?:fehlt|verloren|weg|gesunken)",
+            r"unmotiviert",
+            r"demotiviert",
+            r"nicht (?:mehr )?motiviert",
+            r"(?:lack of|no|lost (?:my|all)) motivation",
+            r"not motivated",
+            r"aufraffen",
+            r"schweinehund",
+        ),
+    ),
+    (
+        "no_time",
+        rx(
+            r"keine zeit",
+            r"zeitmangel",
+            r"kaum zeit",
+            r"zu wenig zeit",
+            r"wenig zeit",
+            r"zeitlich (?:\w+ ){0,2}(?:eingespannt|nicht)",
+            r"viel um die ohren",
+            r"beruflich (?:\w+ ){0,2}(?:eingespannt|stark|sehr)",
+            r"stress\w*",
+            r"no time",
+            r"too busy",
+            r"(?:not|don'?t have) (?:enough )?time",
+            r"busy",
+            r"neue\w* job\w*",
+            r"umzug\w*",
+            r"hektisch",
+            r"overwhelmed",
+        ),
+    ),
+    (
+        "money",
+        rx(
+            r"zu teuer",
+            r"finanziell\w*",
+            r"geld (?:ist )?knapp",
+            r"kann (?:es |das |mir das )?(?:mir )?nicht (?:mehr )?leisten",
+            r"schulden",
+            r"can'?t afford",
+            r"cannot afford",
+            r"(?:habe|hab|haben|hätte) (?:\w+ )?(?:kein|wenig) geld",
+            r"geldsorgen",
+            r"too expensive",
+            r"money (?:is )?tight",
+            r"financial\w*",
+        ),
+    ),
+    (
+        "dissatisfied",
+        rx(
+            r"unzufrieden\w*",
+            r"nicht zufrieden",
+            r"enttäusch\w*",
+            r"schlechte\w* qualität",
+            r"dissatisf\w*",
+            r"disappoint\w*",
+            r"unhappy",
+            r"not happy",
+            r"not satisfied",
+            r"(?:hat|haben) (?:mir )?(?:\w+ ){0,2}nicht gefallen",
+            r"gefällt (?:mir )?(?:\w+ )?nicht",
+            r"didn'?t like",
+        ),
+    ),
+]
+
+NEGATORS = frozenset(
+    {
+        "nicht",
+        "kein",
+        "keine",
+        "keinen",
+        "keiner",
+        "keinem",
+        "nie",
+        "niemals",
+        "not",
+        "no",
+        "never",
+        "ohne",
+        "weder",
+        "isn't",
+        "wasn't",
+        "aren't",
+        "weren't",
+        "didn't",
+        "don't",
+        "doesn't",
+        "nor",
+        "kaum",
+    }
+)
+
+STRONG_DISSATISFACTION = rx(
+    r"(?:sehr|extrem|zutiefst|maßlos|total|absolut|äußerst|wirklich sehr|mega|so|unglaublich|völlig) (?:\w+ )?(?:unzufrieden|enttäuscht|verärgert|wütend|frustriert)",
+    r"katastroph\w*",
+    r"unverschämt\w*",
+    r"(?:eine )?frechheit",
+    r"skandal\w*",
+    r"zumutung",
+    r"abzocke\w*",
+    r"betrug",
+    r"nie wieder",
+    r"schlechteste\w*",
+    r"furchtbar\w*",
+    r"(?:extremely|very|deeply|utterly|completely|totally) (?:dissatisfied|disappointed|unhappy|angry)",
+    r"worst",
+    r"never again",
+    r"rip-?off",
+    r"scam",
+    r"unacceptable",
+    r"inakzeptabel",
+    r"unterirdisch",
+    r"zutiefst",
+)
+
+TIMING_NOT_RIGHT = rx(
+    r"zeitpunkt (?:\w+ ){0,3}(?:nicht (?:\w+ )?(?:passend|richtig|ideal|gut)|unpassend|ungünstig|falsch|schlecht)\w*",
+    r"(?:falsche|falschen|ungünstige|ungünstigen|unpassende|unpassenden) zeitpunkt",
+    r"timing (?:\w+ ){0,2}(?:off|wrong|bad|not right)",
+    r"(?:not|wasn'?t|isn'?t) the right time",
+    r"wrong time",
+    r"(?:nicht|kein) (?:der )?richtige zeitpunkt",
+    r"(?:war|ist) (?:einfach )?nicht (?:die )?richtige zeit",
+)
+
+# --- documents ---------------------------------------------------------------------
+DOC_ATTEST = rx(
+    r"attest\w*",
+    r"krankheitsattest\w*",
+    r"arztattest\w*",
+    r"ärzteattest\w*",
+    r"au-?bescheinigung\w*",
+    r"au",
+    r"arbeitsunfähigkeit\w*",
+    r"krankmeldung\w*",
+    r"krankschreibung\w*",
+    r"arztbrief\w*",
+    r"ärztliche\w* (?:bescheinigung|bestätigung|nachweis)\w*",
+    r"befund\w*",
+    r"entlassungsbericht\w*",
+    r"entlassbrief\w*",
+    r"medical certificate",
+    r"doctor'?s note",
+    r"sick note",
+    r"arztbescheinigung\w*",
+    r"krankenhausbericht\w*",
+    r"gelber schein",
+    r"gelben schein",
+    r"ärztliche\w* attest",
+)
+DOC_UNEMPLOYMENT = rx(
+    r"arbeitslosen ?bescheid\w*",
+    r"arbeitslosenbescheinigung\w*",
+    r"alg[- ]?bescheid\w*",
+    r"bescheid (?:\w+ ){0,3}(?:arbeitsagentur|arbeitsamt|jobcenter)",
+    r"bewilligungsbescheid\w*",
+    r"(?:arbeitsagentur|arbeitsamt|jobcenter)\w*",
+    r"kündigungsschreiben\w*",
+    r"kündigungsbestätigung (?:meines|des) arbeitgebers",
+    r"unemployment (?:certificate|letter|notice)",
+    r"termination letter",
+)
+DOC_GENERIC = rx(
+    r"bescheinigung\w*",
+    r"nachweis\w*",
+    r"bestätigung\w*",
+    r"bescheid\w*",
+    r"dokument\w*",
+    r"unterlagen",
+    r"beleg\w*",
+    r"certificate",
+    r"proof",
+    r"document\w*",
+    r"scan\w*",
+    r"foto",
+    r"photo",
+)
+DOC_PRESENT = rx(
+    r"anbei\w*",
+    r"im anhang",
+    r"in der anlage",
+    r"als anhang",
+    r"als anlage",
+    r"angehängt\w*",
+    r"anhängend",
+    r"hänge (?:\w+ ){0,4}an",
+    r"beigefügt\w*",
+    r"füge (?:\w+ ){0,4}bei",
+    r"mitgeschickt\w*",
+    r"schicke (?:\w+ ){0,5}mit",
+    r"sende (?:\w+ ){0,5}mit",
+    r"habe (?:\w+ ){0,5}(?:angehängt|beigefügt|mitgeschickt|hochgeladen)",
+    r"attached",
+    r"enclosed",
+    r"attaching",
+    r"find attached",
+    r"anhang",
+    r"hier (?:ist|sind) (?:\w+ ){0,2}(?:attest|bescheinigung|nachweis)",
+)
+DOC_ABSENT = rx(
+    r"nachreichen",
+    r"nachgereicht",
+    r"reiche (?:\w+ ){0,4}nach",
+    r"kann (?:\w+ ){0,4}(?:schicken|senden|besorgen|nachreichen)",
+    r"könnte (?:\w+ ){0,4}(?:schicken|senden|besorgen)",
+    r"falls (?:nötig|notwendig|gewünscht|erforderlich)",
+    r"wenn (?:nötig|notwendig|gewünscht)",
+    r"(?:kein|keine|keinen) (?:\w+ )?(?:attest|bescheinigung|nachweis)",
+    r"if needed",
+    r"can send",
+    r"will send",
+    r"could send",
+    r"brauchen sie",
+    r"braucht ihr",
+    r"soll ich",
+    r"muss ich",
+    r"noch nicht",
+    r"habe ich nicht",
+    r"besorge",
+)
+ATTACHMENT_ATTEST = re.compile(
+    r"attest|op[-_ ]?bericht|arztbericht|au[-_ ]?bescheinigung|^au[-_ .]|arbeitsunf|krankmeld|krankschreib|arztbrief|befund|entlass|medical|doctor|sick[-_ ]?note|aerztlich|arzt|klinik|krankenhaus|diagnose",
+    re.I,
+)
+ATTACHMENT_UNEMPLOYMENT = re.compile(
+    r"arbeitslos|alg[-_ ]?\d|alg[-_ ]?bescheid|arbeitsagentur|arbeitsamt|jobcenter|bewilligung|unemploy|kuendigung|kündigung",
+    re.I,
+)
+ATTACHMENT_IGNORED = re.compile(
+    r"screenshot|bildschirmfoto|screen[-_ ]?shot|rechnung|invoice|receipt|quittung|logo|signature|image0\d\d\.(?:png|gif)|outlook",
+    re.I,
+)
+
+# --- abuse -------------------------------------------------------------------------
+# Insults aimed at a person or the team.
+INSULTS = rx(
+    r"idiot\w*",
+    r"vollidiot\w*",
+    r"trottel\w*",
+    r"depp\w*",
+    r"arschl[öo]ch\w*",
+    r"arsch",
+    r"ärsche",
+    r"wichser\w*",
+    r"penner\w*",
+    r"versager\w*",
+    r"dummk[öo]pf\w*",
+    r"dumme\w* (?:kuh|sau|gans|ziege|schlampe|nuss|pute)",
+    r"blöde\w* (?:kuh|sau|gans|ziege|schlampe|pute)",
+    r"schlampe\w*",
+    r"hure\w*",
+    r"hurensohn\w*",
+    r"missgeburt\w*",
+    r"spast\w*",
+    r"mongo\w*",
+    r"bastard\w*",
+    r"pisser\w*",
+    r"vollpfosten\w*",
+    r"hohlbirne\w*",
+    r"hirnamputiert\w*",
+    r"hirnlos\w*",
+    r"hirntot\w*",
+    r"dreckspack",
+    r"(?:ihr|so ein|dieses|elendes|verlogenes|mieses) pack",
+    r"gesindel",
+    r"lumpen\w*",
+    r"(?:ihr|diese|so eine|elende) (?:\w+ )?bande",
+    r"verbrecher\w*",
+    r"betrüger\w*",
+    r"abzocker\w*",
+    r"betrügerbande",
+    r"verbrecherbande",
+    r"saftladen",
+    r"drecksladen",
+    r"scheißladen",
+    r"scheissladen",
+    r"scheiß ?firma",
+    r"scheiss ?firma",
+    r"drecksfirma",
+    r"scheiß ?verein",
+    r"scheiss ?verein",
+    r"sauhaufen",
+    r"inkompetente\w* (?:\w+ )?(?:idioten|vollidioten|deppen|trottel|haufen|pfeifen|affen)",
+    r"ihr (?:\w+ )?(?:pfeifen|affen|clowns|nieten|luschen)",
+    r"affenbande",
+    r"dumm wie brot",
+    r"zu dumm",
+    r"zu blöd",
+    r"seid ihr (?:\w+ )?(?:dumm|blöd|bescheuert|behindert|bekloppt)",
+    r"(?:sie|du|ihr) (?:seid|sind|bist) (?:\w+ ){0,2}(?:dumm|blöd|bescheuert|bekloppt|unfähig|lächerlich|erbärmlich)",
+    r"(?:halt|haltet|halten sie) (?:die|eure|ihre|deine) (?:fresse|klappe|schnauze)",
+    r"fresse",
+    r"verpisst euch",
+    r"verpiss dich",
+    r"leck mich",
+    r"leckt mich",
+    r"fick\w*",
+    r"scheiß drauf",
+    r"kotzt mich an",
+    r"ihr kotzt",
+    r"moron\w*",
+    r"idiots?",
+    r"(?:you|you're|you are|your|ur|u) (?:\w+ ){0,2}(?:stupid|dumb|useless|pathetic)",
+    r"asshole\w*",
+    r"arsehole\w*",
+    r"bitch\w*",
+    r"scum\w*",
+    r"bastards?",
+    r"fuck\w*",
+    r"f\*+k\w*",
+    r"shit (?:company|service|support|program|course|club)",
+    r"bullshit",
+    r"crooks?",
+    r"thie(?:f|ves)",
+    r"(?:you|bunch of) (?:\w+ )?(?:clowns|fools|losers|idiots|morons)",
+    r"incompetent (?:\w+ )?(?:idiots|morons|clowns|fools|people)",
+    r"piece of shit",
+    r"shut up",
+    r"go to hell",
+    r"screw you",
+)
+# Swear words that count only when aimed at us ("Scheiß Service"), not as a sigh ("so ein Mist").
+PROFANITY_AIMED = rx(
+    r"schei(?:ß|ss)e?[- ]?(?:service|support|programm|kurs|club|firma|laden|verein|team|app|mitarbeiter\w*)",
+    r"dreck(?:s)?[- ]?(?:service|support|programm|firma|laden|verein|team)",
+    r"scheiß euch",
+    r"ihr (?:seid|macht) (?:\w+ )?scheiße",
+    r"eure scheiße",
+    r"euer scheiß",
+    r"euren scheiß",
+    r"ihr scheiß",
+    r"dieser scheiß",
+    r"diese scheiße",
+)
+# Threats of violence: always severe.
+THREATS = rx(
+    r"umbringen",
+    r"umzubringen",
+    r"bring (?:\w+ ){0,3}um",
+    r"bringe (?:\w+ ){0,3}um",
+    r"töten",
+    r"abstechen",
+    r"abknallen",
+    r"erschießen",
+    r"erschlagen",
+    r"totschlagen",
+    r"kaputt ?(?:schlagen|hauen|machen)",
+    r"zusammenschlagen",
+    r"zusammen ?schlagen",
+    r"(?:eine|eins|was|paar) (?:\w+ )?(?:auf die|in die) (?:fresse|schnauze|nase|maul|zwölf)",
+    r"aufs maul",
+    r"in die fresse",
+    r"(?:weiß|weiss|finde (?:raus|heraus)), wo (?:ihr|sie|du) wohn\w*",
+    r"weiß wo (?:ihr|sie|du) wohn\w*",
+    r"weiss wo (?:ihr|sie|du) wohn\w*",
+    r"komme? (?:\w+ ){0,4}vorbei und (?:\w+ ){0,6}(?:schlag\w*|hau\w*|zeig\w*|mach\w*|zerleg\w*|reiß\w*)",
+    r"(?:bude|laden|büro|firma|haus) (?:\w+ ){0,3}(?:anzünden|abfackeln|niederbrennen|in die luft jagen)",
+    r"bombe\w*",
+    r"gewalt antun",
+    r"ihr werdet (?:\w+ ){0,3}(?:bluten|leiden)",
+    r"wird (?:\w+ ){0,3}bluten",
+    r"(?:euch|dir|ihnen) (?:\w+ ){0,3}(?:wehtun|weh tun)",
+    r"kill (?:you|u|them|him|her|everyone)",
+    r"(?:i'?ll|i will|gonna|going to) (?:\w+ ){0,3}(?:kill|hurt|beat|stab|shoot|burn)",
+    r"know where you live",
+    r"beat (?:you|u) up",
+    r"burn (?:\w+ ){0,2}down",
+    r"you(?:'ll| will) (?:\w+ ){0,2}(?:bleed|regret it physically)",
+    r"mess you up",
+    r"watch your back",
+)
+# Hate speech and discrimination: always severe.
+HATE = rx(
+    r"kanake\w*",
+    r"kanacke\w*",
+    r"neger\w*",
+    r"nigger\w*",
+    r"nigga\w*",
+    r"schwuchtel\w*",
+    r"kopftuch ?mädchen",
+    r"kopftuchmädel\w*",
+    r"judenpack",
+    r"drecksjude\w*",
+    r"jude\w* (?:sind|seid|ist) (?:\w+ )?(?:schuld|dreck)",
+    r"(?:scheiß|drecks|scheiss)ausländer\w*",
+    r"ausländerpack",
+    r"(?:zigeuner|asylant)\w*",
+    r"untermensch\w*",
+    r"behinderte\w* (?:pack|gesindel|idioten)",
+    r"(?:typisch|dumme) (?:frau|frauen|weiber)",
+    r"weiber",
+    r"weibsvolk",
+    r"frauen (?:\w+ ){0,3}(?:können|kapieren|verstehen) (?:\w+ ){0,3}nichts",
+    r"(?:ihr|diese) (?:scheiß |drecks |scheiss )?(?:ausländer|moslems|muslime|türken|polen|juden|schwulen|lesben|transen)\b(?: (?:sind|seid|gehören|sollten|raus))?",
+    r"geht (?:zurück )?(?:in euer|nach) (?:land|hause)",
+    r"transe\w*",
+    r"faggot\w*",
+    r"dyke",
+    r"tranny",
+    r"go back to your country",
+    r"(?:stupid|dumb) (?:women|woman|foreigners|immigrants)",
+    r"women (?:\w+ ){0,3}(?:can'?t|cannot) (?:\w+ ){0,2}anything",
+    r"retards?",
+    r"heil hitler",
+    r"sieg heil",
+    r"ins gas",
+    r"vergasen",
+)
+# Phrases that report or quote an insult rather than hurl one: a reporting verb anywhere in the clause before it ...
+REPORTED = re.compile(
+    "|".join(
+        r"(?<!\w)" + _expand(p) + r"(?!\w)"
+        for p in (
+            r"nannte\w*",
+            r"genannt",
+            r"nennt",
+            r"nennen",
+            r"bezeichnet\w*",
+            r"bezeichnete\w*",
+            r"beschimpft\w*",
+            r"beleidigt\w*",
+            r"sagte\w*",
+            r"gesagt",
+            r"meinte\w*",
+            r"schrieb\w*",
+            r"geschrieben",
+            r"hieß es",
+            r"zitat",
+            r"zitiere",
+            r"zitiert",
+            r"called",
+            r"calling",
+            r"said",
+            r"says",
+            r"told me",
+            r"wrote",
+            r"accused",
+            r"quote",
+        )
+    )
+)
+# ... or, right before it, the writer speaking of themselves or denying it ("ich bin doch kein Idiot", "ich Depp").
+SELF_OR_DENIED = re.compile(
+    "(?:"
+    + "|".join(
+        _expand(p)
+        for p in (
+            r"\bich bin (?:doch |ja |auch |schließlich )?(?:kein|keine|keinen|nicht)",
+            r"\bich (?:bin|war|fühle mich|fühlte mich|komme mir|kam mir|wirke|stehe) (?:\w+ ){0,3}(?:wie|so|ein|eine|einen|als)(?: \w+)?",
+            r"\bals (?:wäre|sei) ich (?:ein|eine)(?: \w+)?",
+            r"\bals ob ich (?:\w+ ){0,2}(?:ein|eine)(?: \w+)?",
+            r"\bich(?: \w+)?",
+            r"\b(?:i am|i'm|i was|i feel|i felt) (?:\w+ ){0,3}(?:like|an?|such)(?: \w+)?",
+            r"\b(?:i'm|i am) not an?",
+            r"\bnot an?",
+            r"\bwie (?:ein|eine|einen)(?: \w+)?",
+            r"\bkein(?:e|en)?(?: \w+)?",
+        )
+    )
+    + r")\s*$"
+)
+# After the insult: "... als dumme Kuh bezeichnet" (the English "called me" comes before and is caught there).
+REPORTED_AFTER = rx(
+    r"genannt",
+    r"bezeichnet\w*",
+    r"beschimpft\w*",
+    r"geschimpft",
+    r"gesagt",
+    r"gerufen",
+    r"geschrieben",
+    r"tituliert",
+    r"hingestellt",
+    r"nennt",
+    r"nannte",
+)
+# A run of shouted words: five or more all-caps words in a row.
+SHOUT_RUN = re.compile(r"(?:\b[A-ZÄÖÜ]{2,}[A-ZÄÖÜß]*\b[\s,.!?:;-]*){5,}")

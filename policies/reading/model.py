@@ -1,0 +1,275 @@
+"""The second, statistical reader of a ticket (issue 12, item 5): request type and abuse from word and character n-grams.
+
+The rule reader (`policies.reading.classify`) reads a ticket through a lexicon; this reader learned from the labelled
+corpus instead. The two fail differently, so a later agreement gate can apply a decision only when both say the same.
+
+Inference is pure Python on purpose: the worker must not pull numpy/scipy/scikit-learn into every process for one
+sparse dot product. `scripts/build_reader.py` trains with scikit-learn and writes `model_data/reader.json`; it computes
+the features with `features()` below, so training and inference cannot drift apart (tests/policies/test_model_reader.py
+checks it). The pipeline, fixed in the JSON:
+
+1. `features(subject, text)`: counts of word unigrams, word bigrams, character 3–5-grams inside words and a few
+   shape marks (shouting, "!!!"), over lower-cased, umlaut-folded, whitespace-normalised text.
+2. Only features in the stored vocabulary count; each weighs (1 + ln count) × idf, the vector is L2-normalised.
+3. Request type: linear scores per type, softmax with a fitted temperature (calibration).
+   Abuse: one linear score, Platt sigmoid (calibration).
+
+The weights file is data, never code: it is read once, lazily, with the json module (no pickle), from this package
+only; there is no API that takes a path.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+import unicodedata
+from collections import Counter
+from array import array
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import compress
+from operator import itemgetter, mul
+from typing import Any
+
+FORMAT = "goodwill-reader/1"
+_DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "model_data")
+_DATA_FILE = os.path.join(_DATA_DIR, "reader.json")
+# The weights file the build writes is about 2 MB; anything far larger is not ours.
+_MAX_BYTES = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ModelReading:
+    request_type: str  # a RequestType value; never fair_use (not read from text)
+    type_confidence: float  # calibrated probability of `request_type`
+    abusive: bool
+    abusive_confidence: float  # calibrated probability of the `abusive` answer given (≥ 0.5): P(abusive) if abusive
+    version: str  # MODEL_VERSION of the weights that read it
+
+
+class ReaderDataError(RuntimeError):
+    """The weights file is missing, not this package's, or malformed."""
+
+
+# --- features ------------------------------------------------------------------------------------------------------
+# Same prefix rule as the rule reader: "AW: Re: Kündigung" is about "Kündigung".
+_SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|aw|wg|fw|fwd|antw|antwort)\s*:\s*)+", re.I)
+# Customers write "Kündigung", "Kuendigung" and "Kundigung"; folding ä→ae joins the first two, the character
+# n-grams mostly join the third.
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "’": "'", "‘": "'", "´": "'", "`": "'"})
+_TOKEN = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
+_SPACE = re.compile(r"\s+")
+_PUNCT_RUN = re.compile(r"[!?]{2,}")
+CHAR_NGRAMS = (3, 4, 5)
+# Words longer than this (URLs, IDs, base64 left-overs) give no character n-grams: they are noise and cost time.
+_MAX_GRAM_WORD = 30
+
+
+def joined_text(subject: str, text: str) -> str:
+    """Subject and the customer's new text as one string, as the rule reader joins them."""
+    subject = _SUBJECT_PREFIX.sub("", subject or "").strip()
+    text = text or ""
+    return f"{subject}\n\n{text}" if subject else text
+
+
+def normalise(raw: str) -> str:
+    """Lower-case, umlaut-folded, digits as 0 (dates and amounts generalise), whitespace collapsed."""
+    low = unicodedata.normalize("NFKC", raw).lower().translate(_FOLD)
+    return _SPACE.sub(" ", _DIGIT.sub("0", low)).strip()
+
+
+@lru_cache(maxsize=1 << 16)
+def _char_grams(token: str) -> tuple[str, ...]:
+    """Character n-grams of one word, padded with a space at both ends (cached: words repeat across tickets)."""
+    if len(token) > _MAX_GRAM_WORD:
+        return ()
+    padded = " " + token + " "
+    return tuple("c:" + padded[i : i + n] for n in CHAR_NGRAMS for i in range(len(padded) - n + 1))
+
+
+def features(subject: str, text: str) -> dict[str, int]:
+    """Feature counts of one ticket. The build trains on exactly this function's output."""
+    raw = joined_text(subject, text)
+    tokens = _TOKEN.findall(normalise(raw))
+    keys = ["w:" + tok for tok in tokens]
+    keys += ["b:" + a + " " + b for a, b in zip(tokens, tokens[1:])]
+    for tok in tokens:
+        keys += _char_grams(tok)
+    # Shape marks that lower-casing erases: shouting in capitals and "!!!" go with abuse (seed 002).
+    letters = sum(map(str.isalpha, raw))
+    if letters >= 12:
+        upper = sum(map(str.isupper, raw)) / letters
+        if upper > 0.3:
+            keys.append("s:caps30")
+        if upper > 0.6:
+            keys.append("s:caps60")
+    keys += ["s:punct" + run[:3] for run in _PUNCT_RUN.findall(raw)]
+    # No length feature: in a near-empty ticket it would be the only feature and, normalised to 1, decide alone.
+    return Counter(keys)  # counted in C; a dict in first-seen order
+
+
+# --- the stored model ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Model:
+    version: str
+    classes: tuple[str, ...]
+    index: dict[str, int]  # feature → row
+    idf: array  # per row
+    # one column per class, then the abuse column; column-wise so that a score is one C-level gather and sum
+    columns: tuple[array, ...]
+    type_bias: tuple[float, ...]
+    abuse_bias: float
+    # label frequencies of the training data: the answer for a ticket with no feature the model knows
+    type_prior: tuple[float, ...]
+    abuse_prior: float
+    temperature: float
+    platt_a: float
+    platt_b: float
+
+
+_MODEL: _Model | None = None
+
+
+def _reject_constant(name: str) -> float:
+    raise ReaderDataError(f"reader.json holds {name}: not a weights file this package wrote")
+
+
+def _parse(raw: bytes) -> _Model:
+    """Check that `raw` is a weights file as scripts/build_reader.py writes it, and make the model of it."""
+    if len(raw) > _MAX_BYTES:
+        raise ReaderDataError("reader.json is far larger than a weights file of this package")
+    try:
+        doc = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReaderDataError(f"reader.json is not JSON: {exc}") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise ReaderDataError(f"reader.json is not a {FORMAT} weights file")
+    try:
+        classes = tuple(str(c) for c in doc["classes"])
+        rows: dict[str, Any] = doc["features"]
+        n = len(classes)
+        index: dict[str, int] = {}
+        idf = array("d")
+        columns = tuple(array("d") for _ in range(n + 1))
+        for i, (name, row) in enumerate(sorted(rows.items())):
+            # one row: [idf, weight per class..., abuse weight]
+            if not isinstance(row, list) or len(row) != n + 2 or not all(isinstance(x, (int, float)) for x in row):
+                raise ReaderDataError(f"reader.json: feature {name!r} has a malformed row")
+            index[name] = i
+            idf.append(float(row[0]))
+            for column, weight in zip(columns, row[1:]):
+                column.append(float(weight))
+        type_bias = tuple(float(x) for x in doc["type"]["bias"])
+        type_prior = tuple(float(x) for x in doc["type"]["prior"])
+        if len(type_bias) != n or len(type_prior) != n or n < 2:
+            raise ReaderDataError("reader.json: the type parameters do not match the classes")
+        model = _Model(
+            # The version names the exact bytes that were parsed: a rebuilt model is a new version in every decision.
+            version="reader-" + hashlib.sha256(raw).hexdigest()[:12],
+            classes=classes,
+            index=index,
+            idf=idf,
+            columns=columns,
+            type_bias=type_bias,
+            abuse_bias=float(doc["abusive"]["bias"]),
+            type_prior=type_prior,
+            abuse_prior=float(doc["abusive"]["prior"]),
+            temperature=float(doc["type"]["temperature"]),
+            platt_a=float(doc["abusive"]["platt_a"]),
+            platt_b=float(doc["abusive"]["platt_b"]),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ReaderDataError(f"reader.json lacks a part of the model: {exc!r}") from None
+    if not model.temperature > 0:
+        raise ReaderDataError("reader.json: the temperature must be positive")
+    return model
+
+
+def _load() -> _Model:
+    """The package's own weights, read once. There is deliberately no way to pass another path."""
+    global _MODEL
+    if _MODEL is None:
+        real = os.path.realpath(_DATA_FILE)
+        # A symlink that leads out of the package would be "a file that is not the package's".
+        if os.path.dirname(real) != os.path.realpath(_DATA_DIR):
+            raise ReaderDataError("reader.json does not lie in the package's model_data directory")
+        try:
+            with open(real, "rb") as fh:
+                raw = fh.read(_MAX_BYTES + 1)
+        except OSError as exc:
+            raise ReaderDataError(f"no weights file: {exc} (build it: ./run reader)") from None
+        # Read once and hash the same bytes that are parsed, so the version cannot name another file.
+        _MODEL = _parse(raw)
+    return _MODEL
+
+
+def __getattr__(name: str) -> str:
+    # MODEL_VERSION is the weights file's hash; computing it on first use keeps the import free of I/O.
+    if name == "MODEL_VERSION":
+        return _load().version
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# --- inference -----------------------------------------------------------------------------------------------------
+def vector(model: _Model, counts: dict[str, int]) -> tuple[list[int], list[float]]:
+    """Sparse tf-idf vector (rows, values), L2-normalised over the features the model knows."""
+    # map/compress/itemgetter run the per-feature work in C; a ticket has some 450 features
+    found = list(map(model.index.get, counts))
+    known = [row is not None for row in found]
+    rows: list[int] = list(compress(found, known))
+    if not rows:
+        return [], []
+    idfs = itemgetter(*rows)(model.idf) if len(rows) > 1 else (model.idf[rows[0]],)
+    values = [(1.0 + math.log(c)) * w if c > 1 else w for c, w in zip(compress(counts.values(), known), idfs)]
+    norm = math.sqrt(sum(map(mul, values, values)))
+    return rows, [v / norm for v in values]
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def predict(model: _Model, subject: str, text: str) -> tuple[dict[str, float], float]:
+    """Calibrated P(type) for every type `model` knows, and calibrated P(abusive)."""
+    rows, values = vector(model, features(subject, text))
+    if not rows:
+        # No evidence (an empty mail, or only words never seen in training): the scores would be the intercepts
+        # alone, a point no training ticket was near, so the calibration says nothing there. The label
+        # frequencies are the honest probabilities; their low top type keeps any gate from acting on it.
+        total = sum(model.type_prior)  # stored rounded: renormalise so the probabilities sum to one
+        return {c: p / total for c, p in zip(model.classes, model.type_prior)}, model.abuse_prior
+    # itemgetter gathers a column's weights of this ticket's features in C; sum(map(mul)) is the dot product
+    gather = itemgetter(*rows)
+    dots = [sum(map(mul, values, gather(col))) if len(rows) > 1 else values[0] * col[rows[0]]
+            for col in model.columns]
+    scores = [(b + d) / model.temperature for b, d in zip(model.type_bias, dots)]
+    abuse = model.abuse_bias + dots[-1]
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    p_type = {c: e / total for c, e in zip(model.classes, exps)}
+    return p_type, _sigmoid(model.platt_a * abuse + model.platt_b)
+
+
+def read(subject: str, text: str) -> ModelReading:
+    """Read one ticket: `subject` as received, `text` the customer's new text (`customer_text(body)`)."""
+    model = _load()
+    p_type, p_abusive = predict(model, subject, text)
+    # max() keeps the first of equal maxima: ties go to the earlier class in the stored (sorted) order
+    request_type = max(model.classes, key=lambda c: p_type[c])
+    # The probability is calibrated, so 0.5 is the even-odds line; a gate that wants to be stricter compares
+    # abusive_confidence with its own threshold.
+    abusive = p_abusive >= 0.5
+    return ModelReading(
+        request_type=request_type,
+        type_confidence=round(p_type[request_type], 4),
+        abusive=abusive,
+        abusive_confidence=round(p_abusive if abusive else 1.0 - p_abusive, 4),
+        version=model.version,
+    )

@@ -1,0 +1,123 @@
+"""Club clauses: K-CLUB-PAUSE and K-CLUB-EXIT (docs/policy.md §5)."""
+
+from __future__ import annotations
+
+from policies.dates import add_months, club_exit_date, club_exit_earliest, span_end, within_months
+from policies.model import Action
+from policies.reading.classification import NOT_WEIGHTY_REASONS
+from policies.rules.common import Context, Line, Ruling, documents_present, prior_for, prior_line
+from policies.vocab import ActionOp, Alternative, Outcome, RequestType
+
+
+def club_pause(ctx: Context) -> Ruling:
+    reason = ctx.facts.reason
+    months = ctx.param("club_pause.max_months")
+    days = ctx.facts.duration_days
+    latest = add_months(ctx.today, months)
+    why = [Line("reason", {"reason": reason, "text": ctx.facts.reason_text})]
+    facts: dict[str, object] = {"pause_latest_end": latest.isoformat()}
+    if not ctx.facts.reason_weighty:
+        ask = (Line("ask_reason_club_pause"),) if reason is None else ()
+        return Ruling(
+            Outcome.DENY, ("K-CLUB-PAUSE",), why=tuple(why), todo=(Line("deny_club_pause"),), ask=ask, facts=facts
+        )
+    prior = prior_for(ctx, RequestType.CLUB_PAUSE)
+    why.append(prior_line(prior))
+    facts["prior_goodwill"] = prior.to_dict()
+    if prior.exists:
+        return Ruling(
+            Outcome.OFFER_ALTERNATIVE,
+            ("K-3", "K-CLUB-PAUSE"),
+            alternative=Alternative.COACHING_CALL,
+            why=tuple(why),
+            todo=(Line("point_to_prior"), Line("offer_coaching_call")),
+            facts=facts,
+        )
+    why.append(
+        Line("pause_length", {"days": days, "text": ctx.facts.duration_text, "months": months, "latest": latest})
+    )
+    if days is not None and not within_months(ctx.today, days, months):
+        target = ctx.param("club_pause.escalate_to")
+        return Ruling(
+            Outcome.ESCALATE,
+            ("K-CLUB-PAUSE",),
+            escalate_to=target,
+            why=tuple(why),
+            todo=(Line("escalate", {"target": target}),),
+            facts=facts,
+        )
+    until = span_end(ctx.today, days) if days is not None else latest
+    facts["pause_until"] = until.isoformat()
+    ask = (Line("ask_pause_length", {"latest": latest}),) if days is None else ()
+    return Ruling(
+        Outcome.APPROVE,
+        ("K-CLUB-PAUSE",),
+        actions=(Action("activecampaign", ActionOp.ADD_TAG, tag=ctx.param("club_pause.tag")),),
+        why=tuple(why),
+        todo=(Line("confirm_club_pause", {"until": until}),),
+        ask=ask,
+        facts=facts,
+    )
+
+
+def club_cancellation(ctx: Context) -> Ruling:
+    if not ctx.facts.explicit_exit:
+        return Ruling(
+            Outcome.CLARIFY,
+            ("K-1", "K-CLUB-EXIT"),
+            why=(Line("exit_not_explicit"),),
+            ask=(Line("question", {"text": ctx.classification.clarifying_question, "topic": "club_exit"}),),
+        )
+    reason = ctx.facts.reason
+    why = [Line("reason", {"reason": reason, "text": ctx.facts.reason_text})]
+    start = ctx.customer.club_start_date
+    years = ctx.param("club_exit.min_years")
+    facts: dict[str, object] = {}
+    if start is not None:
+        facts["club_exit_earliest"] = club_exit_earliest(start, years).isoformat()
+        facts["club_exit_date"] = club_exit_date(start, ctx.today, years).isoformat()
+    if reason is None:
+        return Ruling(
+            Outcome.NEEDS_INFO, ("K-CLUB-EXIT",), why=tuple(why), ask=(Line("ask_reason_club_exit"),), facts=facts
+        )
+    documents = ctx.param("club_exit.documents")
+    if reason in documents:
+        kind = documents[reason]
+        if not documents_present(ctx, kind):
+            return Ruling(
+                Outcome.NEEDS_INFO,
+                ("K-CLUB-EXIT",),
+                why=tuple(why),
+                ask=(Line("ask_document", {"kind": kind}),),
+                facts=facts,
+            )
+        why.append(Line("document_present", {"kind": kind, "docs": ctx.facts.documents}))
+        exit_line = Line(
+            "club_exit_at",
+            {
+                "start": start,
+                "earliest": club_exit_earliest(start, years) if start else None,
+                "exit": club_exit_date(start, ctx.today, years) if start else None,
+            },
+        )
+        ask = (Line("missing_crm", {"field": "club_start_date"}),) if start is None else ()
+        return Ruling(
+            Outcome.APPROVE,
+            ("K-CLUB-EXIT",),
+            why=(*why, exit_line),
+            todo=(Line("confidentiality_declaration"),),
+            ask=ask,
+            facts=facts,
+        )
+    if reason in NOT_WEIGHTY_REASONS or not ctx.facts.reason_weighty:
+        return Ruling(Outcome.DENY, ("K-CLUB-EXIT",), why=tuple(why), todo=(Line("deny_club_exit"),), facts=facts)
+    # Weighty in general (bereavement, care, ...) but not one the guideline names for an exit.
+    target = ctx.param("club_exit.escalate_to")
+    return Ruling(
+        Outcome.ESCALATE,
+        ("K-CLUB-EXIT",),
+        escalate_to=target,
+        why=(*why, Line("exit_reason_not_listed")),
+        todo=(Line("escalate", {"target": target}),),
+        facts=facts,
+    )

@@ -1,0 +1,24 @@
+"""The case corpus's test split is frozen: its bytes match the hash recorded when it was drawn."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from tests.corpus.split import is_test
+
+CASES = Path(__file__).resolve().parent / "cases"
+
+
+def test_the_test_split_is_byte_for_byte_the_one_drawn_before_tuning() -> None:
+    manifest = json.loads((CASES / "MANIFEST.json").read_text(encoding="utf-8"))
+    assert hashlib.sha256((CASES / "test.jsonl").read_bytes()).hexdigest() == manifest["test_sha256"]
+
+
+def test_no_case_is_in_both_splits_and_each_is_where_the_rule_puts_it() -> None:
+    split = {name: [json.loads(line)["id"] for line in (CASES / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()]
+             for name in ("train", "test")}
+    assert not set(split["train"]) & set(split["test"])
+    assert all(is_test(i) for i in split["test"]) and not any(is_test(i) for i in split["train"])
+    assert len(split["test"]) >= 300

@@ -1,0 +1,274 @@
+"""Database tables: the durable inbox, decisions with their actions, the goodwill ledger, failures.
+
+Schema changes go through Alembic (`worker/store/migrations`); `goodwill db upgrade` applies them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from policies.vocab import ActionState, InboxStatus, Mode
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: DateTime(timezone=True)}
+
+
+class InboxEvent(Base):
+    """One received webhook, committed before the 202. `dedup_key` makes redeliveries no-ops."""
+
+    __tablename__ = "inbox_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
+    source: Mapped[str] = mapped_column(String(40), default="groove")
+    event: Mapped[str] = mapped_column(String(60))
+    ticket_number: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    message_id: Mapped[str | None] = mapped_column(String(80))
+    payload: Mapped[str] = mapped_column(Text)
+    # received → queued → processing → done | failed;  ignored for events we do not act on
+    status: Mapped[str] = mapped_column(String(20), default=InboxStatus.RECEIVED, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    enqueued_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (Index("ix_inbox_status_updated", "status", "updated_at"),)
+
+
+class DecisionRecord(Base):
+    """What the policy decided for one inbox event, and what became of the note."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    inbox_event_id: Mapped[int] = mapped_column(ForeignKey("inbox_events.id"), unique=True)
+    ticket_number: Mapped[int] = mapped_column(BigInteger, index=True)
+    customer_email: Mapped[str | None] = mapped_column(String(320), index=True)
+    request_type: Mapped[str] = mapped_column(String(40), index=True)
+    outcome: Mapped[str] = mapped_column(String(40), index=True)
+    alternative: Mapped[str | None] = mapped_column(String(40))
+    escalate_to: Mapped[str | None] = mapped_column(String(40))
+    measure: Mapped[str | None] = mapped_column(String(40))
+    abusive: Mapped[bool] = mapped_column(Boolean, default=False)
+    severity: Mapped[str | None] = mapped_column(String(20))
+    clauses: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    output: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the full decide() output
+    note: Mapped[str] = mapped_column(Text, default="")
+    # pending → posted | unchanged (a follow-up that changed nothing)
+    note_status: Mapped[str] = mapped_column(String(20), default="pending")
+    note_message_id: Mapped[str | None] = mapped_column(String(80))
+    fingerprint: Mapped[str] = mapped_column(Text)
+    mode: Mapped[str] = mapped_column(String(20), default=Mode.AUTO)
+    pack_id: Mapped[str] = mapped_column(String(60))
+    pack_version: Mapped[str] = mapped_column(String(40))
+    decided_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # OFD review of escalated cases (who decided, what, why)
+    review_status: Mapped[str | None] = mapped_column(String(20))
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    reviewed_by: Mapped[str | None] = mapped_column(String(120))
+    reviewed_at: Mapped[datetime | None]
+
+    actions: Mapped[list[ActionRecord]] = relationship(back_populates="decision", order_by="ActionRecord.id")
+
+
+class ActionRecord(Base):
+    """One CRM change of a decision. `idempotency_key` = decision + action."""
+
+    __tablename__ = "actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(300), unique=True)
+    system: Mapped[str] = mapped_column(String(30))
+    op: Mapped[str] = mapped_column(String(30))
+    tag: Mapped[str | None] = mapped_column(String(200))
+    field: Mapped[str | None] = mapped_column(String(80))
+    value: Mapped[str | None] = mapped_column(String(200))
+    # The CRM value before we wrote (set_field), so a follow-up can decide as if we had not acted yet.
+    previous_value: Mapped[str | None] = mapped_column(String(200))
+    # pending | awaiting_approval | done | already_done | proposal | rejected | failed
+    state: Mapped[str] = mapped_column(String(30), default=ActionState.PENDING, index=True)
+    result: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    decision: Mapped[DecisionRecord] = relationship(back_populates="actions")
+
+
+class LedgerEntry(Base):
+    """Goodwill-relevant history per customer: what was decided and whether it was applied."""
+
+    __tablename__ = "ledger"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_email: Mapped[str] = mapped_column(String(320), index=True)
+    date: Mapped[date] = mapped_column(Date)
+    request_type: Mapped[str] = mapped_column(String(40))
+    outcome: Mapped[str] = mapped_column(String(40))
+    applied: Mapped[bool] = mapped_column(Boolean, default=False)
+    ticket_number: Mapped[int | None] = mapped_column(BigInteger)
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AbuseIncident(Base):
+    """Seed 002 §6: every abusive ticket is documented (type, parties, measures)."""
+
+    __tablename__ = "abuse_incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_email: Mapped[str | None] = mapped_column(String(320), index=True)
+    ticket_number: Mapped[int] = mapped_column(BigInteger)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), unique=True)
+    severity: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(Text)
+    measure: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FailedJob(Base):
+    """A task that failed for good: never a silent drop; `goodwill replay` re-runs it."""
+
+    __tablename__ = "failed_jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_name: Mapped[str] = mapped_column(String(120))
+    inbox_event_id: Mapped[int | None] = mapped_column(ForeignKey("inbox_events.id"), index=True)
+    error: Mapped[str] = mapped_column(Text)
+    # The task's positional arguments as sent (JSON list); replay sends task_name with exactly these.
+    # NULL on rows from before migration 0005: replay then reads the inbox event / the error text.
+    # none_as_null: Python None is SQL NULL, never the JSON value `null`, so "no arguments" has one form.
+    task_args: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
+    failed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    replayed_at: Mapped[datetime | None]
+
+
+class User(Base):
+    """A person who logs in to the web UI. Passwords are stored only as a salted scrypt hash (worker/web/auth.py)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)  # stored lower-case
+    name: Mapped[str] = mapped_column(String(120))
+    # agent: reads everything, decides assist-mode approvals; lead: also decides escalated (OFD) cases;
+    # admin: everything.
+    role: Mapped[str] = mapped_column(String(20), default="agent")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # For a lead: the escalation targets they decide (comma-separated, e.g. "head_of_ch,ofd"); empty = all.
+    escalation_targets: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+
+class LoginAttempt(Base):
+    """One web UI login attempt: a failure, or one whose password is being checked right now.
+
+    Counted per e-mail and per client address to throttle password guessing (worker/web/login_throttle.py);
+    a successful login deletes its e-mail's rows, and rows older than window + lockout are pruned.
+    """
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # HMAC-SHA256 of the lower-cased e-mail: no clear-text e-mails (or passwords typed into that field).
+    email_key: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))  # the client address (request.remote_addr)
+    attempted_at: Mapped[datetime] = mapped_column(index=True)
+
+    __table_args__ = (
+        Index("ix_login_attempts_email_key_at", "email_key", "attempted_at"),
+        Index("ix_login_attempts_address_at", "address", "attempted_at"),
+    )
+
+
+class UsageMonthRecord(Base):
+    """Fair use (seed 004): one customer's reported usage in one month, over the limit or not.
+
+    Stored with its inbox row in one transaction; the stage of a month is computed from these rows.
+    """
+
+    __tablename__ = "usage_months"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # customer_id when the export has one, otherwise the lower-case e-mail (see docs/fair-use.md)
+    customer_key: Mapped[str] = mapped_column(String(320), index=True)
+    customer_id: Mapped[str | None] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(320))
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    usage_gb: Mapped[float] = mapped_column(Float)
+    limit_gb: Mapped[float] = mapped_column(Float)
+    products: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    migration_refused: Mapped[bool] = mapped_column(Boolean, default=False)
+    migration_impossible: Mapped[bool] = mapped_column(Boolean, default=False)
+    origin: Mapped[str] = mapped_column(String(200))  # "api" or "csv:<file name>"
+    inbox_event_id: Mapped[int] = mapped_column(ForeignKey("inbox_events.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("customer_key", "month", name="uq_usage_months_customer_month"),)
+
+
+class FairUseTask(Base):
+    """The work one fair-use stage creates for the team: one Groove ticket, opened exactly once.
+
+    Committed (state pending) before the ticket is created; the ticket number is recorded after.
+    A retry finds a ticket that was created but not recorded by the marker in its subject.
+    """
+
+    __tablename__ = "fair_use_tasks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    inbox_event_id: Mapped[int] = mapped_column(ForeignKey("inbox_events.id"), unique=True)
+    customer_key: Mapped[str] = mapped_column(String(320), index=True)
+    month: Mapped[str] = mapped_column(String(7))
+    months_over_limit: Mapped[int] = mapped_column(Integer)
+    measure: Mapped[str] = mapped_column(String(40), index=True)
+    clauses: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    output: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the full decide() output
+    mode: Mapped[str] = mapped_column(String(20))
+    # pending → created (ticket opened or found) | proposal (shadow mode: no ticket)
+    state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    marker: Mapped[str] = mapped_column(String(400), unique=True)
+    mailbox: Mapped[str] = mapped_column(String(200))
+    recipient: Mapped[str | None] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    groove_ticket_number: Mapped[int | None] = mapped_column(BigInteger)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    result: Mapped[str | None] = mapped_column(Text)
+    pack_id: Mapped[str] = mapped_column(String(60))
+    pack_version: Mapped[str] = mapped_column(String(40))
+    decided_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (UniqueConstraint("customer_key", "month", name="uq_fair_use_tasks_customer_month"),)
