@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import platform
@@ -250,10 +251,8 @@ def tree_pss(pid: int) -> int:
         return 0
     total = 0
     for p in procs:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied, AttributeError):
             total += p.memory_full_info().pss
-        except (psutil.NoSuchProcess, psutil.AccessDenied, AttributeError):
-            pass
     return total
 
 
@@ -268,8 +267,6 @@ def tree_rss(pid: int) -> tuple[int, dict[int, int]]:
         return 0, {}
     per: dict[int, int] = {}
     for p in procs:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             per[p.pid] = p.memory_info().rss
-        except psutil.NoSuchProcess:
-            pass
     return sum(per.values()), per

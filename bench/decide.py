@@ -76,7 +76,7 @@ def _customers(today: date) -> list[Customer]:
 def workload(today: date) -> list[tuple]:  # type: ignore[type-arg]
     items = []
     for path in sorted((ROOT / "tests" / "policies" / "cases").glob("*.json")):
-        ticket, customer, case_today, overrun = parse_case(json.loads(path.read_text(encoding="utf-8")))
+        ticket, customer, case_today, _overrun = parse_case(json.loads(path.read_text(encoding="utf-8")))
         if ticket is not None:
             items.append((ticket, customer, case_today))
     customers = _customers(today)

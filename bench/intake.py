@@ -177,6 +177,7 @@ def main() -> int:
         "DATABASE_URL": db_url,
         "REDIS_URL": redis_url,
         "GROOVE_WEBHOOK_SECRET": secret,
+        "SECRET_KEY": secrets.token_urlsafe(32),  # production refuses to start without one
         "GROOVE_API_TOKEN": "bench-groove-token-0123456789",
         "GROOVE_API_URL": "http://127.0.0.1:9/groove/v1",
         "AC_API_URL": "http://127.0.0.1:9/ac/api/3",

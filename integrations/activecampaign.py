@@ -2,7 +2,8 @@
 
 Facts: ActiveCampaign's v3 API docs (the shapes the sandbox serves: docs/sandbox.md). Budget-conscious (5 req/s per ACCOUNT):
 with warm caches, reading a customer is 1 call (contacts list with side-loads), adding a tag 1
-call, setting a date 1 call. Tag id↔name and perstag→field id maps are cached per client.
+call, setting a date 1 call. Tag id↔name and perstag→field id maps are cached per client; a tag id
+the map does not know (created since it was loaded) costs one `GET /tags/{id}`, once.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 import requests
 
-from integrations.errors import ApiClientError, ApiError, ApiProtocolError
+from integrations.errors import ApiClientError, ApiError, ApiNotFound, ApiProtocolError
 from integrations.http import HttpSettings, JsonHttp, RequestHook
 from integrations.ratelimit import RateLimiter
 
@@ -29,6 +30,7 @@ PAGE_LIMIT = 100  # AC's maximum page size
 MAX_PAGES = 200
 _DATE_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:$|[ T])")
 _DATE_EXACT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+CONTACT_TAG = "contact"  # tagType of the tags a contact carries ("template" tags belong to campaigns)
 
 
 class AcConfigError(ApiClientError):
@@ -38,7 +40,7 @@ class AcConfigError(ApiClientError):
     def __init__(self, message: str) -> None:
         super().__init__(VENDOR, None, message)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.message,))
 
 
@@ -77,6 +79,11 @@ def normalise_date_value(value: Any) -> str | None:
         return None
     match = _DATE_PREFIX.match(text)
     return match.group(1) if match else text
+
+
+def _tag_type(item: Mapping[str, Any]) -> str:
+    """A tag's tagType ("contact" or "template"); a row without one is taken as a contact tag."""
+    return (_s(item.get("tagType")) or CONTACT_TAG).lower()
 
 
 def _is_duplicate_error(exc: ApiError) -> bool:
@@ -131,8 +138,12 @@ class ActiveCampaignClient:
         self.field_map = {canonical: perstag.strip().strip("%").upper() for canonical, perstag in field_map.items()}
         self.date_fields = frozenset(self.field_map if date_fields is None else date_fields)
         self.tag_description = tag_description
-        self._tag_name_by_id: dict[str, str] | None = None
-        self._tag_id_by_name: dict[str, str] = {}  # lower-case name -> id
+        # id -> (tagType, name): every tag of the account we have seen (the full list, or one by one).
+        self._tags_by_id: dict[str, tuple[str, str]] | None = None
+        # (tagType, lower-case name) -> id; names are unique per tagType in AC ("Duplicate entry
+        # 'contact-<name>' for key 'typetag'"), so a template tag never shadows a contact tag.
+        self._tag_id_by_name: dict[tuple[str, str], str] = {}
+        self._missing_tag_ids: set[str] = set()  # ids GET /tags/{id} answered 404 for (deleted since)
         self._fields: dict[str, tuple[str, str]] | None = None  # canonical -> (field id, type)
 
     # -- contacts --------------------------------------------------------------------------
@@ -184,7 +195,7 @@ class ActiveCampaignClient:
         if not name:
             raise ValueError("empty tag name")
         self._load_tags()
-        key = name.lower()
+        key = (CONTACT_TAG, name.lower())
         if key in self._tag_id_by_name:
             return self._tag_id_by_name[key]
         found = self._search_tag(name)  # somebody may have created it since we loaded the map
@@ -199,7 +210,7 @@ class ActiveCampaignClient:
             data = None
         tag = data.get("tag") if isinstance(data, Mapping) else None
         if isinstance(tag, Mapping) and _s(tag.get("id")):
-            self._remember_tag(str(tag["id"]), str(tag.get("tag") or name))
+            self._remember_tag(str(tag["id"]), _tag_type(tag), str(tag.get("tag") or name))
             return str(tag["id"])
         # Duplicate (as an error status, or as {"message","error"} in a 2xx): created concurrently.
         self.refresh_tags()
@@ -223,16 +234,37 @@ class ActiveCampaignClient:
 
     def refresh_tags(self) -> None:
         """Reload the whole tag map (all pages)."""
-        by_id: dict[str, str] = {}
+        by_id: dict[str, tuple[str, str]] = {}
         for item in self._paged("/tags", "tags", "/tags", {}):
             if isinstance(item, Mapping) and _s(item.get("id")) and isinstance(item.get("tag"), str):
-                by_id[str(item["id"])] = item["tag"]
-        by_name: dict[str, str] = {}
-        for tag_id, name in sorted(by_id.items(), key=lambda kv: int(kv[0]) if kv[0].isdigit() else 0):
-            by_name.setdefault(name.strip().lower(), tag_id)  # oldest wins on case twins
+                by_id[str(item["id"])] = (_tag_type(item), item["tag"])
+        by_name: dict[tuple[str, str], str] = {}
+        for tag_id, (tag_type, name) in sorted(by_id.items(), key=lambda kv: int(kv[0]) if kv[0].isdigit() else 0):
+            by_name.setdefault((tag_type, name.strip().lower()), tag_id)  # oldest wins on case twins
         # Both maps replaced only when complete: another thread (the warm-up at worker start, the
         # threads pool) may read them meanwhile.
-        self._tag_id_by_name, self._tag_name_by_id = by_name, by_id
+        self._tag_id_by_name, self._tags_by_id = by_name, by_id
+        self._missing_tag_ids = set()
+
+    def tag_by_id(self, tag_id: str) -> tuple[str, str] | None:
+        """(tagType, name) of one tag: from the cache, else `GET /tags/{id}` once (cached, 404s too)."""
+        self._load_tags()
+        assert self._tags_by_id is not None
+        if tag_id in self._tags_by_id:
+            return self._tags_by_id[tag_id]
+        if tag_id in self._missing_tag_ids or not tag_id.isdigit():
+            return None
+        try:
+            data = self._http.request("GET", f"/tags/{tag_id}", route="/tags/{id}")
+        except ApiNotFound:
+            log.warning("AC tag id %s on a contact does not exist (any more); ignored", tag_id)
+            self._missing_tag_ids.add(tag_id)
+            return None
+        tag = data.get("tag") if isinstance(data, Mapping) else None
+        if not isinstance(tag, Mapping) or not isinstance(tag.get("tag"), str):
+            raise ApiProtocolError(VENDOR, 200, "GET /tags/{id}: no 'tag' in response", data)
+        self._remember_tag(tag_id, _tag_type(tag), tag["tag"])
+        return self._tags_by_id[tag_id]
 
     # -- custom fields ---------------------------------------------------------------------
     def set_field(self, contact_id: str, canonical: str, value: str | date) -> str:
@@ -284,7 +316,7 @@ class ActiveCampaignClient:
             yield from items
             offset += len(items)
             total = data.get("meta", {}).get("total") if isinstance(data.get("meta"), Mapping) else None
-            total_n = int(total) if str(total).isdigit() else None
+            total_n = int(total) if total is not None and str(total).isdigit() else None
             if len(items) < PAGE_LIMIT or (total_n is not None and offset >= total_n):
                 return
 
@@ -304,21 +336,27 @@ class ActiveCampaignClient:
         return [r for r in rows if isinstance(r, Mapping) and str(r.get("contact")) == contact_id]
 
     def _load_tags(self) -> None:
-        if self._tag_name_by_id is None:
+        if self._tags_by_id is None:
             self.refresh_tags()
 
-    def _remember_tag(self, tag_id: str, name: str) -> None:
-        if self._tag_name_by_id is None:
-            self._tag_name_by_id = {}
-        self._tag_name_by_id[tag_id] = name
-        self._tag_id_by_name[name.strip().lower()] = tag_id
+    def _remember_tag(self, tag_id: str, tag_type: str, name: str) -> None:
+        if self._tags_by_id is None:
+            self._tags_by_id = {}
+        self._tags_by_id[tag_id] = (tag_type, name)
+        self._tag_id_by_name.setdefault((tag_type, name.strip().lower()), tag_id)
 
     def _search_tag(self, name: str) -> str | None:
         key = name.lower()
         for item in self._paged("/tags", "tags", "/tags?search", {"search": name}):
-            # `search` is a substring match (and may be ignored): compare exactly ourselves.
-            if isinstance(item, Mapping) and str(item.get("tag", "")).strip().lower() == key and _s(item.get("id")):
-                self._remember_tag(str(item["id"]), str(item["tag"]))
+            # `search` is a substring match (and may be ignored): compare exactly ourselves, and
+            # only contact tags count (a template tag of the same name is another tag).
+            if (
+                isinstance(item, Mapping)
+                and str(item.get("tag", "")).strip().lower() == key
+                and _s(item.get("id"))
+                and _tag_type(item) == CONTACT_TAG
+            ):
+                self._remember_tag(str(item["id"]), CONTACT_TAG, str(item["tag"]))
                 return str(item["id"])
         return None
 
@@ -326,16 +364,17 @@ class ActiveCampaignClient:
         pairs = [(str(r.get("tag")), _s(r.get("id")) or "") for r in rows if isinstance(r, Mapping) and r.get("tag")]
         if not pairs:
             return (), {}
-        self._load_tags()
-        assert self._tag_name_by_id is not None
-        if any(tag_id not in self._tag_name_by_id for tag_id, _ in pairs):
-            self.refresh_tags()  # a tag created since we loaded the map
         names: list[str] = []
         association: dict[str, str] = {}
         for tag_id, row_id in pairs:
-            name = self._tag_name_by_id.get(tag_id)
-            if name is None:
-                log.warning("AC tag id %s on a contact is not in the tag list; ignored", tag_id)
+            # A tag created since the map was loaded (by anybody) is looked up alone and cached:
+            # one call once, not a reload of every tag page on every read of such a contact.
+            found = self.tag_by_id(tag_id)
+            if found is None:
+                continue  # deleted since (tag_by_id warned once)
+            tag_type, name = found
+            if tag_type != CONTACT_TAG:
+                log.debug("AC tag id %s on a contact is a %s tag, not a contact tag; ignored", tag_id, tag_type)
                 continue
             if name not in association:
                 names.append(name)
@@ -366,6 +405,7 @@ class ActiveCampaignClient:
         if canonical not in self._fields:
             self._fields = None  # maybe created since: reload once
             self._load_fields()
+            assert self._fields is not None
         if canonical not in self._fields:
             raise AcConfigError(f"AC custom field with perstag {self.field_map[canonical]} does not exist")
         return self._fields[canonical]

@@ -31,7 +31,7 @@ class ApiError(Exception):
         status = f" {self.status}" if self.status is not None else ""
         return f"{self.vendor}{status}: {self.message}"
 
-    def __reduce__(self):  # keep the exception picklable (Celery serialises failures)
+    def __reduce__(self) -> tuple[Any, ...]:  # keep the exception picklable (Celery serialises failures)
         return (type(self), (self.vendor, self.status, self.message, self.body, self.retry_after))
 
 
@@ -77,7 +77,7 @@ class RateLimitTimeout(ApiError):
     def __init__(self, vendor: str, message: str = "no rate-limit slot", retry_after: float | None = None) -> None:
         super().__init__(vendor, None, message, None, retry_after)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.vendor, self.message, self.retry_after))
 
 
@@ -98,9 +98,7 @@ def is_retryable(exc: BaseException) -> bool:
     """True for transient failures (timeouts, connection errors, 5xx, 429, our limiter timeout)."""
     if isinstance(exc, _RETRYABLE):
         return True
-    if isinstance(exc, ApiClientError) and exc.status in _RETRYABLE_CLIENT_STATUSES:
-        return True
-    return False
+    return isinstance(exc, ApiClientError) and exc.status in _RETRYABLE_CLIENT_STATUSES
 
 
 def retry_after_seconds(exc: BaseException) -> float | None:

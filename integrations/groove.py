@@ -4,7 +4,7 @@ GraphQL v2 behind a setting. Records and the webhook parser live in groove_model
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -13,9 +13,12 @@ import requests
 
 from integrations.errors import ApiNotFound, ApiProtocolError, InvalidPayload
 from integrations.groove_models import (
+    GrooveAttachment,
     GrooveCustomer,
+    GrooveMailbox,
     GrooveMessage,
     GrooveTicket,
+    GrooveTicketPage,
     GrooveWebhook,
     dig,
     int_or_none,
@@ -28,11 +31,14 @@ from integrations.http import HttpSettings, JsonHttp, RequestHook, error_message
 from integrations.ratelimit import RateLimiter
 
 __all__ = [
+    "GrooveAttachment",
     "GrooveClient",
     "GrooveCustomer",
+    "GrooveMailbox",
     "GrooveMessage",
     "GrooveTaggingDisabled",
     "GrooveTicket",
+    "GrooveTicketPage",
     "GrooveWebhook",
     "InvalidPayload",
     "parse_groove_datetime",
@@ -126,6 +132,33 @@ class GrooveClient:
                         continue  # an entry without a number cannot be referenced anyway
         return tickets
 
+    def list_tickets(self, page: int = 1) -> GrooveTicketPage:
+        """One page (50) of all the account's tickets, newest first (`GET /tickets?page=&per_page=`)."""
+        data = self._http.request(
+            "GET", "/tickets", params={"page": int(page), "per_page": PER_PAGE}, route="/tickets?page"
+        )
+        items = data.get("tickets") if isinstance(data, Mapping) else None
+        if not isinstance(items, list):
+            raise ApiProtocolError(VENDOR, 200, "GET /tickets: no 'tickets' list in response", data)
+        tickets: list[GrooveTicket] = []
+        for item in items:
+            if isinstance(item, Mapping):
+                try:
+                    tickets.append(GrooveTicket.from_api(item))
+                except ValueError:
+                    continue
+        pagination = dig(data, "meta", "pagination")
+        pagination = pagination if isinstance(pagination, Mapping) else {}
+        total_pages = int_or_none(pagination.get("total_pages"))
+        if total_pages is None and not pagination.get("next_page") and items:
+            total_pages = int(page)  # no pagination block and no next page: this is the last one
+        return GrooveTicketPage(
+            tickets=tuple(tickets),
+            page=int(page),
+            total_pages=total_pages,
+            total_count=int_or_none(pagination.get("total_count")),
+        )
+
     def create_ticket(
         self,
         *,
@@ -143,7 +176,8 @@ class GrooveClient:
         send_copy_to_customer: bool | None = None,
         skip_notifications: bool | None = None,
     ) -> GrooveTicket:
-        """POST /tickets (Groove v1 docs; docs/sandbox.md): `from`/`to` are emails (or agent/customer refs)."""
+        """POST /tickets (Groove v1 docs; docs/sandbox.md): `from`/`to` are emails (or agent/customer refs);
+        `mailbox` is the e-mail or id of the mailbox (Groove's docs; omitted: the primary mailbox)."""
         payload: dict[str, Any] = {"body": body, "from": from_, "to": to}
         optional = {
             "subject": subject,
@@ -175,6 +209,20 @@ class GrooveClient:
         # Stable sort: messages without a date keep their relative API order.
         return sorted(messages, key=lambda m: m.created_at or epoch)
 
+    def list_attachments(self, message_id: str) -> list[GrooveAttachment]:
+        """The attachments of one message: `GET /attachments?message=<id>` (the id from the message's
+        `links.attachments.href`); an unknown message has none (404 → [])."""
+        try:
+            data = self._http.request(
+                "GET", "/attachments", params={"message": str(message_id)}, route="/attachments?message"
+            )
+        except ApiNotFound:
+            return []
+        items = data.get("attachments") if isinstance(data, Mapping) else None
+        if not isinstance(items, list):
+            raise ApiProtocolError(VENDOR, 200, "GET /attachments: no 'attachments' list in response", data)
+        return [GrooveAttachment.from_api(item) for item in items if isinstance(item, Mapping)]
+
     def post_note(self, number: int, body_html: str) -> str:
         """Post an internal note; returns the new message id ("" if Groove did not say)."""
         payload: dict[str, Any] = {"body": body_html, "note": True}
@@ -199,6 +247,14 @@ class GrooveClient:
         if not isinstance(customer, Mapping):
             raise ApiProtocolError(VENDOR, 200, "GET /customers/{email}: no 'customer' in response", data)
         return GrooveCustomer.from_api(customer, email)
+
+    # -- mailboxes ---------------------------------------------------------------------------
+    def list_mailboxes(self) -> list[GrooveMailbox]:
+        """The account's mailboxes (`GET /mailboxes`): tickets are created in one by its e-mail or id."""
+        mailboxes: list[GrooveMailbox] = []
+        for page in self._pages("/mailboxes", {}, "/mailboxes", "mailboxes"):
+            mailboxes.extend(GrooveMailbox.from_api(m) for m in page if isinstance(m, Mapping))
+        return mailboxes
 
     # -- tags (GraphQL v2) -----------------------------------------------------------------
     def tag_ticket(self, number: int, tag_names: Iterable[str]) -> tuple[str, ...]:
@@ -231,7 +287,7 @@ class GrooveClient:
         except ValueError as exc:
             raise ApiProtocolError(VENDOR, 200, f"{what}: {exc}", data) from None
 
-    def _pages(self, path: str, params: Mapping[str, Any], route: str, key: str):
+    def _pages(self, path: str, params: Mapping[str, Any], route: str, key: str) -> Iterator[list[Any]]:
         """Yield the `key` list of each page; stops on the last page (we build page URLs ourselves:
         `next_page` is an absolute URL that has pointed at other hosts in examples)."""
         for page in range(1, MAX_PAGES + 1):
@@ -287,7 +343,8 @@ class GrooveClient:
         after: str | None = None
         for _ in range(MAX_PAGES):
             data = self._graphql(_GQL_TAGS, {"first": 100, "after": after}, "tags")
-            connection = data.get("tags") if isinstance(data.get("tags"), Mapping) else {}
+            tags = data.get("tags")
+            connection: Mapping[str, Any] = tags if isinstance(tags, Mapping) else {}
             for node in connection.get("nodes") or []:
                 if isinstance(node, Mapping) and node.get("id") and isinstance(node.get("name"), str):
                     found[node["name"].strip().lower()] = str(node["id"])
@@ -304,7 +361,8 @@ class GrooveClient:
         if key in self._tag_ids:
             return self._tag_ids[key]
         data = self._graphql(_GQL_TAG_CREATE, {"input": {"name": name}}, "tagCreate")
-        payload = data.get("tagCreate") if isinstance(data.get("tagCreate"), Mapping) else {}
+        created = data.get("tagCreate")
+        payload: Mapping[str, Any] = created if isinstance(created, Mapping) else {}
         tag = payload.get("tag")
         if isinstance(tag, Mapping) and tag.get("id"):
             self._tag_ids[key] = str(tag["id"])

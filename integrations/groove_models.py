@@ -10,22 +10,28 @@ the bare resource JSON with the event name in the X-Groove-Event header.
 from __future__ import annotations
 
 import json
+import mimetypes
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from integrations.errors import InvalidPayload
 
 __all__ = [
+    "GrooveAttachment",
     "GrooveCustomer",
+    "GrooveMailbox",
     "GrooveMessage",
     "GrooveTicket",
+    "GrooveTicketPage",
     "GrooveWebhook",
     "InvalidPayload",
+    "auto_submitted_header",
+    "message_id_from_attachments_href",
     "message_id_from_href",
     "parse_groove_datetime",
     "parse_webhook",
@@ -125,17 +131,144 @@ def _attachment_names(value: Any) -> tuple[str, ...]:
             if isinstance(item, str) and item.strip():
                 names.append(item.strip())
             elif isinstance(item, Mapping):
-                name = item.get("filename") or item.get("name") or item.get("file_name") or item.get("title")
-                if not name and isinstance(item.get("url"), str):
-                    name = unquote(urlsplit(item["url"]).path.rsplit("/", 1)[-1])
+                name = GrooveAttachment.from_api(item).name
                 if name:
-                    names.append(str(name))
+                    names.append(name)
     return tuple(names)
+
+
+def message_id_from_attachments_href(href: Any) -> str | None:
+    """'…/v1/attachments?message=764578238' → '764578238' (the docs' listing links attachments so)."""
+    if not isinstance(href, str):
+        return None
+    values = parse_qs(urlsplit(href).query).get("message") or []
+    return next((v.strip() for v in values if v.strip()), None)
+
+
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{2,5}$")
+# Headers that mark a message as sent by a machine (RFC 3834 Auto-Submitted and the common
+# vendor ones); Groove documents no header field on messages, so they are read only if present.
+_AUTO_HEADERS = ("auto-submitted", "x-autoreply", "x-autorespond", "x-auto-response-suppress", "precedence")
+
+
+def _headers_of(value: Any) -> dict[str, str]:
+    """A message's mail headers, if the payload carries any: {name: value} or [{name, value}] → lower-case names."""
+    found: dict[str, str] = {}
+    if isinstance(value, Mapping):
+        items = list(value.items())
+    elif isinstance(value, list):
+        items = [
+            (item.get("name") or item.get("key"), item.get("value"))
+            for item in value
+            if isinstance(item, Mapping)
+        ]
+    else:
+        items = []
+    for name, text in items:
+        if isinstance(name, str) and isinstance(text, (str, int)):
+            found[name.strip().lower()] = str(text).strip()
+    return found
+
+
+def auto_submitted_header(data: Mapping[str, Any]) -> str | None:
+    """'Auto-Submitted: auto-replied' (or X-Autoreply …) when the message payload shows such a header."""
+    headers = _headers_of(data.get("headers"))
+    for key in ("auto_submitted", "auto-submitted"):
+        if isinstance(data.get(key), str):
+            headers.setdefault("auto-submitted", str(data[key]).strip())
+    for name in _AUTO_HEADERS:
+        value = headers.get(name)
+        if not value:
+            continue
+        lowered = value.lower()
+        if name == "auto-submitted" and lowered == "no":
+            continue  # RFC 3834: "no" = written by a person
+        if name == "precedence" and lowered not in ("auto_reply", "auto-reply", "bulk", "junk"):
+            continue
+        if name == "x-auto-response-suppress" and lowered in ("", "none"):
+            continue
+        return f"{name.title()}: {value}"
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
 # Typed results
 # ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GrooveAttachment:
+    """One entry of `GET /v1/attachments?message=<id>` (docs: {"filename", "size", "url"})."""
+
+    filename: str | None
+    size: int | None
+    url: str | None
+    content_type: str | None = None  # not in the documented listing; read when a payload has it
+
+    @property
+    def name(self) -> str:
+        """The file name the policy reads: the filename (else the URL's last path part), with the
+        extension of the content type added when the name has none ("Scan" + image/jpeg → "Scan.jpg")."""
+        name = (self.filename or "").strip()
+        if not name and self.url:
+            name = unquote(urlsplit(self.url).path.rsplit("/", 1)[-1]).strip()
+        if self.content_type and not _EXTENSION.search(name):
+            ext = mimetypes.guess_extension(self.content_type.split(";")[0].strip().lower(), strict=False)
+            if ext:
+                name = f"{name or 'anhang'}{'.jpg' if ext in ('.jpe', '.jfif') else ext}"
+        return name
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> GrooveAttachment:
+        content_type = (
+            data.get("content_type")
+            or data.get("attachment_content_type")  # the uploader API's field name (Groove docs)
+            or data.get("mime_type")
+            or data.get("contentType")
+        )
+        return cls(
+            filename=str_or_none(
+                data.get("filename")
+                or data.get("name")
+                or data.get("file_name")
+                or data.get("attachment_file_name")
+                or data.get("title")
+            ),
+            size=int_or_none(data.get("size") if data.get("size") is not None else data.get("attachment_file_size")),
+            url=str_or_none(data.get("url")),
+            content_type=str_or_none(content_type),
+        )
+
+
+@dataclass(frozen=True)
+class GrooveMailbox:
+    """One entry of `GET /v1/mailboxes` ({"id", "name", "email", "links"}; the Ruby client's fixture)."""
+
+    id: str | None
+    name: str | None
+    email: str | None
+
+    def known_as(self, ref: Any) -> bool:
+        """Whether `ref` (a name, an e-mail or an id, any case) names this mailbox."""
+        text = str(ref).strip().casefold() if ref is not None else ""
+        return bool(text) and text in {v.casefold() for v in (self.id, self.name, self.email) if v}
+
+    def describe(self) -> str:
+        parts = [self.name or "?"]
+        if self.email:
+            parts.append(f"<{self.email}>")
+        if self.id:
+            parts.append(f"(id {self.id})")
+        return " ".join(parts)
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> GrooveMailbox:
+        email = str_or_none(data.get("email"))
+        return cls(
+            id=str_or_none(data.get("id")),
+            name=str_or_none(data.get("name")),
+            email=email.lower() if email else None,
+        )
+
+
 @dataclass(frozen=True)
 class GrooveTicket:
     number: int
@@ -151,6 +284,9 @@ class GrooveTicket:
     summary: str | None
     mailbox: str | None
     priority: str | None
+    mailbox_id: str | None = None
+    # The webhook's Ticket carries it; the v1 docs' ticket does not (None: unknown, look at the messages).
+    attachment_count: int | None = None
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any]) -> GrooveTicket:
@@ -159,7 +295,8 @@ class GrooveTicket:
             number = ticket_number_from_href(data.get("href"))
         if number is None:
             raise ValueError("ticket without number")
-        customer = data.get("customer") if isinstance(data.get("customer"), Mapping) else {}
+        raw_customer = data.get("customer")
+        customer: Mapping[str, Any] = raw_customer if isinstance(raw_customer, Mapping) else {}
         link = dig(data, "links", "customer") or {}
         _, href_email = person_from_href(link.get("href") if isinstance(link, Mapping) else None)
         # Explicit email fields beat the href (the docs example has an href that is an id or differs).
@@ -191,7 +328,23 @@ class GrooveTicket:
             summary=str_or_none(data.get("summary")),
             mailbox=str_or_none(data.get("mailbox")),
             priority=str_or_none(data.get("priority")),
+            mailbox_id=str_or_none(data.get("mailbox_id")),
+            attachment_count=int_or_none(data.get("attachment_count")),
         )
+
+
+@dataclass(frozen=True)
+class GrooveTicketPage:
+    """One page of `GET /v1/tickets` (newest first) and where the listing stands."""
+
+    tickets: tuple[GrooveTicket, ...]
+    page: int
+    total_pages: int | None
+    total_count: int | None
+
+    @property
+    def last(self) -> bool:
+        return not self.tickets or (self.total_pages is not None and self.page >= self.total_pages)
 
 
 @dataclass(frozen=True)
@@ -205,10 +358,22 @@ class GrooveMessage:
     author_kind: str | None  # "customer" | "agent" | None
     author_email: str | None
     attachments: tuple[str, ...] = ()
+    # v1 `GET /tickets/{n}/messages` has no inline `attachments` array: each message links
+    # `links.attachments.href` → `GET /v1/attachments?message=<id>`. The webhook Message has the array.
+    attachments_href: str | None = None
+    attachments_listed: bool = False  # the payload carried an `attachments` array (maybe empty)
+    auto_submitted: str | None = None  # e.g. "Auto-Submitted: auto-replied", when the payload shows headers
 
     @property
     def from_customer(self) -> bool:
         return self.author_kind == "customer"
+
+    @property
+    def attachments_message_id(self) -> str | None:
+        """The id to ask `GET /v1/attachments?message=` for; None when the names are inline or unlinked."""
+        if self.attachments_listed:
+            return None
+        return message_id_from_attachments_href(self.attachments_href)
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any]) -> GrooveMessage:
@@ -218,6 +383,7 @@ class GrooveMessage:
         body = data.get("body")
         plain = data.get("plain_text_body")
         attachments = _attachment_names(data.get("attachments"))
+        link = dig(data, "links", "attachments", "href")
         return cls(
             id=str_or_none(data.get("id")) or message_id_from_href(data.get("href")),
             ticket_number=ticket_number_from_href(dig(data, "links", "ticket", "href")),
@@ -228,6 +394,9 @@ class GrooveMessage:
             author_kind=kind,
             author_email=email.lower() if email else None,
             attachments=attachments,
+            attachments_href=link if isinstance(link, str) and link.strip() else None,
+            attachments_listed=isinstance(data.get("attachments"), list),
+            auto_submitted=auto_submitted_header(data),
         )
 
 

@@ -133,7 +133,7 @@ def classify_status(
     return ApiProtocolError(vendor, status, f"unexpected status: {message}", body)
 
 
-def _backoff(settings: HttpSettings):
+def _backoff(settings: HttpSettings) -> wait_exponential_jitter:
     base, cap = settings.retry_initial_wait, settings.retry_max_wait
     try:  # tenacity >= 9.2 renamed `initial` to `multiplier`
         return wait_exponential_jitter(multiplier=base, max=cap, jitter=base)

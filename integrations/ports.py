@@ -17,7 +17,7 @@ from datetime import date
 from typing import Protocol
 
 from integrations.activecampaign import AcContact
-from integrations.groove_models import GrooveMessage, GrooveTicket
+from integrations.groove_models import GrooveAttachment, GrooveMailbox, GrooveMessage, GrooveTicket, GrooveTicketPage
 
 __all__ = ["Crm", "HelpDesk"]
 
@@ -33,8 +33,22 @@ class HelpDesk(Protocol):
         """Every ticket of the customer with this e-mail (none: an empty list)."""
         ...
 
+    def list_tickets(self, page: int = 1) -> GrooveTicketPage:
+        """One page of all the account's tickets, newest first (the history import walks them)."""
+        ...
+
     def list_messages(self, number: int) -> list[GrooveMessage]:
-        """Every message and note of the ticket, oldest first; ApiNotFound for an unknown ticket."""
+        """Every message and note of the ticket, oldest first; ApiNotFound for an unknown ticket.
+
+        As Groove serves them: no attachment names, only `attachments_message_id` to ask for them."""
+        ...
+
+    def list_attachments(self, message_id: str) -> list[GrooveAttachment]:
+        """The attachments of one message (the id from `GrooveMessage.attachments_message_id`)."""
+        ...
+
+    def list_mailboxes(self) -> list[GrooveMailbox]:
+        """The account's mailboxes (name, e-mail, id): tickets are created in one by its e-mail or id."""
         ...
 
     def post_note(self, number: int, body_html: str) -> str:
@@ -58,7 +72,8 @@ class HelpDesk(Protocol):
         note: bool = False,
         send_copy_to_customer: bool | None = None,
     ) -> GrooveTicket:
-        """Open a ticket whose first message is `body` from `from_` to `to` (a note if `note`)."""
+        """Open a ticket whose first message is `body` from `from_` to `to` (a note if `note`), in the
+        mailbox with the e-mail or id `mailbox` (None: the primary mailbox)."""
         ...
 
 

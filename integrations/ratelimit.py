@@ -27,6 +27,7 @@ machine is judged by one clock, and check + insert happen atomically.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import random
 import threading
@@ -34,7 +35,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Mapping
-from typing import Protocol, Union
+from typing import Any, Protocol
 
 from integrations.errors import RateLimitTimeout
 
@@ -52,7 +53,7 @@ __all__ = [
 # Groove publishes no numbers; 10/s is a polite ceiling.
 DEFAULT_LIMITS: dict[str, float] = {"ac": 4.0, "groove": 10.0}
 
-LimitSpec = Union[float, int, tuple[int, float]]
+LimitSpec = float | int | tuple[int, float]
 
 
 class RateLimiter(Protocol):
@@ -210,7 +211,7 @@ class RedisRateLimiter:
         limits: Mapping[str, LimitSpec] | None = None,
         *,
         key_prefix: str = "goodwill:ratelimit",
-        client=None,
+        client: Any = None,  # a redis.Redis (or a test double); None: connect to redis_url
         smoothing: float = 0.5,
     ) -> None:
         import redis  # imported here so the embedded mode never needs the package
@@ -275,19 +276,19 @@ class RedisRateLimiter:
         if seconds <= 0:
             return
         _, pause_key = self._keys(vendor)
-        try:
+        # On a Redis error: the 429 itself is still raised to the caller, who backs off; losing the
+        # shared pause only costs a few extra 429s.
+        with contextlib.suppress(*self._redis_errors):
             self._pause_script(keys=[pause_key], args=[int(seconds * 1_000_000)])
-        except self._redis_errors:
-            # The 429 itself is still raised to the caller, who backs off; losing the shared
-            # pause only costs a few extra 429s.
-            pass
 
     def reset(self, vendor: str) -> None:
         """Forget grants and pauses of one vendor (tests, admin)."""
         self._redis.delete(*self._keys(vendor))
 
 
-def make_rate_limiter(redis_url: str | None, limits: Mapping[str, LimitSpec] | None = None, *, enabled: bool = True):
+def make_rate_limiter(
+    redis_url: str | None, limits: Mapping[str, LimitSpec] | None = None, *, enabled: bool = True
+) -> RateLimiter:
     """Redis-backed when a Redis URL is configured, in-process otherwise, none when disabled."""
     if not enabled:
         return NoRateLimiter()

@@ -13,9 +13,11 @@ from datetime import date
 from policies.model import Customer, Decision, Ticket, UsageOverrun
 from policies.pack.loader import PolicyPack, load_pack
 from policies.pack.params import within_authority
+from policies.pack.params import param
+from policies.reading.agreement import read_both
 from policies.reading.classification import Classification
 from policies.reading.classify import classify
-from policies.render import note
+from policies.render import note, notes
 from policies.rules import clauses
 from policies.rules.common import Context
 from policies.rules.fair_use import decide_fair_use
@@ -36,10 +38,15 @@ def decide_ticket(
         classification = classify(ticket, pack)
     ctx = Context(ticket=ticket, customer=customer, today=today, pack=pack, classification=classification)
     request_type, ruling = clauses.rule(ctx)
+    reading = read_both(ticket, classification, float(param(pack, "reading.min_confidence")))
+    body = note.render_note(ctx, request_type, ruling)
+    if not reading.agreed:
+        body = notes.uncertain_banner(reading.to_dict()) + body
     facts = {
         **classification.facts.to_dict(),
         **ruling.facts,
         "classifier": classification.reader_version,
+        "model": reading.model.version,
         "within_authority": within_authority(pack, request_type, ruling.outcome),
     }
     return Decision(
@@ -51,12 +58,13 @@ def decide_ticket(
         escalate_to=ruling.escalate_to,
         clauses=ruling.clauses,
         actions=ruling.actions,
-        note=note.render_note(ctx, request_type, ruling),
+        note=body,
         evidence=classification.evidence,
         facts=facts,
         pack_id=pack.id,
         pack_version=pack.version,
         confidence=classification.confidence,
+        reading=reading.to_dict(),
     )
 
 

@@ -146,10 +146,17 @@ class Decision:
     pack_id: str = ""
     pack_version: str = ""
     confidence: float = 1.0
+    # What each reader concluded and whether they agreed (policies/reading/agreement.py); None: no ticket read.
+    reading: dict[str, Any] | None = None
+
+    @property
+    def uncertain(self) -> bool:
+        """The readers disagreed or were unsure: a person confirms before anything is applied."""
+        return self.reading is not None and not self.reading["agreed"]
 
     def to_dict(self) -> dict[str, Any]:
         """The `goodwill decide` output object (docs/policy.md §6) plus a few extra keys."""
-        return {
+        out: dict[str, Any] = {
             "request_type": self.request_type,
             "abusive": self.abusive,
             "severity": self.severity,
@@ -165,6 +172,9 @@ class Decision:
             "confidence": round(self.confidence, 3),
             "pack": {"id": self.pack_id, "version": self.pack_version},
         }
+        if self.reading is not None:
+            out["reading"] = self.reading
+        return out
 
     @property
     def fingerprint(self) -> str:

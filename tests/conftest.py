@@ -140,6 +140,9 @@ def base_env(tmp_path: Path, webhook_secret: str, monkeypatch: pytest.MonkeyPatc
         "GROOVE_WEBHOOK_SECRET": webhook_secret,
         "AC_API_URL": "http://127.0.0.1:9/ac/api/3",
         "AC_API_TOKEN": "ac-test-token-0123456789",
+        # Required once a test points REDIS_URL or DATABASE_URL at a server (production); a test of the
+        # embedded key file (tests/worker/test_config.py) removes it.
+        "SECRET_KEY": secrets.token_urlsafe(32),
     }
     for k in ("DATABASE_URL", "REDIS_URL", "GOODWILL_POLICY_PACK"):
         monkeypatch.delenv(k, raising=False)

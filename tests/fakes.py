@@ -24,14 +24,23 @@ from integrations.activecampaign import VENDOR as AC
 from integrations.activecampaign import AcConfigError, AcContact, normalise_date_value
 from integrations.errors import ApiClientError, ApiNotFound
 from integrations.groove import VENDOR as GROOVE
-from integrations.groove import GrooveMessage, GrooveTaggingDisabled, GrooveTicket
+from integrations.groove import (
+    GrooveAttachment,
+    GrooveMailbox,
+    GrooveMessage,
+    GrooveTaggingDisabled,
+    GrooveTicket,
+    GrooveTicketPage,
+)
 from integrations.groove_models import parse_groove_datetime
+from integrations.sandbox.store import default_mailboxes
 from worker.bootstrap import Runtime, runtime_with
 from worker.config import Settings
 
 __all__ = ["DEFAULT_AGENT", "Call", "FakeCrm", "FakeHelpDesk", "FakeVendors", "fake_runtime"]
 
 DEFAULT_AGENT = "agent@helpdesk.invalid"  # the agent the help desk knows (and posts notes as) by default
+PER_PAGE = 50  # Groove's page size for ticket listings
 _DATE_EXACT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 WRITES = frozenset({"post_note", "tag_ticket", "create_ticket", "add_tag", "set_field"})
 
@@ -86,9 +95,10 @@ class _Message:
     body: str
     author_kind: str
     author_email: str
-    attachments: list[str]
+    attachments: list[dict[str, Any]]  # {"filename", "size", "content_type"?}
 
     def record(self) -> GrooveMessage:
+        """As Groove's v1 listing serves it: no attachment names, a link to ask for them."""
         return GrooveMessage(
             id=self.id,
             ticket_number=self.ticket_number,
@@ -98,8 +108,19 @@ class _Message:
             plain_text=_plain(self.body),
             author_kind=self.author_kind,
             author_email=self.author_email,
-            attachments=tuple(self.attachments),
+            attachments_href=f"https://api.groovehq.com/v1/attachments?message={self.id}",
         )
+
+    def attachment_records(self) -> list[GrooveAttachment]:
+        return [
+            GrooveAttachment(
+                filename=a["filename"],
+                size=a.get("size"),
+                url=f"https://attachments.helpdesk.invalid/{self.id}/{a['filename']}",
+                content_type=a.get("content_type"),
+            )
+            for a in self.attachments
+        ]
 
 
 @dataclass
@@ -111,6 +132,7 @@ class _Ticket:
     updated_at: str
     state: str = "unread"
     mailbox: str = "Inbox"  # Groove's default mailbox name (as the sandbox)
+    mailbox_id: str | None = None
     customer_name: str | None = None
     assignee: str | None = None
     priority: str | None = None
@@ -133,6 +155,7 @@ class _Ticket:
             summary=first[:100] or None,
             mailbox=self.mailbox,
             priority=self.priority,
+            mailbox_id=self.mailbox_id,
         )
 
 
@@ -153,6 +176,11 @@ class FakeHelpDesk(_Recorder):
         self.tickets: dict[int, _Ticket] = {}
         self._message_ids = itertools.count(4_000_000_001)
         self._tag_ids: dict[str, str] = {}  # lower-case tag name -> id
+        self._mailbox_ids = itertools.count(5_063_661_921)
+        self.mailboxes: list[GrooveMailbox] = []
+        # The primary "Inbox" first, and the fair-use pack's task mailbox: the sandbox's defaults.
+        for box in default_mailboxes():
+            self.add_mailbox(box["name"], box.get("email"), box.get("id"))
 
     # -- the port (recorded) ---------------------------------------------------------------------
     def get_ticket(self, number: int) -> GrooveTicket:
@@ -169,9 +197,30 @@ class FakeHelpDesk(_Recorder):
             if t.customer_email == wanted
         ]
 
+    def list_tickets(self, page: int = 1) -> GrooveTicketPage:
+        self._record("list_tickets", page)
+        ordered = sorted(self.tickets.values(), key=lambda t: t.number, reverse=True)  # newest first
+        total_pages = max(1, -(-len(ordered) // PER_PAGE))
+        chunk = ordered[(page - 1) * PER_PAGE : page * PER_PAGE]
+        return GrooveTicketPage(
+            tickets=tuple(t.record() for t in chunk), page=page, total_pages=total_pages, total_count=len(ordered)
+        )
+
     def list_messages(self, number: int) -> list[GrooveMessage]:
         self._record("list_messages", number)
         return self._sorted(self._ticket(number))
+
+    def list_attachments(self, message_id: str) -> list[GrooveAttachment]:
+        self._record("list_attachments", message_id)
+        for ticket in self.tickets.values():
+            for m in ticket.messages:
+                if m.id == str(message_id):
+                    return m.attachment_records()
+        return []  # the real client: an unknown message (404) has none
+
+    def list_mailboxes(self) -> list[GrooveMailbox]:
+        self._record("list_mailboxes")
+        return list(self.mailboxes)
 
     def post_note(self, number: int, body_html: str) -> str:
         self._record("post_note", number, body_html)
@@ -222,6 +271,10 @@ class FakeHelpDesk(_Recorder):
         missing = [k for k, v in (("body", body), ("from", from_), ("to", to)) if not v]
         if missing:
             raise ApiClientError(GROOVE, 422, "; ".join(f"{k} is required" for k in missing))
+        # "The email or ID of the mailbox" (not its name); the sandbox answers an unknown one with 422.
+        box = self.mailbox_by_address(mailbox) if mailbox else self.mailboxes[0]
+        if box is None:
+            raise ApiClientError(GROOVE, 422, f"mailbox {mailbox!r} not found (give its email or id)")
         sender, recipient = from_.lower(), to.lower()
         # The customer is the sender unless an agent opened the ticket (then it is the recipient).
         customer = recipient if sender in self.agents else sender
@@ -229,7 +282,7 @@ class FakeHelpDesk(_Recorder):
             {
                 "subject": subject or "",
                 "customer_email": customer,
-                "mailbox": mailbox,
+                "mailbox": box.id,
                 "tags": tag_list,
                 "created_at": _now(),
             }
@@ -238,9 +291,29 @@ class FakeHelpDesk(_Recorder):
         return ticket.record()
 
     # -- seeding and reading back (not recorded) ----------------------------------------------------
+    def add_mailbox(self, name: str, email: str | None = None, mailbox_id: str | None = None) -> GrooveMailbox:
+        """A mailbox of the account (the sandbox's seed key `mailboxes`); an existing one is returned."""
+        for box in self.mailboxes:
+            if box.known_as(name) or (email and box.known_as(email)) or (mailbox_id and box.known_as(mailbox_id)):
+                return box
+        slug = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
+        box = GrooveMailbox(
+            id=mailbox_id or str(next(self._mailbox_ids)),
+            name=name,
+            email=(email or f"{slug}@helpdesk.invalid").lower(),
+        )
+        self.mailboxes.append(box)
+        return box
+
+    def mailbox_by_address(self, ref: str) -> GrooveMailbox | None:
+        wanted = str(ref).strip().casefold()
+        return next((b for b in self.mailboxes if wanted in {(b.id or "").casefold(), (b.email or "").casefold()}), None)
+
     def seed(self, groove: Mapping[str, Any]) -> None:
-        """The "groove" part of a sandbox seed (docs/sandbox.md): agents and tickets with messages."""
+        """The "groove" part of a sandbox seed (docs/sandbox.md): agents, mailboxes and tickets with messages."""
         self.agents.update(str(a).lower() for a in groove.get("agents") or [])
+        for spec in groove.get("mailboxes") or []:
+            self.add_mailbox(str(spec.get("name") or spec.get("email")), spec.get("email"), spec.get("id"))
         for spec in groove.get("tickets") or []:
             ticket = self._new_ticket(spec)
             for m in spec.get("messages") or []:
@@ -270,6 +343,10 @@ class FakeHelpDesk(_Recorder):
     def messages(self, number: int) -> list[GrooveMessage]:
         return self._sorted(self.tickets[number])
 
+    def attachment_names(self, number: int) -> list[list[str]]:
+        """Per message (in the order added), the names of its attachments."""
+        return [[a["filename"] for a in m.attachments] for m in self.tickets[number].messages]
+
     def notes(self, number: int) -> list[str]:
         """The bodies of the ticket's internal notes, in the order they were posted."""
         ticket = self.tickets.get(number)
@@ -295,6 +372,9 @@ class FakeHelpDesk(_Recorder):
     def _new_ticket(self, spec: Mapping[str, Any]) -> _Ticket:
         number = int(spec.get("number") or (max(self.tickets, default=100) + 1))
         created = str(spec.get("created_at") or _now())
+        # By name, e-mail or id; a name the account lacks is added (as the sandbox does for seeds).
+        ref = str(spec.get("mailbox") or "Inbox")
+        box = next((b for b in self.mailboxes if b.known_as(ref)), None) or self.add_mailbox(ref)
         ticket = _Ticket(
             number=number,
             title=str(spec.get("subject") or spec.get("title") or ""),
@@ -302,7 +382,8 @@ class FakeHelpDesk(_Recorder):
             created_at=created,
             updated_at=created,
             state=str(spec.get("state") or "unread"),
-            mailbox=str(spec.get("mailbox") or "Inbox"),
+            mailbox=box.name or ref,
+            mailbox_id=box.id,
             customer_name=spec.get("customer_name"),
             assignee=spec.get("assignee"),
             priority=spec.get("priority"),
@@ -324,7 +405,12 @@ class FakeHelpDesk(_Recorder):
         author_email = author_email.lower()
         kind = "customer" if author_email == ticket.customer_email and author_email not in self.agents else "agent"
         created = str(created_at or _now())
-        names = [a if isinstance(a, str) else str(a.get("filename") or a.get("name")) for a in attachments]
+        files = [
+            {"filename": a, "size": 1000}
+            if isinstance(a, str)
+            else {k: v for k, v in {**a, "filename": str(a.get("filename") or a.get("name"))}.items() if k != "name"}
+            for a in attachments
+        ]
         message = _Message(
             id=str(next(self._message_ids)),
             ticket_number=ticket.number,
@@ -333,7 +419,7 @@ class FakeHelpDesk(_Recorder):
             body=body,
             author_kind=kind,
             author_email=author_email,
-            attachments=names,
+            attachments=files,
         )
         ticket.messages.append(message)
         ticket.updated_at = created
@@ -531,4 +617,7 @@ def fake_runtime(settings: Settings, vendors: FakeVendors) -> Runtime:
     vendors.helpdesk.note_author = settings.groove_note_author
     vendors.helpdesk.tagging = settings.groove_tags_via_graphql
     vendors.crm.use_field_map(pack.ac_fields)
-    return runtime_with(settings, helpdesk=vendors.helpdesk, crm=vendors.crm, pack=pack)
+    rt = runtime_with(settings, helpdesk=vendors.helpdesk, crm=vendors.crm, pack=pack)
+    # As after the worker's start-up check: the mailbox directory is known (the same list, seeds included).
+    rt.mailbox_directory = vendors.helpdesk.mailboxes
+    return rt

@@ -130,6 +130,7 @@ def running_stack(
 
         env["REDIS_URL"] = request.getfixturevalue("redis_url").rsplit("/", 1)[0] + f"/{redis_db}"
         env["DATABASE_URL"] = db_url = request.getfixturevalue("postgres_url")
+        env["SECRET_KEY"] = f"session-key-{secret}"  # production refuses to start without one
         redis.Redis.from_url(env["REDIS_URL"]).flushdb()
         reset_schema(db_url)
     else:

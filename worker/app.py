@@ -1,4 +1,4 @@
-"""Flask app factory: the inbound hooks, the one-click links, the team's UI, /healthz and /metrics."""
+"""Flask app factory: the inbound hooks, the one-click and verdict links, the team's UI, /healthz and /metrics."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.routing import IntegerConverter, ValidationError
 
 from worker.config import Settings
 from worker.intake.edge import reject
@@ -18,6 +19,7 @@ from worker.ops import metrics
 from worker.web.actions import actions_bp
 from worker.web.csrf import init_csrf
 from worker.web.ui import init_ui
+from worker.web.verdicts import verdicts_bp
 
 log = logging.getLogger("goodwill.web")
 MAX_BODY_BYTES = 1024 * 1024
@@ -37,6 +39,19 @@ _GERMAN = {
     404: "Diese Seite gibt es nicht.",
     405: "Diese Aktion ist hier nicht möglich.",
 }
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:…>` in every route: ASCII digits up to a BIGINT. A larger id is no row: 404, never a database error."""
+
+    regex = r"[0-9]+"
+    MAX = 2**63 - 1
+
+    def to_python(self, value: str) -> int:
+        digits = value.lstrip("0") or "0"  # int() refuses more than 4,300 digits, leading zeros included
+        if len(digits) > len(str(self.MAX)) or int(digits) > self.MAX:
+            raise ValidationError()
+        return int(digits)
 
 
 def _json_errors(app: Flask) -> None:
@@ -63,6 +78,7 @@ def create_app(settings: Settings, *, celery: Any = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
     )
+    app.url_map.converters["int"] = RowIdConverter  # before any route is added
     app.extensions["celery"] = celery or make_celery(settings)
     if settings.goodwill_trusted_proxies:
         # Behind N proxies: request.remote_addr (login throttling, logs) is the client, not the proxy.
@@ -71,6 +87,7 @@ def create_app(settings: Settings, *, celery: Any = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.goodwill_trusted_proxies)  # type: ignore[method-assign]
     app.register_blueprint(hooks)
     app.register_blueprint(actions_bp)
+    app.register_blueprint(verdicts_bp)
     app.register_blueprint(fair_use_bp)
     init_csrf(app)
     init_ui(app)

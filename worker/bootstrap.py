@@ -18,13 +18,14 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from integrations.activecampaign import ActiveCampaignClient
-from integrations.groove import GrooveClient
+from integrations.errors import ApiError, ApiUnauthorized
+from integrations.groove import GrooveClient, GrooveMailbox
 from integrations.http import HttpSettings
 from integrations.ports import Crm, HelpDesk
 from integrations.ratelimit import make_rate_limiter
 from policies.pack.loader import PackError, PolicyPack, load_pack
 from policies.pack.params import param, process_of
-from worker.config import Settings, load_settings
+from worker.config import ConfigError, Settings, load_settings
 from worker.ops import metrics
 
 log = logging.getLogger("goodwill.runtime")
@@ -39,19 +40,38 @@ class Runtime:
     pack: PolicyPack
     helpdesk: HelpDesk  # Groove in production
     crm: Crm  # ActiveCampaign in production
-    # Groove mailbox (case-folded) → pack (GOODWILL_MAILBOX_PACKS); other mailboxes get `pack`.
+    # Groove mailbox (case-folded name, e-mail or id) → pack (GOODWILL_MAILBOX_PACKS, and the fair-use
+    # pack's task mailbox); other mailboxes get `pack`.
     mailbox_packs: dict[str, PolicyPack] = field(default_factory=dict)
     # The pack of the fair-use process (usage overruns carry no mailbox): see fair_use_pack_of().
     fair_use_pack: PolicyPack | None = None
+    # The account's mailboxes (GET /v1/mailboxes): tickets name their mailbox, the settings may name
+    # it by e-mail or id. Checked at worker start-up (inherited by forked children), else read once.
+    mailbox_directory: list[GrooveMailbox] | None = None
 
     def today(self) -> date:
         return datetime.now(TEAM_TZ).date()
 
-    def pack_for(self, mailbox: str | None) -> PolicyPack:
-        """The policy pack for a Groove ticket in `mailbox` (None or unmapped: the default pack)."""
-        if mailbox and mailbox.strip().casefold() in self.mailbox_packs:
-            return self.mailbox_packs[mailbox.strip().casefold()]
+    def pack_for(self, mailbox: str | None, mailbox_id: str | None = None) -> PolicyPack:
+        """The policy pack for a Groove ticket in `mailbox` (its name; None or unmapped: the default pack)."""
+        refs = [r.strip().casefold() for r in (mailbox, mailbox_id) if r and r.strip()]
+        for ref in refs:
+            if ref in self.mailbox_packs:
+                return self.mailbox_packs[ref]
+        if refs and any("@" in key or key.isdecimal() for key in self.mailbox_packs):
+            # A key that is an e-mail or id: which mailbox the ticket's name stands for, the directory says.
+            for box in self.mailboxes():
+                if any(box.known_as(r) for r in refs):
+                    for alias in (box.email, box.id, box.name):
+                        if alias and alias.casefold() in self.mailbox_packs:
+                            return self.mailbox_packs[alias.casefold()]
         return self.pack
+
+    def mailboxes(self) -> list[GrooveMailbox]:
+        """The account's mailboxes, read from Groove once per process (unless the start-up check did)."""
+        if self.mailbox_directory is None:
+            self.mailbox_directory = _known_mailboxes or self.helpdesk.list_mailboxes()
+        return self.mailbox_directory
 
     def with_pack(self, pack: PolicyPack) -> Runtime:
         """The same clients and settings, deciding with `pack`."""
@@ -75,6 +95,40 @@ def mailbox_packs_of(settings: Settings, default: PolicyPack) -> tuple[dict[str,
     # The fair-use task tickets live in that pack's mailbox: never triage them as goodwill requests.
     mapped.setdefault(str(param(fair_use, "tasks.mailbox")).strip().casefold(), fair_use)
     return mapped, fair_use
+
+
+# Set by check_mailboxes() in the `goodwill worker` process before the pool forks: children inherit it.
+_known_mailboxes: list[GrooveMailbox] | None = None
+
+
+def configured_mailboxes(rt: Runtime) -> list[tuple[str, str]]:
+    """Every mailbox the settings and packs name, as (where it is configured, the name/e-mail/id)."""
+    refs = [("GOODWILL_MAILBOX_PACKS", key) for key in rt.settings.mailbox_packs]
+    fair_use = rt.fair_use_pack
+    if fair_use is not None:
+        refs.append((f"policy pack {fair_use.id} [tasks] mailbox", str(param(fair_use, "tasks.mailbox")).strip()))
+    return refs
+
+
+def check_mailboxes(rt: Runtime) -> list[GrooveMailbox]:
+    """Every configured mailbox must be one of the account's (GET /v1/mailboxes); ConfigError (one
+    line) names the unknown ones. Groove unreachable: a warning, and the worker starts unchecked."""
+    global _known_mailboxes
+    try:
+        directory = rt.helpdesk.list_mailboxes()
+    except ApiUnauthorized as exc:
+        raise ConfigError(f"cannot check the Groove mailboxes: {exc}") from None
+    except ApiError as exc:
+        log.warning("could not check the Groove mailboxes at start-up (%s); continuing unchecked", exc)
+        return []
+    unknown = [(where, ref) for where, ref in configured_mailboxes(rt) if not any(b.known_as(ref) for b in directory)]
+    if unknown:
+        named = "; ".join(f"{ref!r} ({where})" for where, ref in unknown)
+        known = ", ".join(b.describe() for b in directory) or "none"
+        raise ConfigError(f"Groove has no mailbox {named}; the account's mailboxes: {known}")
+    _known_mailboxes = directory
+    rt.mailbox_directory = directory
+    return directory
 
 
 def build_runtime(settings: Settings) -> Runtime:

@@ -6,8 +6,9 @@ Secrets are `SecretStr`: they never show up in a repr, a log line or a traceback
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import contextlib
+import os
+import secrets
 from functools import cached_property
 from pathlib import Path
 
@@ -60,6 +61,8 @@ class Settings(DatabaseSettings):
     goodwill_mailbox_packs: str | None = None
     # Base URL of the web UI, used in notes for the one-click apply links (assist mode).
     goodwill_public_url: str = "http://127.0.0.1:8000"
+    # Signs sessions and one-click links. Required in production (REDIS_URL or a PostgreSQL
+    # DATABASE_URL); embedded mode without it generates one in the data directory (flask_secret).
     secret_key: SecretStr | None = None
     # When set, GET /metrics needs "Authorization: Bearer <token>" (Prometheus: `authorization`
     # in the scrape config). Unset: /metrics is open, for a scraper on a private network only.
@@ -84,9 +87,11 @@ class Settings(DatabaseSettings):
     # taken from that header (werkzeug ProxyFix). 0 = the peer address is the client.
     goodwill_trusted_proxies: int = Field(default=0, ge=0, le=10)
 
-    @field_validator("groove_webhook_secret")
+    @field_validator("groove_webhook_secret", "secret_key")
     @classmethod
-    def _long_enough(cls, v: SecretStr) -> SecretStr:
+    def _long_enough(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is None:
+            return v
         if len(v.get_secret_value()) < 32:
             raise ValueError(
                 "must be at least 32 characters (use `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
@@ -123,11 +128,24 @@ class Settings(DatabaseSettings):
         return v
 
     @property
+    def production(self) -> bool:
+        """Shared services (Redis, PostgreSQL): a deployment whose secrets are set, never made up."""
+        return self.redis_url is not None or (self.database_url or "").startswith("postgresql")
+
+    @cached_property
     def flask_secret(self) -> bytes:
+        """Signs sessions, the one-click links and the login throttle's e-mail keys.
+
+        SECRET_KEY, and never derived from GROOVE_WEBHOOK_SECRET (Groove and the usage system hold
+        that one). In embedded mode without SECRET_KEY: generated at the first start and kept in
+        <data dir>/secret_key (mode 0600), so web and worker processes and every restart share it.
+        """
+        problem = secret_key_problem(self)
+        if problem:
+            raise ConfigError(problem)
         if self.secret_key:
             return self.secret_key.get_secret_value().encode()
-        # Derived, so a two-variable set-up still gets a stable, non-guessable session key.
-        return hmac.new(self.groove_webhook_secret.get_secret_value().encode(), b"goodwill-ui", hashlib.sha256).digest()
+        return _stored_key(self.goodwill_data_dir / SECRET_KEY_FILE)
 
     @cached_property
     def broker_url(self) -> str:
@@ -156,6 +174,63 @@ def parse_mailbox_packs(value: str | None) -> dict[str, str]:
     return out
 
 
+SECRET_KEY_FILE = "secret_key"
+_MAKE_ONE = "make one with `python3 -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+
+
+def secret_key_problem(settings: Settings) -> str | None:
+    """One line naming SECRET_KEY when it is missing in production or is the webhook secret again."""
+    if settings.secret_key is None:
+        if settings.production:
+            return (
+                "SECRET_KEY: missing (set the environment variable SECRET_KEY; required with REDIS_URL or a "
+                f"PostgreSQL DATABASE_URL, separate from GROOVE_WEBHOOK_SECRET; {_MAKE_ONE})"
+            )
+        return None
+    key = settings.secret_key.get_secret_value()
+    webhook = [settings.groove_webhook_secret, settings.groove_webhook_secret_previous]
+    if any(s is not None and s.get_secret_value() == key for s in webhook):
+        return f"SECRET_KEY: must differ from GROOVE_WEBHOOK_SECRET (Groove and the usage system know that one; {_MAKE_ONE})"
+    return None
+
+
+def _read_key(path: Path) -> bytes:
+    key = path.read_bytes().strip()
+    if len(key) < 32:
+        raise ConfigError(
+            f"SECRET_KEY: the generated key in {path} is damaged (delete the file to make a new one; "
+            "that ends every login and one-click link) or set SECRET_KEY"
+        )
+    if path.stat().st_mode & 0o077:
+        os.chmod(path, 0o600)
+    return key
+
+
+def _stored_key(path: Path) -> bytes:
+    """The key kept in `path`; made (random, mode 0600) when there is none yet.
+
+    Written to a private temporary file and hard-linked into place, so processes starting at the same
+    time agree on one key and none reads a half-written file.
+    """
+    try:
+        return _read_key(path)
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secrets.token_urlsafe(48).encode() + b"\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        with contextlib.suppress(FileExistsError):  # another process was first: its key counts
+            os.link(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return _read_key(path)
+
+
 def _explain(err: ValidationError) -> str:
     first = err.errors()[0]
     name = str(first["loc"][0]).upper() if first["loc"] else "settings"
@@ -169,6 +244,9 @@ def load_settings() -> Settings:
         settings = Settings()  # type: ignore[call-arg]
     except ValidationError as e:
         raise ConfigError(_explain(e)) from None
+    problem = secret_key_problem(settings)
+    if problem:
+        raise ConfigError(problem)
     settings.goodwill_data_dir.mkdir(parents=True, exist_ok=True)
     return settings
 

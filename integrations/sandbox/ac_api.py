@@ -5,9 +5,10 @@ are silently ignored — a client that misspells `email` gets an unfiltered list
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
 
 from integrations.sandbox.store import SandboxStore, ac_now
 
@@ -17,7 +18,7 @@ DUPLICATE_TAG_STATUS = 422  # the real status is undocumented (body from verbb/f
 
 
 def _store() -> SandboxStore:
-    return current_app.config["SANDBOX_STORE"]
+    return cast(SandboxStore, current_app.config["SANDBOX_STORE"])
 
 
 def _root() -> str:
@@ -29,7 +30,7 @@ def _body() -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-def _no_result(kind: str, ident: str):
+def _no_result(kind: str, ident: str) -> tuple[Response, int]:
     return jsonify({"message": f"No Result found for {kind} with id {ident}"}), 404
 
 
@@ -71,7 +72,7 @@ def _rows_for(table: dict[str, dict[str, Any]], contact_id: str) -> list[dict[st
 
 
 @bp.get("/contacts")
-def list_contacts():
+def list_contacts() -> ResponseReturnValue:
     store = _store()
     root = _root()
     includes = {part.strip() for part in (request.args.get("include") or "").split(",") if part.strip()}
@@ -105,7 +106,7 @@ def list_contacts():
 
 
 @bp.get("/contacts/<cid>")
-def get_contact(cid: str):
+def get_contact(cid: str) -> ResponseReturnValue:
     store = _store()
     with store.lock:
         contact = store.contacts.get(cid)
@@ -122,7 +123,7 @@ def get_contact(cid: str):
 
 
 @bp.get("/contacts/<cid>/contactTags")
-def contact_tags(cid: str):
+def contact_tags(cid: str) -> ResponseReturnValue:
     store = _store()
     with store.lock:
         if cid not in store.contacts:
@@ -131,7 +132,7 @@ def contact_tags(cid: str):
 
 
 @bp.get("/contacts/<cid>/fieldValues")
-def contact_field_values(cid: str):
+def contact_field_values(cid: str) -> ResponseReturnValue:
     store = _store()
     with store.lock:
         if cid not in store.contacts:
@@ -140,7 +141,7 @@ def contact_field_values(cid: str):
 
 
 @bp.get("/tags")
-def list_tags():
+def list_tags() -> ResponseReturnValue:
     store = _store()
     search = (request.args.get("search") or request.args.get("filters[search][contains]") or "").strip().lower()
     exact = (request.args.get("filters[search][eq]") or "").strip().lower()
@@ -154,8 +155,20 @@ def list_tags():
         return jsonify({"tags": [_tag_json(t, _root()) for t in chunk], "meta": {"total": meta["total"]}})
 
 
+@bp.get("/tags/<tid>")
+def get_tag(tid: str) -> ResponseReturnValue:
+    """`{"tag": {...}}` (the documented GET /tags/{id} example) or 404 `No Result found for Tag with id …`."""
+    store = _store()
+    with store.lock:
+        tag = store.tags.get(tid)
+        if tag is None:
+            return _no_result("Tag", tid)
+        count = sum(1 for r in store.contact_tags.values() if r["tag"] == tid)
+        return jsonify({"tag": {**_tag_json(tag, _root()), "subscriber_count": str(count)}})
+
+
 @bp.post("/tags")
-def create_tag():
+def create_tag() -> ResponseReturnValue:
     store = _store()
     spec = _body().get("tag") or {}
     name = str(spec.get("tag") or "").strip()
@@ -174,7 +187,7 @@ def create_tag():
 
 
 @bp.post("/contactTags")
-def create_contact_tag():
+def create_contact_tag() -> ResponseReturnValue:
     store = _store()
     spec = _body().get("contactTag") or {}
     for key in ("contact", "tag"):
@@ -199,7 +212,7 @@ def create_contact_tag():
 
 
 @bp.delete("/contactTags/<rid>")
-def delete_contact_tag(rid: str):
+def delete_contact_tag(rid: str) -> ResponseReturnValue:
     store = _store()
     with store.lock:
         if store.contact_tags.pop(rid, None) is None:
@@ -208,7 +221,7 @@ def delete_contact_tag(rid: str):
 
 
 @bp.get("/fields")
-def list_fields():
+def list_fields() -> ResponseReturnValue:
     store = _store()
     perstag = (request.args.get("filters[perstag]") or "").strip().upper()
     with store.lock:
@@ -230,7 +243,7 @@ def list_fields():
         return jsonify({"fieldOptions": [], "fieldRels": [], "fields": out, "meta": {"total": meta["total"]}})
 
 
-def _write_field_value():
+def _write_field_value() -> ResponseReturnValue:
     store = _store()
     spec = _body().get("fieldValue") or {}
     for key in ("contact", "field", "value"):
@@ -260,11 +273,11 @@ def _write_field_value():
 
 
 @bp.post("/fieldValues")
-def create_field_value():
+def create_field_value() -> ResponseReturnValue:
     return _write_field_value()
 
 
 @bp.put("/fieldValues/<rid>")
-def update_field_value(rid: str):
+def update_field_value(rid: str) -> ResponseReturnValue:
     # The recorded real PUT wrote the contact+field pair of the body, whatever the path id said.
     return _write_field_value()

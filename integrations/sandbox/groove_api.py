@@ -1,17 +1,19 @@
 """Groove v1 REST (+ the few v2 GraphQL operations our client sends) on top of SandboxStore.
 
 Response shapes follow Groove's documented v1 examples (docs/sandbox.md) — messages in a listing carry
-`href` but no `id`, exactly like the docs, so clients must derive ids the way they would in reality.
+`href` but no `id` and no inline `attachments` array (only `links.attachments.href`), exactly like the
+docs, so clients must derive ids and fetch attachment names the way they would in reality.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, unquote
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
 
 from integrations.sandbox.store import DEFAULT_AGENT, SandboxStore
 
@@ -20,7 +22,7 @@ MAX_PER_PAGE = 50
 
 
 def _store() -> SandboxStore:
-    return current_app.config["SANDBOX_STORE"]
+    return cast(SandboxStore, current_app.config["SANDBOX_STORE"])
 
 
 def _api_root() -> str:
@@ -67,13 +69,16 @@ def ticket_json(store: SandboxStore, ticket: dict[str, Any], root: str) -> dict[
         "summary": first[:100],
         "state": ticket["state"],
         "mailbox": ticket.get("mailbox"),
+        "mailbox_id": ticket.get("mailbox_id"),
         "assignee": ticket.get("assignee"),
         "customer_name": ticket.get("customer_name"),
         "links": links,
     }
 
 
-def message_json(message: dict[str, Any], root: str, *, with_id: bool = False) -> dict[str, Any]:
+def message_json(message: dict[str, Any], root: str, *, with_id: bool = False, inline: bool = False) -> dict[str, Any]:
+    """A message as the v1 listing serves it; `with_id` + `inline` give the webhook's Message (which
+    carries `id` and an `attachments` array, as the recorded webhook bodies show)."""
     author_path = "customers" if message["author_kind"] == "customer" else "agents"
     data: dict[str, Any] = {
         "created_at": message["created_at"],
@@ -87,12 +92,35 @@ def message_json(message: dict[str, Any], root: str, *, with_id: bool = False) -
             "author": {"href": f"{root}/{author_path}/{message['author_email']}"},
             "ticket": {"href": f"{root}/tickets/{message['ticket_number']}"},
         },
-        # Not in the v1 docs listing (names come from /v1/attachments there); the webhook Message has it.
-        "attachments": [{"filename": name} for name in message["attachments"]],
     }
     if with_id:
         data["id"] = message["id"]
+    if inline:
+        data["attachments"] = [attachment_json(a, message["id"]) for a in message["attachments"]]
     return data
+
+
+def attachment_json(record: dict[str, Any], message_id: str) -> dict[str, Any]:
+    """`{"filename", "size", "url"}` as `GET /v1/attachments` documents it (+ `content_type` if seeded)."""
+    data: dict[str, Any] = {
+        "filename": record["filename"],
+        "size": record["size"],
+        "url": f"https://attachments.sandbox.invalid/{message_id}/{quote(record['filename'])}",
+    }
+    if record.get("content_type"):
+        data["content_type"] = record["content_type"]
+    return data
+
+
+def mailbox_json(box: dict[str, Any], root: str) -> dict[str, Any]:
+    """A mailbox as `GET /v1/mailboxes` lists it (the Ruby client's recorded fixture)."""
+    box_id = int(box["id"]) if str(box["id"]).isdigit() else box["id"]
+    return {
+        "id": box_id,
+        "name": box["name"],
+        "email": box.get("email"),
+        "links": {"folders": {"href": f"{root}/folders?mailbox={box['id']}"}},
+    }
 
 
 def _paginate(items: list[Any], path: str, extra: str = "") -> tuple[list[Any], dict[str, Any]]:
@@ -116,7 +144,7 @@ def _paginate(items: list[Any], path: str, extra: str = "") -> tuple[list[Any], 
 
 
 @bp.get("/v1/tickets/<int:number>")
-def get_ticket(number: int):
+def get_ticket(number: int) -> ResponseReturnValue:
     store = _store()
     with store.lock:
         ticket = store.tickets.get(number)
@@ -126,7 +154,7 @@ def get_ticket(number: int):
 
 
 @bp.get("/v1/tickets")
-def list_tickets():
+def list_tickets() -> ResponseReturnValue:
     store = _store()
     customer = (request.args.get("customer") or "").strip().lower()
     state = request.args.get("state")
@@ -142,7 +170,7 @@ def list_tickets():
 
 
 @bp.post("/v1/tickets")
-def create_ticket():
+def create_ticket() -> ResponseReturnValue:
     store = _store()
     body = _json_body()
     missing = [k for k in ("body", "from", "to") if not body.get(k)]
@@ -152,13 +180,19 @@ def create_ticket():
     # The customer is the sender unless an agent opened the ticket (then it is the recipient).
     customer = recipient if store.is_agent(sender) else sender
     with store.lock:
+        # "The email or ID of the mailbox the ticket should be created in. If omitted, defaults to the
+        # primary mailbox." What Groove answers for an unknown one is undocumented: a 422 here, so that
+        # a display name (or a typo) shows up instead of a ticket in the wrong mailbox.
+        mailbox = store.find_mailbox_by_address(body["mailbox"]) if body.get("mailbox") else None
+        if body.get("mailbox") and mailbox is None:
+            return jsonify({"errors": [f"mailbox {body['mailbox']!r} not found (give its email or id)"]}), 422
         ticket = store.seed_ticket(
             {
                 "subject": body.get("subject") or "",
                 "customer_email": customer,
                 "state": body.get("state") or "unread",
                 "tags": body.get("tags") if isinstance(body.get("tags"), list) else [],
-                "mailbox": body.get("mailbox"),
+                "mailbox": mailbox["id"] if mailbox else None,
                 "assignee": body.get("assignee"),
             }
         )
@@ -177,7 +211,7 @@ def create_ticket():
 
 
 @bp.get("/v1/tickets/<int:number>/messages")
-def list_messages(number: int):
+def list_messages(number: int) -> ResponseReturnValue:
     store = _store()
     with store.lock:
         if number not in store.tickets:
@@ -187,8 +221,30 @@ def list_messages(number: int):
         return jsonify({"messages": [message_json(m, _api_root()) for m in chunk], "meta": meta})
 
 
+@bp.get("/v1/attachments")
+def list_attachments() -> ResponseReturnValue:
+    """`GET /v1/attachments?message=<id>` (required) → `{"attachments": [{"filename", "size", "url"}]}`."""
+    store = _store()
+    message_id = (request.args.get("message") or "").strip()
+    if not message_id:
+        return jsonify({"errors": ["message is required"]}), 422
+    with store.lock:
+        message = next((m for ms in store.messages.values() for m in ms if m["id"] == message_id), None)
+        if message is None:
+            return _not_found("Message")
+        return jsonify({"attachments": [attachment_json(a, message_id) for a in message["attachments"]]})
+
+
+@bp.get("/v1/mailboxes")
+def list_mailboxes() -> ResponseReturnValue:
+    store = _store()
+    with store.lock:
+        boxes = sorted(store.mailboxes.values(), key=lambda b: str(b["id"]))
+        return jsonify({"mailboxes": [mailbox_json(b, _api_root()) for b in boxes]})
+
+
 @bp.post("/v1/tickets/<int:number>/messages")
-def create_message(number: int):
+def create_message(number: int) -> ResponseReturnValue:
     store = _store()
     body = _json_body()
     if not body.get("body"):
@@ -206,7 +262,7 @@ def create_message(number: int):
 
 
 @bp.get("/v1/customers/<path:email>")
-def get_customer(email: str):
+def get_customer(email: str) -> ResponseReturnValue:
     store = _store()
     email = unquote(email).strip().lower()
     with store.lock:
@@ -246,7 +302,7 @@ def _conversation_id(number: int) -> str:
 
 
 @bp.post("/v2/graphql")
-def graphql():
+def graphql() -> ResponseReturnValue:
     store = _store()
     body = request.get_json(silent=True, force=True) or {}
     query = str(body.get("query") or "")

@@ -16,6 +16,8 @@ from typing import Any
 
 DEFAULT_AGENT = "agent@sandbox.invalid"
 REQUEST_LOG_LIMIT = 100_000
+# The primary mailbox every account has (Groove: "If omitted, defaults to the primary mailbox").
+PRIMARY_MAILBOX = {"name": "Inbox", "email": "support@sandbox.invalid"}
 
 # Used when neither the seed nor the policy pack provide AC custom fields.
 _FALLBACK_AC_FIELDS = (
@@ -37,6 +39,37 @@ def default_ac_field_perstags() -> list[str]:
         return perstags or list(_FALLBACK_AC_FIELDS)
     except Exception:  # the sandbox must start even if the pack is broken or absent
         return list(_FALLBACK_AC_FIELDS)
+
+
+def default_mailboxes() -> list[dict[str, str]]:
+    """The primary "Inbox" and the fair-use pack's task mailbox (named like its team, e-mail or id
+    from policies/pack/packs/fair-use.toml [tasks] mailbox): what a worker with the built-in packs
+    checks at start-up."""
+    boxes = [dict(PRIMARY_MAILBOX)]
+    try:
+        from policies.pack.loader import load_pack
+        from policies.pack.params import param
+
+        pack = load_pack("fair-use")
+        ref = str(param(pack, "tasks.mailbox")).strip()
+        box = {"name": str(param(pack, "texts.team"))}
+        box["email" if "@" in ref else "id"] = ref
+        boxes.append(box)
+    except Exception:  # the sandbox must start even if the pack is broken or absent
+        pass
+    return boxes
+
+
+def attachment_record(spec: Any) -> dict[str, Any]:
+    """A seed's attachment ("attest.pdf" or {"filename", "size"?, "content_type"?}) as stored."""
+    if isinstance(spec, Mapping):
+        name = str(spec.get("filename") or spec.get("name") or "")
+        record: dict[str, Any] = {"filename": name, "size": int(spec.get("size") or 1000 + 37 * len(name))}
+        if spec.get("content_type"):
+            record["content_type"] = str(spec["content_type"])
+        return record
+    name = str(spec)
+    return {"filename": name, "size": 1000 + 37 * len(name)}  # a stable made-up size
 
 
 def now_iso() -> str:
@@ -63,6 +96,7 @@ class SandboxStore:
     def reset(self) -> None:
         with self.lock:
             self.agents: set[str] = {DEFAULT_AGENT}
+            self.mailboxes: dict[str, dict[str, Any]] = {}  # id -> {"id", "name", "email"}
             self.tickets: dict[int, dict[str, Any]] = {}
             self.messages: dict[int, list[dict[str, Any]]] = {}
             self.customers: dict[str, dict[str, Any]] = {}
@@ -74,7 +108,10 @@ class SandboxStore:
             self.field_values: dict[str, dict[str, Any]] = {}
             self._ids = itertools.count(1)
             self._message_ids = itertools.count(4_000_000_001)
+            self._mailbox_ids = itertools.count(5_063_661_921)  # 10-digit v1 ids like the webhook's mailbox_id
             self.requests.clear()
+            for box in default_mailboxes():
+                self.upsert_mailbox(box)
 
     def next_id(self) -> str:
         return str(next(self._ids))
@@ -87,6 +124,8 @@ class SandboxStore:
             groove = data.get("groove") or {}
             for agent in groove.get("agents") or []:
                 self.agents.add(str(agent).lower())
+            for box in groove.get("mailboxes") or []:
+                self.upsert_mailbox(box)
             for customer in groove.get("customers") or []:
                 self.upsert_customer(customer)
             for ticket in groove.get("tickets") or []:
@@ -120,13 +159,18 @@ class SandboxStore:
         customer_email = str(spec.get("customer_email") or "kunde@example.com").strip().lower()
         self.upsert_customer({"email": customer_email, "name": spec.get("customer_name")})
         created = str(spec.get("created_at") or now_iso())
+        # A seed names the mailbox by name, e-mail or id; a name the account lacks is added (seeds are short).
+        mailbox = self.find_mailbox(spec.get("mailbox") or PRIMARY_MAILBOX["name"]) or self.upsert_mailbox(
+            {"name": str(spec.get("mailbox"))}
+        )
         ticket = {
             "number": number,
             "title": str(spec.get("subject") or spec.get("title") or ""),
             "state": str(spec.get("state") or "unread"),
             "priority": spec.get("priority"),
             "assignee": spec.get("assignee"),
-            "mailbox": str(spec.get("mailbox") or "Inbox"),
+            "mailbox": mailbox["name"],
+            "mailbox_id": mailbox["id"],
             "tags": [str(t) for t in spec.get("tags") or []],
             "customer_email": customer_email,
             "customer_name": spec.get("customer_name") or self.customers[customer_email].get("name"),
@@ -164,6 +208,46 @@ class SandboxStore:
         return contact
 
     # -- Groove ----------------------------------------------------------------------------------
+    def find_mailbox(self, ref: Any) -> dict[str, Any] | None:
+        """The mailbox with this id, e-mail or name (case-insensitive)."""
+        wanted = str(ref).strip().casefold() if ref is not None else ""
+        if not wanted:
+            return None
+        for key in ("id", "email", "name"):
+            for box in self.mailboxes.values():
+                if str(box.get(key) or "").casefold() == wanted:
+                    return box
+        return None
+
+    def find_mailbox_by_address(self, ref: Any) -> dict[str, Any] | None:
+        """What POST /v1/tickets accepts as `mailbox`: "The email or ID of the mailbox" (not its name)."""
+        box = self.find_mailbox(ref)
+        wanted = str(ref).strip().casefold()
+        if box is None or wanted not in (str(box["id"]).casefold(), str(box.get("email") or "").casefold()):
+            return None
+        return box
+
+    def upsert_mailbox(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        box = None
+        for key in ("id", "email", "name"):
+            if spec.get(key):
+                box = next(
+                    (b for b in self.mailboxes.values() if str(b.get(key) or "").casefold() == str(spec[key]).casefold()),
+                    None,
+                )
+                if box is not None:
+                    break
+        if box is None:
+            box_id = str(spec.get("id") or next(self._mailbox_ids))
+            name = str(spec.get("name") or spec.get("email") or box_id)
+            slug = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-") or box_id
+            box = {"id": box_id, "name": name, "email": f"{slug}@sandbox.invalid"}
+            self.mailboxes[box_id] = box
+        for key in ("name", "email"):
+            if spec.get(key):
+                box[key] = str(spec[key]).lower() if key == "email" else str(spec[key])
+        return box
+
     def is_agent(self, email: str | None) -> bool:
         return bool(email) and str(email).lower() in self.agents
 
@@ -181,7 +265,7 @@ class SandboxStore:
         ticket = self.tickets[number]
         kind = "customer" if author_email == ticket["customer_email"] and not self.is_agent(author_email) else "agent"
         created = str(created_at or now_iso())
-        names = [a if isinstance(a, str) else str(a.get("filename") or a.get("name")) for a in attachments]
+        files = [attachment_record(a) for a in attachments]
         message = {
             "id": str(next(self._message_ids)),
             "ticket_number": number,
@@ -191,7 +275,7 @@ class SandboxStore:
             "plain_text_body": _plain(body),
             "author_kind": kind,
             "author_email": author_email,
-            "attachments": names,
+            "attachments": files,
         }
         self.messages.setdefault(number, []).append(message)
         ticket["updated_at"] = created
@@ -290,8 +374,15 @@ class SandboxStore:
         return row
 
     # -- admin view ----------------------------------------------------------------------------------
-    def record_request(self, vendor: str, method: str, path: str, status: int, at: float) -> None:
-        self.requests.append({"at": at, "vendor": vendor, "method": method, "path": path, "status": status})
+    def record_request(
+        self, vendor: str, method: str, path: str, status: int, at: float, *, in_retry_after: float | None = None
+    ) -> None:
+        """`in_retry_after`: the request came while the vendor's account was paused by a 429's
+        Retry-After, this many seconds after that 429 (a client honouring Retry-After sends none)."""
+        row: dict[str, Any] = {"at": at, "vendor": vendor, "method": method, "path": path, "status": status}
+        if in_retry_after is not None:
+            row["in_retry_after"] = round(in_retry_after, 4)
+        self.requests.append(row)
 
     def snapshot(self, since: float | None = None) -> dict[str, Any]:
         with self.lock:

@@ -22,12 +22,13 @@ def ticket_webhook(store: SandboxStore, ticket: dict[str, Any], host_url: str) -
         last_message_plain_text=last,
         type="Email",
         tag_ids=[],
+        attachment_count=sum(len(m["attachments"]) for m in messages),
         app_url=f"{host_url.rstrip('/')}/groove_client/tickets/{ticket['number']}",
     )
     return data
 
 
 def message_webhook(store: SandboxStore, message: dict[str, Any], host_url: str) -> dict[str, Any]:
-    data = message_json(message, _root(host_url), with_id=True)
+    data = message_json(message, _root(host_url), with_id=True, inline=True)
     data.update(agent_response=message["author_kind"] == "agent", type=None, deliver_by=None)
     return data

@@ -120,7 +120,7 @@ def _choice(data: dict[str, Any], key: str, where: str, allowed: tuple[str, ...]
     value = _str(data, key, where, required=True)
     if value not in allowed:
         raise CaseError(f"{_path(where, key)}: unknown value {value!r} (expected one of {', '.join(allowed)})")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def parse_ticket(raw: Any) -> Ticket:

@@ -17,6 +17,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from policies.model import REQUEST_TYPES, Ticket
+from policies.pack.loader import load_pack
+from policies.pack.params import param
+from policies.reading.agreement import read_both
 from policies.reading.classify import CLASSIFIER_VERSION, classify
 from policies.vocab import Outcome, Severity
 
@@ -65,6 +68,15 @@ class EvalResult:
     outcome_ok: int = 0
     # The costliest error: approved although the label's outcome is not approve (id, gold outcome, type).
     wrong_approvals: list[tuple[str, str, str]] = field(default_factory=list)
+    # The second reader and the agreement gate (policies/reading/agreement.py).
+    model_per_type: dict[str, TypeScore] = field(default_factory=dict)
+    model_macro_f1: float = 0.0
+    model_abuse_recall: float = 0.0
+    agreed: int = 0
+    agreed_right: int = 0  # request type right where both readers agreed
+    disagreed_right: int = 0  # request type right (by the rule reader) where they did not
+    # Wrong approvals the gate lets through: both readers agreed, so nobody would look before AC changes.
+    gated_wrong_approvals: list[tuple[str, str, str]] = field(default_factory=list)
     fact_errors: list[tuple[str, str, Any, Any]] = field(default_factory=list)  # (id, key, gold, predicted)
 
 
@@ -122,17 +134,35 @@ def _fact_value(key: str, value: Any) -> Any:
     return sorted(value or []) if key == "documents" else value
 
 
-def _read(row: dict[str, Any], i: int) -> tuple[Any, dict[str, Any] | None]:
-    """The classification of a row and, for a case row (ticket + customer + today), its decision."""
+def _read(row: dict[str, Any], i: int) -> tuple[Any, dict[str, Any] | None, dict[str, Any]]:
+    """The classification of a row, for a case row (ticket + customer + today) its decision, and both readings."""
     if isinstance(row.get("ticket"), dict):
         from policies.offline.case import decide_case
 
         decision = decide_case({k: row[k] for k in ("today", "ticket", "customer") if k in row})
-        return _Read(
+        read = _Read(
             decision["request_type"], bool(decision["abusive"]), decision.get("severity"), decision.get("facts") or {}
-        ), decision
-    c = classify(_ticket(row, i))
-    return _Read(c.request_type, c.abusive, c.severity, c.facts.to_dict()), None
+        )
+        return read, decision, decision["reading"]
+    ticket = _ticket(row, i)
+    c = classify(ticket)
+    reading = read_both(ticket, c, float(param(load_pack("goodwill"), "reading.min_confidence"))).to_dict()
+    return _Read(c.request_type, c.abusive, c.severity, c.facts.to_dict()), None, reading
+
+
+def _per_type(gold_types: list[str], pred_types: list[str]) -> dict[str, TypeScore]:
+    types = [t for t in REQUEST_TYPES if t in set(gold_types) | set(pred_types)]
+    per_type: dict[str, TypeScore] = {}
+    for t in types:
+        tp = sum(1 for g, p in zip(gold_types, pred_types) if g == t and p == t)
+        fp = sum(1 for g, p in zip(gold_types, pred_types) if g != t and p == t)
+        fn = sum(1 for g, p in zip(gold_types, pred_types) if g == t and p != t)
+        per_type[t] = TypeScore(*_prf(tp, fp, fn), support=tp + fn)
+    return per_type
+
+
+def _macro(per_type: dict[str, TypeScore]) -> float:
+    return sum(s.f1 for s in per_type.values()) / len(per_type) if per_type else 0.0
 
 
 @dataclass(frozen=True)
@@ -146,23 +176,38 @@ class _Read:
 def evaluate(rows: list[dict[str, Any]]) -> EvalResult:
     gold_types: list[str] = []
     pred_types: list[str] = []
-    abuse = Counter()
-    severe = Counter()
-    fact_ok = Counter()
-    fact_n = Counter()
+    abuse: Counter[str] = Counter()
+    severe: Counter[str] = Counter()
+    fact_ok: Counter[str] = Counter()
+    fact_n: Counter[str] = Counter()
     errors: list[tuple[str, str, str]] = []
     fact_errors: list[tuple[str, str, Any, Any]] = []
     outcome_n = outcome_ok = 0
     wrong_approvals: list[tuple[str, str, str]] = []
+    gated: list[tuple[str, str, str]] = []
+    model_types: list[str] = []
+    model_abuse: Counter[str] = Counter()
+    agreed = agreed_right = disagreed_right = 0
     for i, row in enumerate(rows, 1):
         label = row["label"]
-        c, decision = _read(row, i)
+        c, decision, reading = _read(row, i)
         gold, pred = label["request_type"], c.request_type
+        model_types.append(reading["model"]["request_type"])
+        g_ab = bool(label.get("abusive"))
+        m_ab = bool(reading["model"]["abusive"])
+        model_abuse["tp" if g_ab and m_ab else "fp" if m_ab else "fn" if g_ab else "tn"] += 1
+        if reading["agreed"]:
+            agreed += 1
+            agreed_right += gold == pred
+        else:
+            disagreed_right += gold == pred
         if decision is not None and "outcome" in label:
             outcome_n += 1
             outcome_ok += decision["outcome"] == label["outcome"]
             if decision["outcome"] == Outcome.APPROVE and label["outcome"] != Outcome.APPROVE:
                 wrong_approvals.append((str(row.get("id", i)), label["outcome"], decision["request_type"]))
+                if reading["agreed"]:
+                    gated.append(wrong_approvals[-1])
         gold_types.append(gold)
         pred_types.append(pred)
         if gold != pred:
@@ -182,14 +227,9 @@ def evaluate(rows: list[dict[str, Any]]) -> EvalResult:
                 fact_ok[key] += 1
             else:
                 fact_errors.append((str(row.get("id", i)), key, g, p))
-    types = [t for t in REQUEST_TYPES if t in set(gold_types) | set(pred_types)]
-    per_type: dict[str, TypeScore] = {}
-    for t in types:
-        tp = sum(1 for g, p in zip(gold_types, pred_types) if g == t and p == t)
-        fp = sum(1 for g, p in zip(gold_types, pred_types) if g != t and p == t)
-        fn = sum(1 for g, p in zip(gold_types, pred_types) if g == t and p != t)
-        per_type[t] = TypeScore(*_prf(tp, fp, fn), support=tp + fn)
-    macro = sum(s.f1 for s in per_type.values()) / len(per_type) if per_type else 0.0
+    per_type = _per_type(gold_types, pred_types)
+    macro = _macro(per_type)
+    model_per_type = _per_type(gold_types, model_types)
     ap, ar, _ = _prf(abuse["tp"], abuse["fp"], abuse["fn"])
     sp, sr, _ = _prf(severe["tp"], severe["fp"], severe["fn"])
     return EvalResult(
@@ -207,6 +247,13 @@ def evaluate(rows: list[dict[str, Any]]) -> EvalResult:
         outcome_n=outcome_n,
         outcome_ok=outcome_ok,
         wrong_approvals=wrong_approvals,
+        model_per_type=model_per_type,
+        model_macro_f1=_macro(model_per_type),
+        model_abuse_recall=_prf(model_abuse["tp"], model_abuse["fp"], model_abuse["fn"])[1],
+        agreed=agreed,
+        agreed_right=agreed_right,
+        disagreed_right=disagreed_right,
+        gated_wrong_approvals=gated,
     )
 
 
@@ -228,12 +275,29 @@ def format_report(res: EvalResult, name: str) -> str:
         f"abuse:  precision {res.abuse_precision:.3f}  recall {res.abuse_recall:.3f}",
         f"severe: precision {res.severe_precision:.3f}  recall {res.severe_recall:.3f}",
     ]
+    disagreed = res.n - res.agreed
+    lines += [
+        "",
+        "readers:            rule reader  second reader",
+        f"  macro-F1            {res.macro_f1:>9.3f}  {res.model_macro_f1:>13.3f}",
+        f"  abuse recall        {res.abuse_recall:>9.3f}  {res.model_abuse_recall:>13.3f}",
+        "agreement (same type and abusive flag, both at least as sure as reading.min_confidence):",
+        f"  agreed    {res.agreed:>5} ({res.agreed / res.n if res.n else 0:.3f})  type right "
+        f"{res.agreed_right / res.agreed if res.agreed else 0:.3f}",
+        f"  disagreed {disagreed:>5} ({disagreed / res.n if res.n else 0:.3f})  type right "
+        f"{res.disagreed_right / disagreed if disagreed else 0:.3f}  (a person confirms these first)",
+    ]
     if res.outcome_n:
         lines += [
             f"outcome: {res.outcome_ok}/{res.outcome_n} right ({res.outcome_ok / res.outcome_n:.3f})",
-            f"wrong approvals (approve where the label is not approve): {len(res.wrong_approvals)}",
+            f"wrong approvals (approve where the label is not approve): {len(res.wrong_approvals)} decided, "
+            f"{len(res.gated_wrong_approvals)} past the agreement gate (applied or one-click without a person)",
         ]
-        lines += [f"  {i}: labelled {g}, decided approve as {t}" for i, g, t in res.wrong_approvals]
+        gated = {i for i, _, _ in res.gated_wrong_approvals}
+        lines += [
+            f"  {i}: labelled {g}, decided approve as {t}" + ("  ← past the gate" if i in gated else "")
+            for i, g, t in res.wrong_approvals
+        ]
     lines += ["", "fact accuracy:"]
     for k, v in res.fact_accuracy.items():
         lines.append(f"  {k:<16}{v:.3f}")

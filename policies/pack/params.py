@@ -33,6 +33,8 @@ _ILLNESS = ["illness", "surgery", "hospital", "accident"]
 
 PARAMS: dict[str, Param] = {
     "general.timezone": Param("timezone", "Europe/Berlin", "calendar the team counts days in"),
+    "reading.min_confidence": Param(
+        "share", 0.6, "agreement gate: both readers at least this sure, or a person confirms before anything is applied"),
     "general.one_gesture_types": Param(
         "request_types",
         [RequestType.PROGRAM_EXTENSION, RequestType.PROGRAM_PAUSE, RequestType.CLUB_PAUSE],
@@ -133,7 +135,11 @@ SECTIONS = frozenset(k.split(".")[0] for k in PARAMS)
 PROCESSES: tuple[str, ...] = tuple(Process)
 FAIR_USE_PARAMS: dict[str, Param] = {
     "fair_use.protected_products": PARAMS["fair_use.protected_products"],
-    "tasks.mailbox": Param("text", "Kundendienst Finecom", "Groove mailbox the task tickets are opened in"),
+    "tasks.mailbox": Param(
+        "mailbox",
+        "kundendienst@finecom.ch",
+        "Groove mailbox the task tickets are opened in: its e-mail or id (POST /v1/tickets takes no display name)",
+    ),
     "tasks.agent": Param("email", None, "Groove agent the task tickets come from (unset: GROOVE_NOTE_AUTHOR)"),
     "tasks.fallback_to": Param(
         "email", None, "ticket recipient for a customer known only by id (unset: such a row fails)"
@@ -197,12 +203,22 @@ def _check(kind: str, value: Any) -> str | None:
     is_str_list = isinstance(value, list) and all(isinstance(v, str) and v for v in value)
     if kind == "positive_int":
         return None if is_int and value > 0 else "a positive integer"
+    if kind == "share":
+        is_num = isinstance(value, int | float) and not isinstance(value, bool)
+        return None if is_num and 0 <= value <= 1 else "a number from 0 to 1"
     if kind == "nonneg_int":
         return None if is_int and value >= 0 else "an integer >= 0"
     if kind == "email":
         local, _, domain = value.partition("@") if isinstance(value, str) else ("", "", "")
         ok = bool(local) and "." in domain and "@" not in domain and not any(c.isspace() for c in value)
         return None if ok else "an e-mail address"
+    if kind == "mailbox":
+        # Groove's POST /v1/tickets: "The email or ID of the mailbox the ticket should be created in".
+        if is_int:
+            return None if value > 0 else "a Groove mailbox e-mail or id"
+        if isinstance(value, str) and value.strip().isdecimal():
+            return None
+        return _check("email", value) and "a Groove mailbox e-mail or id (not its display name)"
     if kind in ("tag", "text"):
         return None if isinstance(value, str) and value.strip() else "a non-empty string"
     if kind == "tags":
@@ -228,7 +244,11 @@ def _check(kind: str, value: Any) -> str | None:
 
         return None if is_str_list and value and set(value) <= set(DATE_FIELDS) else "a list of canonical date fields"
     if kind == "reason_documents":
-        ok = isinstance(value, dict) and value and all(k in REASONS and v in DOCUMENT_KINDS for k, v in value.items())
+        ok = (
+            isinstance(value, dict)
+            and bool(value)
+            and all(k in REASONS and v in DOCUMENT_KINDS for k, v in value.items())
+        )
         return None if ok else "a table reason = document kind (attest, unemployment_certificate)"
     if kind == "abuse_steps":
         return (

@@ -83,6 +83,8 @@ def detect_abuse(original: str, folded: str) -> AbuseFinding:
     if shout:
         evidence.append(Evidence("abusive", snippet(original, shout.start(), shout.end())))
     # one line per phrase is enough for the note
-    seen: set[str] = set()
-    unique = tuple(e for e in evidence if not (e.text in seen or seen.add(e.text)))
+    first_by_text: dict[str, Evidence] = {}
+    for e in evidence:
+        first_by_text.setdefault(e.text, e)
+    unique = tuple(first_by_text.values())
     return AbuseFinding(abusive=bool(unique), severity=Severity.SEVERE if severe else None, evidence=unique)

@@ -40,7 +40,9 @@ class Facts:
     duration_text: str | None = None  # the span it came from, e.g. "6 Wochen"
     reason: str | None = None  # a category from WEIGHTY_REASONS | NOT_WEIGHTY_REASONS, None = none given
     reason_text: str | None = None
-    documents: tuple[str, ...] = ()  # kinds from DOCUMENT_KINDS
+    documents: tuple[str, ...] = ()  # kinds from DOCUMENT_KINDS, attached to a customer message
+    # Kinds the text says are attached ("Attest anbei") although nothing of that kind is (docs/policy.md §4).
+    documents_claimed: tuple[str, ...] = ()
     strong_dissatisfaction: bool = False
     timing_not_right: bool = False  # "der Zeitpunkt war nicht passend" (K-EXT-2)
     explicit_exit: bool = False  # an early Club exit asked for in so many words (K-CLUB-EXIT)
@@ -65,9 +67,58 @@ class Facts:
             "reason_text": self.reason_text,
             "reason_weighty": self.reason_weighty,
             "documents": list(self.documents),
+            "documents_claimed": list(self.documents_claimed),
             "strong_dissatisfaction": self.strong_dissatisfaction,
             "timing_not_right": self.timing_not_right,
             "explicit_exit": self.explicit_exit,
+        }
+
+
+@dataclass(frozen=True)
+class CueReading:
+    """One wish cue found in a sentence and whether it counts.
+
+    `counts` is False when the cue is negated or retracted, reports the past, or is about another
+    object; `why_not` then says which ("negated", "retracted", "past", "other_object", "hypothetical",
+    "quoted")."""
+
+    intent: str  # extend | pause | refund | cancel | unsub
+    text: str  # the cue as the customer wrote it
+    request_type: str  # what the cue would ask for
+    counts: bool
+    why_not: str | None = None
+
+
+@dataclass(frozen=True)
+class SentenceReading:
+    """The reader's verdict on one sentence of the text it read (the subject first, when it counts)."""
+
+    text: str
+    source: str  # "subject" | "body"
+    cues: tuple[CueReading, ...] = ()
+    negated: bool = False  # a wish in it is negated or retracted ("nicht kündigen", "hat sich erledigt")
+    tense: str = "present"  # "past" when its wish is a report of an earlier one ("letztes Jahr hatte ich pausiert")
+    object: str | None = None  # what its wish is about: a product ("program", "club", "coach"), "other", or None
+    object_text: str | None = None  # the words naming another object ("Handyvertrag")
+
+    @property
+    def counts(self) -> bool:
+        return any(c.counts for c in self.cues)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "source": self.source,
+            "cues": [
+                {"intent": c.intent, "text": c.text, "request_type": c.request_type, "counts": c.counts,
+                 "why_not": c.why_not}
+                for c in self.cues
+            ],
+            "negated": self.negated,
+            "tense": self.tense,
+            "object": self.object,
+            "object_text": self.object_text,
+            "counts": self.counts,
         }
 
 
@@ -83,3 +134,5 @@ class Classification:
     secondary_types: tuple[str, ...] = ()  # other requests in the same mail (side questions)
     # The reader that produced this (lexicon version): recorded on every decision, whoever classified.
     reader_version: str | None = None
+    # Per-sentence verdicts of the rule reader (`goodwill read` shows them); empty for other readers.
+    sentences: tuple[SentenceReading, ...] = ()

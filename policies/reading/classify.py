@@ -14,18 +14,20 @@ made it (`Classification.evidence`). Steps:
 
 from __future__ import annotations
 
+import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from policies.model import Evidence, Ticket
 from policies.pack.loader import PolicyPack
 from policies.reading import lexicon as lx
 from policies.reading.abuse import detect_abuse
-from policies.reading.classification import Classification, Facts
+from policies.reading.classification import Classification, CueReading, Facts, SentenceReading
 from policies.reading.extract import (
     detect_language,
     extract_dates,
+    claimed_documents,
     extract_documents,
     extract_duration,
     extract_reason,
@@ -33,6 +35,7 @@ from policies.reading.extract import (
     negated,
 )
 from policies.reading.text import customer_text, fold, sentence_bounds, snippet
+from policies.reading.wishes import Verdict, WishText, subject_counts
 from policies.vocab import RequestType
 
 CLASSIFIER_VERSION = lx.CLASSIFIER_VERSION
@@ -114,7 +117,8 @@ _QUESTIONS = {
 }
 # Capitalised "Sie"/"Ihnen" not at a sentence start: the customer writes formally (Sie), so the question does too.
 _SIE_STRICT = re.compile(r"(?<![.!?\n]\s)(?<![.!?\n])(?<!^)\b(?:Sie|Ihnen|Ihrem|Ihren|Ihrer|Ihre)\b")
-_SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|aw|wg|fw|fwd|antw|antwort)\s*:\s*)+", re.I)
+# Cues in the subject weigh less than the same cue in the new text: the new text settles a conflict.
+SUBJECT_WEIGHT = 0.85
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,10 @@ class _Hit:
     end: int
     product: str | None
     near: bool  # product named in the same sentence
+    counts: bool = True  # a present wish about our products (policies/reading/wishes.py)
+    why_not: str | None = None
+    in_subject: bool = False
+    verdict: Verdict | None = None
 
 
 def _product_mentions(folded: str) -> list[tuple[int, int, str]]:
@@ -153,7 +161,7 @@ def _resolve_product(
             or [x for x in in_sentence if x[2] != "newsletter"]
             or in_sentence
         )
-        a, b, p, _ = min(products, key=lambda x: min(abs(x[0] - start), abs(x[1] - end)))
+        _, _, p, _ = min(products, key=lambda x: min(abs(x[0] - start), abs(x[1] - end)))
         return p, True
     if intent == "unsub" and any(s <= a < e for a, _, p in mentions if p == "mail"):
         return "newsletter", True
@@ -163,13 +171,19 @@ def _resolve_product(
     if intent == "cancel" and any(x[2] == "club" for x in others):
         return "club", False  # the Club is the only thing one "kündigt"
     others = [x for x in others if not x[3]] or others
-    before = [x for x in others if x[1] <= start]
+    # from another sentence, a named product ("Ausbildung", "Club") rather than a part of any ("Modul", "Kurs")
+    specific = [x for x in others if not lx.GENERIC_PRODUCT_WORDS.fullmatch(folded[x[0] : x[1]])] or others
+    before = [x for x in specific if x[1] <= start]
     if before:
         return before[-1][2], False
-    return others[0][2], False
+    return specific[0][2], False
 
 
-def _find_intents(folded: str, mentions: list[tuple[int, int, str]]) -> list[_Hit]:
+def _find_intents(
+    folded: str, original: str, mentions: list[tuple[int, int, str]], body_start: int, context: str | None = None
+) -> tuple[list[_Hit], WishText]:
+    """Every wish cue with its verdict: counting ones vote, the others are shown (`Classification.sentences`)."""
+    wish = WishText(folded, original, mentions)
     # cancel first: "nicht mehr verlängern" is a cancellation and must not also count as an extension
     raw = [
         (intent, weight, m)
@@ -178,10 +192,10 @@ def _find_intents(folded: str, mentions: list[tuple[int, int, str]]) -> list[_Hi
         for m in pattern.finditer(folded)
     ]
     if not raw:
-        return []
+        return [], wish
     blocked = [(m.start(), m.end()) for m in lx.NOT_INTENT.finditer(folded)]
     billing = bool(lx.BILLING.search(folded))
-    hits: list[_Hit] = []
+    found: list[tuple[str, float, int, int]] = []
     taken: list[tuple[int, int]] = []
     for intent, weight, m in raw:
         a, b = m.start(), m.end()
@@ -189,16 +203,56 @@ def _find_intents(folded: str, mentions: list[tuple[int, int, str]]) -> list[_Hi
             continue
         if intent == "refund" and billing:
             continue
-        if negated(folded, a, conditional_ok=True):
-            continue
-        product, near = _resolve_product(intent, a, b, folded, mentions)
-        rtype = _TYPE_OF[(intent, product)]
-        hits.append(_Hit(intent, rtype, weight, a, b, product, near))
+        found.append((intent, weight, a, b))
         taken.append((a, b))
+    starts = sorted(a for _, _, a, _ in found)
+    wish.cue_positions = starts
+    wish.context = context
+    hits: list[_Hit] = []
+    for intent, weight, a, b in found:
+        product, near = _resolve_product(intent, a, b, folded, mentions)
+        if product is None and context is not None:
+            product = context  # "Please go ahead with the cancellation" in reply to "Cancelling the Club"
+        verdict = wish.judge(intent, a, b, product, starts)
+        rtype = _TYPE_OF[(intent, product)]
+        hits.append(
+            _Hit(intent, rtype, weight, a, b, product, near, verdict.counts, verdict.why_not, a < body_start, verdict)
+        )
     hits.sort(key=lambda h: h.start)
     # "Abmeldung" in the subject is settled by "vom Newsletter abmelden" in the body: the concrete reading wins
-    resolved = {h.intent for h in hits if h.rtype != RequestType.UNCLEAR}
-    return [h for h in hits if not (h.rtype == RequestType.UNCLEAR and h.intent in resolved)]
+    resolved = {h.intent for h in hits if h.counts and h.rtype != RequestType.UNCLEAR}
+    return [
+        h if not (h.counts and h.rtype == RequestType.UNCLEAR and h.intent in resolved) else replace(h, counts=False, why_not="resolved")
+        for h in hits
+    ], wish
+
+
+def _sentence_readings(
+    hits: list[_Hit], wish: WishText, original: str, body_start: int
+) -> tuple[SentenceReading, ...]:
+    """One verdict per sentence of the text read: the cues found in it and what was found about them."""
+    out: list[SentenceReading] = []
+    for s, e in wish.spans:
+        text = original[s:e].strip()
+        if not text:
+            continue
+        cues = [h for h in hits if s <= h.start < e]
+        verdicts = [h.verdict for h in cues if h.verdict is not None]
+        objects = [v for v in verdicts if v.obj is not None]
+        out.append(
+            SentenceReading(
+                text=text,
+                source="subject" if s < body_start else "body",
+                cues=tuple(
+                    CueReading(h.intent, original[h.start : h.end], h.rtype, h.counts, h.why_not) for h in cues
+                ),
+                negated=any(v.negated for v in verdicts),
+                tense="past" if verdicts and all(v.tense == "past" for v in verdicts) else "present",
+                object=objects[0].obj if objects else None,
+                object_text=next((v.obj_text for v in objects if v.obj_text), None),
+            )
+        )
+    return tuple(out)
 
 
 _STAY, _LEAVE = frozenset({"extend", "pause"}), frozenset({"cancel", "refund"})
@@ -207,7 +261,7 @@ _OR = re.compile(r"\b(?:oder|or|bzw|beziehungsweise|either)\b")
 
 def _torn_between(hits: list[_Hit], folded: str) -> tuple[int, int] | None:
     """Span of 'A oder B' where A keeps the customer (pause/extend) and B ends it (cancel/refund), or vice versa."""
-    for a, b in zip(hits, hits[1:]):
+    for a, b in itertools.pairwise(hits):
         if a.rtype == b.rtype or a.rtype not in GOODWILL_TYPES or b.rtype not in GOODWILL_TYPES:
             continue
         if not ({a.intent, b.intent} & _STAY and {a.intent, b.intent} & _LEAVE):
@@ -253,19 +307,26 @@ def classify(ticket: Ticket, pack: PolicyPack | None = None) -> Classification:
     if pack is not None:
         min_conf = float(pack.section("classifier").get("min_confidence", min_conf))
 
-    subject = _SUBJECT_PREFIX.sub("", ticket.subject or "").strip()
+    # The subject counts only for the first message of a ticket, never for a reply or a forward (AW:, Fwd: ...).
+    earlier = sum(1 for m in ticket.messages if not m.note)
+    subject = (ticket.subject or "").strip() if subject_counts(ticket.subject or "", earlier) else ""
     body = customer_text(ticket.body or "")
     original = f"{subject}\n\n{body}" if subject else body
+    body_start = len(original) - len(body)
     folded = fold(original)
     words = lx.index_text(folded)
     language = detect_language(folded, words)
 
     abuse = detect_abuse(original, folded)
-    hits = _find_intents(folded, _product_mentions(folded))
+    context = None if subject else _context_product(ticket.subject or "")
+    all_hits, wish = _find_intents(folded, original, _product_mentions(folded), body_start, context)
+    hits = [h for h in all_hits if h.counts]
     reading = _choose_type(
-        hits, _other_cues(folded), abuse.abusive, original, folded, len(original) - len(body), min_conf
+        hits, _other_cues(folded), abuse.abusive, original, folded, body_start, min_conf, all_hits
     )
-    facts, fact_evidence = _facts(ticket, reading.rtype, original, folded, language, hits)
+    # reasons and durations of a wish that does not count (past, negated, another object) are not this wish's
+    facts_text = _mask_sentences(folded, wish, all_hits)
+    facts, fact_evidence = _facts(ticket, reading.rtype, original, facts_text, language, hits)
     clarify_kind = reading.clarify_kind
     if reading.rtype == RequestType.CLUB_CANCELLATION and not facts.explicit_exit:
         clarify_kind = "club_exit"
@@ -279,7 +340,27 @@ def classify(ticket: Ticket, pack: PolicyPack | None = None) -> Classification:
         facts=facts,
         clarifying_question=_QUESTIONS[(clarify_kind, _address_form(body))] if clarify_kind else None,
         secondary_types=tuple(dict.fromkeys(t for t in reading.secondary if t != reading.rtype)),
+        sentences=_sentence_readings(all_hits, wish, original, body_start),
     )
+
+
+def _context_product(subject: str) -> str | None:
+    """The product a reply's subject names: it may say what a wish of the new text is about, never add one."""
+    folded = fold(subject)
+    for _, _, name in _product_mentions(folded):
+        if name in ("coach", "club", "program"):
+            return name
+    return None
+
+
+def _mask_sentences(folded: str, wish: WishText, hits: list[_Hit]) -> str:
+    """The text with every sentence blanked whose wish cues all do not count (same length, same offsets)."""
+    out = folded
+    for s, e in wish.spans:
+        cues = [h for h in hits if s <= h.start < e]
+        if cues and not any(h.counts for h in cues):
+            out = out[:s] + " " * (e - s) + out[e:]
+    return out
 
 
 def _choose_type(
@@ -290,12 +371,16 @@ def _choose_type(
     folded: str,
     body_start: int,
     min_conf: float,
+    all_hits: list[_Hit] | None = None,
 ) -> _Reading:
-    """Goodwill wish first, then an unclear wish, then abuse asking for nothing, then other."""
-    scores: dict[str, float] = {}
-    first_pos: dict[str, int] = {}
+    """Goodwill wish first, then an unclear wish, then abuse asking for nothing, then other.
+
+    `hits` are the cues that count; `all_hits` also those that do not (negated, past, another object).
+    """
+    scores: dict[RequestType, float] = {}
+    first_pos: dict[RequestType, int] = {}
     for h in hits:
-        w = h.weight * (1.0 if h.near or h.product is None else 0.85)
+        w = h.weight * (1.0 if h.near or h.product is None else 0.85) * (SUBJECT_WEIGHT if h.in_subject else 1.0)
         scores[h.rtype] = min(3.0, scores.get(h.rtype, 0.0) + w)
         first_pos.setdefault(h.rtype, h.start)
     goodwill = sorted((t for t in scores if t in GOODWILL_TYPES), key=lambda t: (-scores[t], first_pos[t]))
@@ -306,10 +391,9 @@ def _choose_type(
         rtype, top = goodwill[0], scores[goodwill[0]]
         runner = scores[goodwill[1]] if len(goodwill) > 1 else 0.0
         # quote the body rather than the subject, the strongest cue first
-        best = max((h for h in hits if h.rtype == rtype), key=lambda h: (h.start >= body_start, h.weight, -h.start))
-        confidence = min(0.97, 0.55 + 0.2 * top) - (0.15 if runner and top - runner < 0.3 else 0.0)
-        if not best.near and best.product is not None:
-            confidence -= 0.05  # the product came from another sentence
+        own = [h for h in hits if h.rtype == rtype]
+        best = max(own, key=lambda h: (h.start >= body_start, h.weight, -h.start))
+        confidence = _confidence(top, runner, best, own, folded)
         evidence = [Evidence(rtype, snippet(original, best.start, best.end))]
         torn = _torn_between(hits, folded)
         if torn:
@@ -322,13 +406,14 @@ def _choose_type(
 
     vague = first_hit(lx.VAGUE_WISH, folded)
     if RequestType.UNCLEAR in scores or (vague and not strong_other):
-        h = next((h for h in hits if h.rtype == RequestType.UNCLEAR), None)
-        if h is not None:
-            kind = h.intent if h.intent in ("unsub", "cancel") else "vague"
-            evidence = [Evidence("unclear", snippet(original, h.start, h.end))]
+        unclear = next((h for h in hits if h.rtype == RequestType.UNCLEAR), None)
+        if unclear is not None:
+            kind = unclear.intent if unclear.intent in ("unsub", "cancel") else "vague"
+            evidence = [Evidence("unclear", snippet(original, unclear.start, unclear.end))]
         else:
             kind = "vague"
-            evidence = [Evidence("unclear", snippet(original, vague.start(), vague.end()))]  # type: ignore[union-attr]
+            assert vague is not None  # no UNCLEAR hit, so UNCLEAR was not scored: the vague wish got us here
+            evidence = [Evidence("unclear", snippet(original, vague.start(), vague.end()))]
         return _Reading(RequestType.UNCLEAR, 0.6, evidence, kind, side)
 
     if abusive and not side:
@@ -343,6 +428,28 @@ def _choose_type(
     return _Reading(RequestType.OTHER, 0.55, [])  # nothing recognised: not a confident reading
 
 
+def _confidence(top: float, runner: float, best: _Hit, own: list[_Hit], folded: str) -> float:
+    """How sure the reading of the winning type is (0-1); below the pack's minimum the type becomes `unclear`.
+
+    It starts from the summed cue weights and is lowered when two request types compete, when the only
+    cue is weak or stands in the subject alone, when the product came from another sentence, and when
+    the wish is hedged ("ich überlege, ob ...", "maybe").
+    """
+    confidence = min(0.97, 0.55 + 0.2 * top)
+    if runner:
+        confidence -= 0.15 if top - runner < 0.3 else 0.05  # two request types compete
+    if not best.near and best.product is not None:
+        confidence -= 0.05  # the product came from another sentence
+    if len(own) == 1 and best.weight < 1.0:
+        confidence -= 0.1  # the only cue is a weak one ("verschieben", "mehr Zeit")
+    if all(h.in_subject for h in own):
+        confidence -= 0.05  # only the subject says so
+    s, e = sentence_bounds(folded, best.start, best.end)
+    if lx.HEDGE.search(folded[s:e]):
+        confidence -= 0.1  # a tentative wish ("ich überlege, ob ich kündige")
+    return confidence
+
+
 def _facts(
     ticket: Ticket, rtype: str, original: str, folded: str, language: str, hits: list[_Hit]
 ) -> tuple[Facts, list[Evidence]]:
@@ -354,6 +461,8 @@ def _facts(
             evidence.append(ev)
     documents, doc_ev = extract_documents(folded, original, tuple(ticket.attachments or ()), reason)
     evidence.extend(doc_ev)
+    claimed, claim_ev = claimed_documents(folded, original, documents, reason)
+    evidence.extend(claim_ev)
     duration_days = duration_text = None
     if rtype in DURATION_TYPES:
         spans = [(h.start, h.end) for h in hits if h.intent in ("extend", "pause")]
@@ -381,6 +490,7 @@ def _facts(
         reason=reason,
         reason_text=reason_text,
         documents=documents,
+        documents_claimed=claimed,
         strong_dissatisfaction=dissatisfied is not None,
         timing_not_right=timing is not None or reason == "timing",
         explicit_exit=explicit_exit,

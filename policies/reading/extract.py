@@ -322,8 +322,8 @@ def _days(m: re.Match[str]) -> int | None:
     if m.group("half"):
         return 180
     if m.group("num2"):
-        unit = {"wochig": 7, "monatig": 30, "tagig": 1}[m.group("unit2")]
-        return int(m.group("num2")) * unit
+        days_per_unit = {"wochig": 7, "monatig": 30, "tagig": 1}[m.group("unit2")]
+        return int(m.group("num2")) * days_per_unit
     raw = m.group("num")
     num = float(raw.replace(",", ".")) if raw[0].isdigit() else _NUMBERS.get(raw)
     if num is None:
@@ -334,7 +334,7 @@ def _days(m: re.Match[str]) -> int | None:
         return 180 if per == 365 else None  # "ein halbes Jahr" = 6 months
     if per == 365 and num == 0.5:
         return 180
-    return int(round(num * per))
+    return round(num * per)
 
 
 def extract_duration(
@@ -396,21 +396,41 @@ _PROOF_OF = {
 }
 
 
+def _text_claims(folded: str, original: str) -> list[tuple[str, Evidence]]:
+    """What the text says comes with this mail ("Attest anbei"), not what it offers for later ("reiche ich nach")."""
+    claims: list[tuple[str, Evidence]] = []
+    for m in lx.DOC_PRESENT.finditer(folded):
+        s, e = sentence_bounds(folded, m.start(), m.end())
+        sentence = folded[s:e]
+        if lx.DOC_ABSENT.search(sentence) or negated(folded, m.start()):
+            continue
+        ev = Evidence("document_claimed", snippet(original, m.start(), m.end()))
+        if lx.DOC_UNEMPLOYMENT.search(sentence):
+            claims.append(("unemployment_certificate", ev))
+        elif lx.DOC_ATTEST.search(sentence):
+            claims.append(("attest", ev))
+        elif lx.DOC_GENERIC.search(sentence):
+            claims.append(("unspecified", ev))
+    return claims
+
+
 def extract_documents(
     folded: str, original: str, attachments: tuple[str, ...], reason: str | None = None
 ) -> tuple[tuple[str, ...], list[Evidence]]:
-    """Document kinds that come with this mail. A document of no named kind counts as proof of the
-    reason given ("arbeitslos, den Bescheid habe ich angehängt" → unemployment certificate)."""
+    """Document kinds attached to the customer's message (docs/policy.md §4): a text alone never makes one.
+
+    A file that does not name its kind is the document the text says it is ("Attest anbei" + scan.pdf),
+    else the proof of the reason given ("arbeitslos" + scan.pdf → unemployment certificate), else unspecified.
+    """
     kinds: list[str] = []
     evidence: list[Evidence] = []
 
     def add(kind: str, ev: Evidence) -> None:
-        if kind == "unspecified":
-            kind = _PROOF_OF.get(reason or "", "unspecified")
         if kind not in kinds:
             kinds.append(kind)
             evidence.append(ev)
 
+    unnamed: list[str] = []
     for name in attachments:
         if lx.ATTACHMENT_IGNORED.search(name):
             continue
@@ -419,26 +439,35 @@ def extract_documents(
         elif lx.ATTACHMENT_UNEMPLOYMENT.search(name):
             add("unemployment_certificate", Evidence("document", f"Anhang: {name}"))
         elif _ATTACHMENT_FILE.search(name):
-            add("unspecified", Evidence("document", f"Anhang: {name}"))
-    # The text counts when it says the document comes with this mail ("Attest anbei"), not when it offers one later.
-    for m in lx.DOC_PRESENT.finditer(folded):
-        s, e = sentence_bounds(folded, m.start(), m.end())
-        sentence = folded[s:e]
-        if lx.DOC_ABSENT.search(sentence) or negated(folded, m.start()):
-            continue
-        ev = Evidence("document", snippet(original, m.start(), m.end()))
-        if lx.DOC_UNEMPLOYMENT.search(sentence):
-            add("unemployment_certificate", ev)
-        elif lx.DOC_ATTEST.search(sentence):
-            add("attest", ev)
-        elif lx.DOC_GENERIC.search(sentence) or not attachments:
-            if not kinds:
-                add("unspecified", ev)
-    if "unspecified" in kinds and len(kinds) > 1:  # a named document makes the generic mention redundant
+            unnamed.append(name)
+    if unnamed:
+        said = [k for k, _ in _text_claims(folded, original) if k != "unspecified" and k not in kinds]
+        for name in unnamed:
+            kind = said.pop(0) if said else _PROOF_OF.get(reason or "", "unspecified")
+            add(kind, Evidence("document", f"Anhang: {name}"))
+    if "unspecified" in kinds and len(kinds) > 1:  # a named document makes the generic one redundant
         i = kinds.index("unspecified")
         kinds.pop(i)
         evidence.pop(i)
     return tuple(kinds), evidence
+
+
+def claimed_documents(
+    folded: str, original: str, present: tuple[str, ...], reason: str | None = None
+) -> tuple[tuple[str, ...], list[Evidence]]:
+    """Document kinds the text says are attached although no attachment is one ("Attest anbei", nothing attached)."""
+    claimed: list[str] = []
+    evidence: list[Evidence] = []
+    for kind, ev in _text_claims(folded, original):
+        if kind == "unspecified":
+            if present:
+                continue  # "die Unterlagen anbei" with a document attached
+            kind = _PROOF_OF.get(reason or "", "unspecified")
+        if kind in present or kind in claimed:
+            continue
+        claimed.append(kind)
+        evidence.append(ev)
+    return tuple(claimed), evidence
 
 
 # --- flags --------------------------------------------------------------------------

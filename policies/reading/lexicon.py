@@ -10,6 +10,7 @@ Bump CLASSIFIER_VERSION on every change of a cue: decisions record it next to th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 CLASSIFIER_VERSION = "lex-2026.11.2"
 
@@ -32,7 +33,7 @@ def _split_top(inner: str) -> list[str]:
             continue
         depth += (c == "(") - (c == ")")
         cur += c
-    return parts + [cur]
+    return [*parts, cur]
 
 
 def _leads(pattern: str) -> set[str] | None:
@@ -41,10 +42,11 @@ def _leads(pattern: str) -> set[str] | None:
     Used only to skip a scan: a pattern none of whose starts begins a word of the text cannot match.
     """
     if pattern.startswith("(?:"):
-        depth, end = 0, 0
-        for end, c in enumerate(pattern):
+        depth, end = 0, len(pattern) - 1
+        for i, c in enumerate(pattern):
             depth += (c == "(") - (c == ")")
             if depth == 0:
+                end = i
                 break
         inner, rest = pattern[3:end], pattern[end + 1 :]
         optional = rest[:1] == "?"
@@ -112,7 +114,7 @@ class Cue:
         leads = [_leads(p) for p in patterns]
         self._leads = frozenset(set().union(*leads)) if all(x is not None for x in leads) else None  # type: ignore[arg-type]
 
-    def finditer(self, text: str):  # type: ignore[no-untyped-def]
+    def finditer(self, text: str) -> Iterable[re.Match[str]]:
         leads = self._leads
         if leads is not None:
             indexed, starts = _INDEX
@@ -139,7 +141,7 @@ class Guarded:
         self.pattern = self.regex.pattern
         self.needles = needles
 
-    def finditer(self, text: str):  # type: ignore[no-untyped-def]
+    def finditer(self, text: str) -> Iterable[re.Match[str]]:
         if not any(n in text for n in self.needles):
             return iter(())
         return self.regex.finditer(text)
@@ -190,6 +192,8 @@ INTENTS: dict[str, list[tuple[float, Cue | Guarded]]] = {
                 r"(?:ein paar|einige|paar|zwei|drei|vier|sechs) (?:wochen|monate) (?:länger|mehr|dran ?hängen|zusätzlich|dazu|obendrauf)",
                 r"(?:more|extra|additional) time",
                 r"weeks? (?:more|longer)",
+                r"(?:few|couple of|some|\d+|two|three|four|five|six) (?:more|extra|additional) (?:weeks|months|days)",
+                r"(?:wochen|monate|tage|zeit) (?:\w+ ){0,2}gut ?(?:schreiben|geschrieben|zuschreiben)",
                 r"months? (?:more|longer)",
                 r"extend\w*",
                 r"extension",
@@ -197,6 +201,7 @@ INTENTS: dict[str, list[tuple[float, Cue | Guarded]]] = {
                 r"keep (?:my )?access",
                 r"(?:frist|abgabe|deadline|prüfung|prüfungstermin|prüfungsfrist|exam) (?:\w+ ){0,3}(?:verschieben|nach hinten|später)",
                 r"(?:verschieben|postpone) (?:\w+ ){0,3}(?:prüfung|exam)",
+                r"(?:push|move|shift) (?:back )?(?:\w+ ){0,2}(?:deadline|exam|exam date|end date)",
                 r"zeitlich nicht (?:schaffe|schaffen|hinbekomme)\w*",
             ),
         ),
@@ -248,7 +253,10 @@ INTENTS: dict[str, list[tuple[float, Cue | Guarded]]] = {
                 r"zurückgegeben",
                 r"gebe? (?:es|das|ihn|sie|den kurs|das programm)? ?zurück",
                 r"geld zurück\w*",
-                r"(?:mein|das|unser|meinem|dem) geld (?:\w+ ){0,6}(?:zurück\w*|wieder\w*)",
+                r"(?:mein|das|unser|meinem|dem) geld (?:[\w-]+ ){0,6}(?:zurück\w*|wieder\w*)",
+                r"(?:will|möchte|verlange|fordere|brauche|want|need|demand) (?:(?!nicht |kein|not |no )\w+ ){0,2}(?:mein|meine|das|unser|my|our|the) (?:\w+ ){0,2}(?:geld|money|kohle)(?! (?:\w+ ){0,3}(?:wert|worth))",
+                r"warte (?:\w+ ){0,3}auf (?:mein|das|my) (?:geld|money|erstattung|rückzahlung)",
+                r"(?:mein|das) geld (?:\w+ ){0,3}(?:bekomme|bekommen|erhalte|kriege)",
                 r"zurück ?(?:bekommen|bekomme|erhalten|zahlen|überweisen)",
                 r"rückerstatt\w*",
                 r"erstatt\w*",
@@ -344,6 +352,7 @@ NOT_INTENT = rx(
     r"pausenlos",
     r"ohne pause",
     r"cancelled my (?:appointment|call)",
+    r"(?:angebot|vorschlag|offer|suggestion|idee) (?:\w+ ){0,3}(?:pause|verlängerung|extension|rückerstattung|refund|pausieren|verlängern)",
     r"stornierte? (?:mein(?:en)?|den) (?:termin|call|coaching)",
 )
 
@@ -377,7 +386,8 @@ PRODUCTS: dict[str, Cue] = {
         r"coaches?",
         r"ausbildungsrunde\w*",
         r"abschlussprüfung\w*",
-        r"intueat",
+        r"intueat(?![- ]?(?:programm|program|kurs|course))",
+        r"coaching[- ]?(?:course|training|ausbildung|kurs)\w*",
     ),
     "club": rx(
         r"club\w*",
@@ -435,9 +445,13 @@ PRODUCTS: dict[str, Cue] = {
     # mail in general: a newsletter only when nothing else is named
     "mail": rx(r"e-?mails?", r"mails?", r"emails?", r"benachrichtigung\w*", r"nachrichten", r"whatsapp"),
 }
+# Words for a part of any product: from another sentence they yield to a named product ("die Ausbildung ... die Module").
+GENERIC_PRODUCT_WORDS = re.compile(
+    r"(?:modul\w*|lektion\w*|kurs\w*|course\w*|challenge|bundle|video\w*|onlinekurs\w*)"
+)
 # "Coaching-Gespräch" / "coaching call" is an offer of the programs, not the coach training.
 COACHING_CALL = rx(
-    r"coaching\w*",
+    r"coaching(?![- ]?(?:course|training|ausbildung|kurs))\w*",
     r"coaching[- ]?(?:gespräch|call|termin)\w*",
     r"mein(?:e|em|en)? coach(?:in)?(?![- ]?(?:ausbildung|training|mb|prüfung))",
 )
@@ -562,6 +576,8 @@ OTHER: list[tuple[str, Cue]] = [
 
 # Wishes that might be goodwill but name nothing clear.
 VAGUE_WISH = rx(
+    r"what (?:can|could) (?:you|i|we) do",
+    r"cut back",
     r"(?:was|welche) (?:sind|habe ich|gibt es) (?:\w+ ){0,3}(?:optionen|möglichkeiten|alternativen)",
     r"was kann ich (?:jetzt |da |nun )?tun",
     r"wie (?:komme|kann) ich (?:\w+ ){0,3}(?:raus|aufhören|aussteigen)",
@@ -1308,3 +1324,306 @@ REPORTED_AFTER = rx(
 )
 # A run of shouted words: five or more all-caps words in a row.
 SHOUT_RUN = re.compile(r"(?:\b[A-ZÄÖÜ]{2,}[A-ZÄÖÜß]*\b[\s,.!?:;-]*){5,}")
+
+# --- sentence reading (policies/reading/wishes.py) ----------------------------------
+# A wish counts only in a sentence of the new text that is not negated or retracted, a present wish
+# rather than a report of an earlier one, and about our products or no other object.
+
+# Retracting a wish: the cues of its sentence (and of the sentence before) no longer count.
+RETRACTED = rx(
+    r"(?:hat|haben) sich (?:\w+ ){0,2}(?:erledigt|erübrigt)",
+    r"(?:ist|sind) (?:\w+ ){0,2}erledigt",
+    r"(?:nicht|nicht mehr|doch nicht|keine?) (?:mehr )?(?:nötig|notwendig|erforderlich|gebraucht|gewünscht|aktuell)",
+    r"brauche? (?:ich )?(?:\w+ ){0,3}(?:doch )?nicht mehr",
+    r"brauche? (?:ich )?(?:\w+ ){0,2}(?:doch )?keine?n? (?:\w+ )?mehr",
+    r"(?:nehme|ziehe) (?:ich )?(?:\w+ ){0,4}zurück",
+    r"vergesst (?:es|das|meine \w+|die \w+)",
+    r"vergiss (?:es|das)",
+    r"kann ich mir (?:\w+ )?schenken",
+    r"(?:davon|von der idee|von dem gedanken) (?:bin ich )?(?:\w+ )?(?:weg|ab)(?:gekommen)?",
+    r"sehe ich (?:\w+ )?ab",
+    r"never ?mind",
+    r"no longer (?:need|needed|necessary|required|want|wanted|relevant)",
+    r"(?:don'?t|do not) need (?:\w+ ){0,3}(?:anymore|any more|after all)",
+    r"not (?:needed|necessary|required) (?:anymore|any more)",
+    r"(?:is|are) not (?:needed|necessary|required)",
+    r"no \w+ (?:needed|necessary|required)",
+    r"disregard",
+    r"ignore my (?:\w+ )?(?:mail|email|e-mail|message|request)",
+    r"forget (?:about )?(?:my|it|that|the)",
+    r"withdraw (?:my|the) (?:\w+ )?(?:request|cancellation|refund request|application)",
+)
+# Retractions that count only for a cue in their own clause ("Ich habe es mir anders überlegt, mit der
+# Kündigung"); on their own they are as often the reason for a return ("I've changed my mind, it's not for me").
+RETRACTED_LOCAL = rx(
+    r"abstand (?:\w+ ){0,2}genommen",
+    r"verzichte\w*",
+    r"(?:es|das) (?:mir )?(?:\w+ ){0,2}(?:anders|nochmal|noch einmal|nochmals) überlegt",
+    r"changed my mind",
+)
+# Keeping what a leave wish would end: retracts a refund or a cancellation ("den Club behalte ich").
+KEEP = rx(
+    r"behalte\w*",
+    r"behalten (?:möchte|will|werde)",
+    r"(?:möchte|will|werde|würde) (?:\w+ ){0,4}(?:behalten|bleiben|dabei bleiben|weitermachen)",
+    r"(?:doch|lieber|gerne?) (?:\w+ ){0,3}bleiben",
+    r"bleibe (?:ich )?(?:\w+ ){0,2}(?:doch|dabei|lieber|drin)",
+    r"(?:want|like|prefer|decided|going) to (?:keep|stay)",
+    r"i(?:'ll| will) (?:keep|stay)",
+    r"keep (?:it|my|the|using)",
+    r"stay(?:ing)? (?:in|with|on)",
+)
+# After a retraction, a contrast word starts the wish that counts ("..., aber pausieren möchte ich").
+CONTRAST = rx(r"aber", r"sondern", r"stattdessen", r"statt dessen", r"dafür", r"jedoch", r"but", r"instead", r"rather", r"however")
+# The wish is still open although it was written before ("ich warte noch auf eine Antwort").
+FOLLOW_UP = rx(
+    r"(?:noch )?keine antwort",
+    r"nichts (?:mehr )?(?:von euch|von ihnen)? ?gehört",
+    r"warte (?:\w+ ){0,3}(?:noch|immer noch|seit)",
+    r"(?:noch|immer noch) nicht (?:\w+ ){0,2}(?:bearbeitet|beantwortet|erledigt|geantwortet|reagiert)",
+    r"(?:niemand|keiner) (?:hat )?(?:\w+ )?(?:antwortet|geantwortet|reagiert|meldet)",
+    r"frage (?:\w+ ){0,2}(?:noch ?mal|nochmals|erneut) nach",
+    r"(?:wie ist der|wie sieht es mit dem) stand",
+    r"no (?:reply|response|answer)",
+    r"(?:haven'?t|have not|hasn'?t|has not) (?:\w+ )?(?:heard|replied|answered|responded|received a reply)",
+    r"still (?:waiting|no|haven'?t|not)",
+    r"following up",
+    r"follow up on",
+    r"any (?:news|update)",
+    r"(?:schon|jetzt|bereits) (?:\w+ ){0,2}(?:zweimal|dreimal|mehrmals|mehrfach|x-mal|oft genug|so oft|zum \w+ mal) (?:\w+ ){0,3}(?:geschrieben|gefragt|gebeten|gemeldet|angerufen)",
+    r"(?:asked|written|emailed|told you) (?:\w+ ){0,2}(?:twice|three times|several times|many times|\w+ times)",
+    r"(?:i'?m|i am) not asking twice",
+    r"zum (?:zweiten|dritten|letzten) mal",
+)
+# Past markers: the auxiliaries of a report, request and grant participles, and time adverbs of the past.
+PAST_AUX = rx(
+    r"hatte", r"hatten", r"hattest", r"hattet", r"wurde", r"wurden", r"wurdest", r"wurdet", r"war", r"waren",
+    r"warst", r"wart", r"worden", r"wollte", r"wollten", r"wolltet",
+    r"had", r"was", r"were", r"did", r"asked", r"requested", r"wrote", r"got", r"received", r"applied",
+    r"used to", r"wanted",
+)
+PAST_TIME = rx(
+    r"damals",
+    r"seinerzeit",
+    r"früher",
+    r"zuletzt",
+    r"(?:letzte[nsmr]?|vergangene[nsmr]?) (?:jahr|woche|monat|mal|sommer|herbst|winter|frühjahr|frühling)",
+    r"im (?:letzten|vergangenen|vorigen) \w+",
+    r"vor (?:\w+ ){0,2}(?:tagen|wochen|monaten|jahren|jahr)",
+    r"back (?:then|in)",
+    r"last (?:year|month|week|time|spring|summer|autumn|fall|winter)",
+    r"\w+ ago",
+    r"previously",
+    r"earlier this year",
+    r"in the past",
+    r"once before",
+)
+# Participles of a past request or of what was granted ("habe ... gefragt", "wurde verlängert").
+PAST_PARTICIPLE = rx(
+    r"gefragt", r"nachgefragt", r"angefragt", r"geschrieben", r"gebeten", r"beantragt", r"bekommen", r"erhalten",
+    r"gehabt", r"gewährt", r"eingerichtet", r"genehmigt", r"bestätigt", r"angeboten", r"vorgeschlagen", r"gemeldet",
+    r"verlängert", r"pausiert", r"gekündigt", r"erstattet", r"zurückerstattet", r"zurückgegeben", r"storniert",
+    r"widerrufen", r"unterbrochen", r"eingefroren", r"ausgesetzt", r"abgemeldet", r"beendet", r"abgebrochen",
+    r"zurückbekommen", r"gestoppt", r"angehalten", r"verschoben", r"genutzt", r"gemacht",
+    r"extended", r"paused", r"refunded", r"cancell?ed", r"returned", r"frozen", r"postponed", r"granted",
+)
+PERFECT_AUX = rx(
+    r"habe", r"hab", r"haben", r"habt", r"hat", r"hast", r"ist", r"sind", r"bin", r"have", r"has", r"(?:i|we|you|they)'ve"
+)
+# Markers of a present wish in a clause ("möchte", "bitte", "could you", "I need").
+PRESENT_WISH = rx(
+    r"möchte\w*",
+    r"will",
+    r"wollen",
+    r"willst",
+    r"wünsche\w*",
+    r"bitte",
+    r"bitten",
+    r"bräuchte\w*",
+    r"brauche",
+    r"brauchen",
+    r"benötige\w*",
+    r"beantrage\w*",
+    r"(?:kann|darf|könnte) ich",
+    r"können (?:wir|sie|ihr)",
+    r"könnt ihr",
+    r"könnten (?:sie|ihr|wir)",
+    r"könntet",
+    r"kannst du",
+    r"ist (?:es|das) möglich",
+    r"gibt es (?:die |eine )?möglichkeit",
+    r"geht (?:das|es)",
+    r"jetzt",
+    r"nun",
+    r"diesmal",
+    r"dieses mal",
+    r"stattdessen",
+    r"hiermit",
+    r"ab sofort",
+    r"gerne?",
+    r"ginge",
+    r"would",
+    r"(?:i|we)'d like",
+    r"(?:i|we)'d love",
+    r"want",
+    r"wish",
+    r"please",
+    r"(?:can|could|may) (?:i|you|we)",
+    r"need",
+    r"is it possible",
+    r"now",
+    r"this time",
+    r"instead",
+    r"hereby",
+    r"i(?:'m| am) asking",
+    r"asking (?:you )?(?:for|to)",
+    r"i ask",
+)
+# A second clause that asks again for the wish just reported ("..., hätte aber gerne noch eine").
+AGAIN = rx(
+    r"noch (?:ein|eine|einen|einmal|mal)",
+    r"eine weitere",
+    r"einen weiteren",
+    r"weitere",
+    r"nochmal",
+    r"nochmals",
+    r"erneut",
+    r"wieder",
+    r"another",
+    r"again",
+    r"one more",
+    r"a second",
+)
+# A question about what happens to anybody ("if someone returns the program, ..."), not a wish.
+HYPOTHETICAL = rx(
+    r"(?:wenn|falls|if|when) (?:jemand|man|someone|somebody|anyone|one|a customer|ein kunde|eine kundin|people)",
+    r"(?:can|could) (?:someone|somebody|anyone)",
+)
+# Words that start a new clause inside a sentence (the clause of a cue ends there).
+CLAUSE_STARTS = rx(
+    r"und", r"oder", r"aber", r"sondern", r"denn", r"weil", r"da", r"dass", r"damit", r"obwohl", r"ohne dass",
+    r"sodass", r"so dass", r"bevor", r"nachdem", r"während", r"bitte", r"and", r"or", r"but", r"because", r"since",
+    r"so that", r"although", r"while", r"before", r"after", r"please", r"as",
+)
+# Complementisers: a clause they open depends on the clause before it ("..., dass ich kündigen will").
+SUBORDINATE = rx(r"dass", r"weil", r"da", r"ob", r"that", r"because", r"since", r"why", r"warum", r"wieso", r"um")
+# A cue's object that is not one of our products (a phone contract, the gym, a hotel booking, a book).
+# "strong": never ours. "weak": ours when a product of ours is named in the same sentence ("die Frist der Prüfung").
+OTHER_OBJECTS_STRONG = rx(
+    r"\w+vertr(?:ag|äge|ages|ags|ägen)",
+    r"\w*versicherung\w*",
+    r"versicherer",
+    r"krankenkasse\w*",
+    r"handy\w*",
+    r"mobilfunk\w*",
+    r"smartphone\w*",
+    r"\w*tarif\w*",
+    r"stromanbieter\w*",
+    r"fitness\w*",
+    r"gym\w*",
+    r"\w*studio\w*",
+    r"sportverein\w*",
+    r"hotel\w*",
+    r"(?:hotel|flug|zimmer|reise|bahn|platz|tisch)buchung\w*",
+    r"booking\w*",
+    r"reservierung\w*",
+    r"reservation\w*",
+    r"flug\w*",
+    r"flight\w*",
+    r"buch",
+    r"buches",
+    r"bücher\w*",
+    r"books?",
+    r"waage\w*",
+    r"\w*gerät\w*",
+    r"yogamatte\w*",
+    r"matte",
+    r"hochzeit\w*",
+    r"wedding\w*",
+    r"zeitung\w*",
+    r"zeitschrift\w*",
+    r"magazin\w*",
+    r"netflix",
+    r"spotify",
+    r"amazon",
+    r"arbeitgeber\w*",
+    r"visum",
+    r"visa",
+    r"miete\w*",
+    r"lease",
+    r"kredit\w*",
+    r"loan",
+    r"insurance\w*",
+    r"contract\w*",
+    r"phone (?:plan|contract)",
+    r"mobile (?:plan|contract)",
+    r"landlord",
+    r"vermieter\w*",
+    r"vertragsverlängerung",
+    r"leihgerät\w*",
+    r"mappe",
+    r"\w*rechnung\w*",
+    r"invoice\w*",
+    r"bill",
+    r"\w*mails?",
+    r"newsletter\w*",
+    r"benachrichtigung\w*",
+    r"notifications?",
+    r"erinnerung\w*",
+    r"reminders?",
+    r"push\w*",
+    r"live-?calls?",
+    r"calls?",
+    r"webinar\w*",
+    r"workshop\w*",
+    r"retreat\w*",
+    r"event\w*",
+    r"veranstaltung\w*",
+    r"\w*treffen",
+    r"meeting\w*",
+    r"sessions?",
+    r"ticket\w*",
+    r"garantie\w*",
+    r"warranty",
+    r"laptop\w*",
+    r"computer\w*",
+)
+OTHER_OBJECTS_WEAK = rx(
+    r"vertr(?:ag|äge|ages|ags|ägen)",
+    r"\w*frist\w*",
+    r"deadline\w*",
+    r"\w*termin\w*",
+    r"appointment\w*",
+    r"ratenzahlung\w*",
+    r"\w*rate",
+    r"instal?lments?",
+    r"paket\w*",
+    r"parcel\w*",
+    r"package\w*",
+    r"lieferung\w*",
+    r"delivery",
+)
+# Before an object word: a reason or a time, not the object ("wegen des Urlaubs", "nach der Hochzeit").
+NOT_AN_OBJECT_BEFORE = re.compile(
+    r"(?:wegen|aufgrund|durch|nach|während|wahrend|seit|vor|bei|trotz|in|im|auf|am|an|über|uber|because of|due to|"
+    r"after|during|since|before|for my|on|at|while|mit|aus|per|via|with|by|about|zu meiner|zu meinem|zur|zum)"
+    r"\s+(?:\S+\s+){0,2}\S*$"
+)
+# Pronouns that carry the object over from the sentence before ("Ich habe ein Buch geliehen. Kann ich es zurückgeben?").
+PRONOUN_OBJECT = rx(r"es", r"die", r"den", r"das", r"ihn", r"sie", r"diese", r"diesen", r"dieses", r"it", r"them", r"this", r"that")
+# A tentative wish: the reader is less sure of it ("ich überlege, den Club zu kündigen", "maybe pause?").
+HEDGE = rx(
+    r"überlege\w*",
+    r"vielleicht",
+    r"eventuell",
+    r"evtl",
+    r"unter umständen",
+    r"bin (?:mir )?(?:\w+ )?(?:nicht sicher|unsicher)",
+    r"weiß (?:\w+ )?nicht,? ob",
+    r"maybe",
+    r"perhaps",
+    r"(?:thinking|thought) (?:about|of)",
+    r"considering",
+    r"(?:not|un)sure (?:if|whether)",
+    r"wondering (?:if|whether)",
+)

@@ -17,6 +17,7 @@ checks it). The pipeline, fixed in the JSON:
 The weights file is data, never code: it is read once, lazily, with the json module (no pickle), from this package
 only; there is no API that takes a path.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,11 +26,11 @@ import math
 import os
 import re
 import unicodedata
-from collections import Counter
 from array import array
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress
+from itertools import compress, pairwise
 from operator import itemgetter, mul
 from typing import Any
 
@@ -95,7 +96,7 @@ def features(subject: str, text: str) -> dict[str, int]:
     raw = joined_text(subject, text)
     tokens = _TOKEN.findall(normalise(raw))
     keys = ["w:" + tok for tok in tokens]
-    keys += ["b:" + a + " " + b for a, b in zip(tokens, tokens[1:])]
+    keys += ["b:" + a + " " + b for a, b in pairwise(tokens)]
     for tok in tokens:
         keys += _char_grams(tok)
     # Shape marks that lower-casing erases: shouting in capitals and "!!!" go with abuse (seed 002).
@@ -117,9 +118,9 @@ class _Model:
     version: str
     classes: tuple[str, ...]
     index: dict[str, int]  # feature → row
-    idf: array  # per row
+    idf: array[float]  # per row
     # one column per class, then the abuse column; column-wise so that a score is one C-level gather and sum
-    columns: tuple[array, ...]
+    columns: tuple[array[float], ...]
     type_bias: tuple[float, ...]
     abuse_bias: float
     # label frequencies of the training data: the answer for a ticket with no feature the model knows
@@ -219,7 +220,7 @@ def vector(model: _Model, counts: dict[str, int]) -> tuple[list[int], list[float
     # map/compress/itemgetter run the per-feature work in C; a ticket has some 450 features
     found = list(map(model.index.get, counts))
     known = [row is not None for row in found]
-    rows: list[int] = list(compress(found, known))
+    rows: list[int] = [row for row in compress(found, known) if row is not None]  # `known` filtered; for mypy
     if not rows:
         return [], []
     idfs = itemgetter(*rows)(model.idf) if len(rows) > 1 else (model.idf[rows[0]],)
@@ -246,8 +247,7 @@ def predict(model: _Model, subject: str, text: str) -> tuple[dict[str, float], f
         return {c: p / total for c, p in zip(model.classes, model.type_prior)}, model.abuse_prior
     # itemgetter gathers a column's weights of this ticket's features in C; sum(map(mul)) is the dot product
     gather = itemgetter(*rows)
-    dots = [sum(map(mul, values, gather(col))) if len(rows) > 1 else values[0] * col[rows[0]]
-            for col in model.columns]
+    dots = [sum(map(mul, values, gather(col))) if len(rows) > 1 else values[0] * col[rows[0]] for col in model.columns]
     scores = [(b + d) / model.temperature for b, d in zip(model.type_bias, dots)]
     abuse = model.abuse_bias + dots[-1]
     top = max(scores)

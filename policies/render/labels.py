@@ -155,6 +155,25 @@ REVIEW_STATUS: dict[str, str] = {"applied": "freigegeben", "rejected": ACTION_ST
 # Team roles (`worker.web.auth.ROLES`).
 ROLE: dict[str, str] = {"agent": "Agent", "lead": "Lead", "admin": "Admin"}
 
+# An agent's verdict on a decision (`worker.store.verdicts`): the two links in every note, and where a
+# verdict came from.
+VERDICT_QUESTION = "Stimmt die Einschätzung?"
+VERDICT: dict[str, str] = {"agree": "Stimmt", "disagree": "Stimmt nicht"}
+VERDICT_SOURCE: dict[str, str] = {
+    "link": "Link in der Notiz",
+    "assist_reject": "Vorschlag abgelehnt",
+    "ofd": "im OFD geändert",
+}
+
+# Readiness for `auto` (service page, `goodwill policy show`).
+READY = "bereit für auto"
+NOT_READY = "noch nicht bereit"
+READINESS_NOTE = (
+    "Umschalten auf auto bleibt eine Änderung im Policy-Pack ([modes]), die eine Person vornimmt; "
+    "diese Übersicht schaltet nichts um."
+)
+NO_SECOND_READER = "kein zweiter Leser"
+
 
 def title(text: str) -> str:
     """The label at the start of a line or on a badge: first letter upper case."""

@@ -138,6 +138,20 @@ def _ask_document(p: dict[str, Any]) -> str:
     return f"{DOCUMENT[p['kind']][0].upper()}{DOCUMENT[p['kind']][1:]} anfordern."
 
 
+# A document the text says is attached ("Attest anbei") although the ticket has no such attachment (§4).
+CLAIMED_DOCUMENT = {
+    "attest": "Das Attest",
+    "unemployment_certificate": "Die Arbeitslosenbescheinigung",
+    "unspecified": "Der Nachweis",
+}
+
+
+def _document_claimed_missing(p: dict[str, Any]) -> str:
+    return (
+        f"{CLAIMED_DOCUMENT[p['kind']]} ist laut Text angehängt, im Ticket ist aber kein Anhang – bitte nachfordern."
+    )
+
+
 TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
     # -- why: facts looked at ------------------------------------------------------------
     "prior_none": lambda p: "Keine frühere Kulanz (Verlauf und Tags geprüft).",
@@ -219,6 +233,7 @@ TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
     "ask_pause_length": lambda p: f"Dauer klären (längstens bis {d(p['latest'])}).",
     "ask_reason_club_exit": lambda p: "Grund für den Austritt erfragen.",
     "ask_document": _ask_document,
+    "document_claimed_missing": _document_claimed_missing,
     "ask_reasons_and_attests": lambda p: "Genaue Gründe und ggf. Atteste erfragen.",
     "ask_reason_coach": lambda p: "Grund erfragen (z. B. Krankheit, Todesfall, unerwartetes Ereignis).",
     "question": _question,

@@ -14,9 +14,9 @@ HTML (`body`, `decision.note`, the partner brief) goes in as it is. Labels come 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 from policies.model import Decision, HistoryEntry
 from policies.pack.loader import PolicyPack
@@ -27,7 +27,10 @@ from policies.render.labels import (
     MEASURE,
     MODE,
     NO_MEASURE,
+    REQUEST_TYPE,
     REVIEW_STATUS,
+    VERDICT,
+    VERDICT_QUESTION,
     title,
 )
 from policies.rules.fair_use import month_de, partner_brief
@@ -61,6 +64,34 @@ def shadow_banner() -> str:
     )
 
 
+_DOUBTS = {
+    "type": "die beiden Leser erkennen verschiedene Anliegen",
+    "abusive": "die beiden Leser sind uneins, ob die Nachricht beleidigend ist",
+    "rules_unsure": "der Regel-Leser ist sich nicht sicher",
+    "model_unsure": "der statistische Leser ist sich nicht sicher",
+}
+
+
+def _reader_line(name: str, view: Mapping[str, Any]) -> str:
+    rtype = str(view.get("request_type", ""))
+    abusive = " · beleidigend" if view.get("abusive") else ""
+    share = round(float(view.get("confidence") or 0.0) * 100)
+    return f"{name}: {_e(REQUEST_TYPE.get(rtype, rtype))}{abusive} ({share} % sicher)"
+
+
+def uncertain_banner(reading: Mapping[str, Any]) -> str:
+    """Shown on top of a decision the two readers did not agree on: a person confirms it first."""
+    doubts = [_DOUBTS[d] for d in reading.get("doubts", ()) if d in _DOUBTS]
+    lines = [_reader_line("Regel-Leser", reading.get("rules") or {}),
+             _reader_line("Statistischer Leser", reading.get("model") or {})]
+    return (
+        "<p><b>Unsicher erkannt – bitte prüfen.</b> "
+        + (_e("; ".join(doubts).capitalize()) + ". " if doubts else "")
+        + "Bis eine Person den Fall auf der OFD-Seite bestätigt, wird nichts angewendet.</p>"
+        + _ul(lines)
+    )
+
+
 def approval_links(apply_url: str, reject_url: str, valid_days: int) -> str:
     """The one-click links of assist mode."""
     return (
@@ -69,14 +100,31 @@ def approval_links(apply_url: str, reject_url: str, valid_days: int) -> str:
     )
 
 
+def verdict_links(agree_url: str, disagree_url: str, valid_days: int) -> str:
+    """The agent's verdict on the decision: "Stimmt" records it at once, "Stimmt nicht" asks what is right."""
+    return (
+        f'<p><b>{VERDICT_QUESTION}</b> <a href="{_attr(agree_url)}">{VERDICT["agree"]}</a> · '
+        f'<a href="{_attr(disagree_url)}">{VERDICT["disagree"]}</a> (Link {valid_days} Tage gültig)</p>'
+    )
+
+
 def decision_note(
-    body: str, marker: str, *, shadow: bool, links: tuple[str, str] | None = None, valid_days: int = 7
+    body: str,
+    marker: str,
+    *,
+    shadow: bool,
+    links: tuple[str, str] | None = None,
+    valid_days: int = 7,
+    verdicts: tuple[str, str] | None = None,
+    verdict_days: int = 30,
 ) -> str:
     """The note as posted: the shadow-mode banner, the decision's note (HTML), the links, the signature."""
     parts = [shadow_banner()] if shadow else []
     parts.append(body)
     if links is not None:
         parts.append(approval_links(*links, valid_days=valid_days))
+    if verdicts is not None:
+        parts.append(verdict_links(*verdicts, valid_days=verdict_days))
     parts.append(signature(marker))
     return "\n".join(parts)
 

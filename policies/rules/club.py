@@ -5,7 +5,15 @@ from __future__ import annotations
 from policies.dates import add_months, club_exit_date, club_exit_earliest, span_end, within_months
 from policies.model import Action
 from policies.reading.classification import NOT_WEIGHTY_REASONS
-from policies.rules.common import Context, Line, Ruling, documents_present, prior_for, prior_line
+from policies.rules.common import (
+    Context,
+    Line,
+    Ruling,
+    ask_document_line,
+    documents_present,
+    prior_for,
+    prior_line,
+)
 from policies.vocab import ActionOp, Alternative, Outcome, RequestType
 
 
@@ -88,7 +96,7 @@ def club_cancellation(ctx: Context) -> Ruling:
                 Outcome.NEEDS_INFO,
                 ("K-CLUB-EXIT",),
                 why=tuple(why),
-                ask=(Line("ask_document", {"kind": kind}),),
+                ask=(ask_document_line(ctx, kind),),
                 facts=facts,
             )
         why.append(Line("document_present", {"kind": kind, "docs": ctx.facts.documents}))

@@ -6,7 +6,7 @@ from datetime import date
 
 from policies.dates import add_days, coach_round_is_v2
 from policies.model import Action, HistoryEntry
-from policies.rules.common import Context, Line, Ruling, documents_present
+from policies.rules.common import Context, Line, Ruling, ask_document_line, documents_present
 from policies.vocab import ActionOp, Alternative, Outcome, RequestType
 
 
@@ -29,7 +29,7 @@ def coach_refund(ctx: Context) -> Ruling:
             Outcome.NEEDS_INFO,
             ("K-COACH-REFUND",),
             why=tuple(why),
-            ask=(Line("ask_document", {"kind": "attest"}),),
+            ask=(ask_document_line(ctx, "attest"),),
             todo=(Line("suggest_pause_or_later_group"),),
         )
     return Ruling(

@@ -149,6 +149,14 @@ def documents_present(ctx: Context, kind: str) -> bool:
     return kind in docs or "unspecified" in docs
 
 
+def ask_document_line(ctx: Context, kind: str) -> Line:
+    """What to ask for a missing document: when the text says it is attached but nothing is, the note says so."""
+    claimed = ctx.facts.documents_claimed
+    if kind in claimed or "unspecified" in claimed:
+        return Line("document_claimed_missing", {"kind": kind})
+    return Line("ask_document", {"kind": kind})
+
+
 def abuse_incidents(customer: Customer, today: date) -> int:
     """Earlier abuse incidents the worker recorded in the history (A-3 repetition)."""
     return sum(1 for e in customer.history if e.request_type == RequestType.ABUSE and e.date <= today)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from policies.dates import add_weeks, day_count
 from policies.model import Action
@@ -24,7 +25,7 @@ def program_extension(ctx: Context) -> Ruling:
     why = [prior_line(prior)]
     if ctx.facts.timing_not_right:
         why.append(Line("timing_not_right"))
-    facts = {"prior_goodwill": prior.to_dict()}
+    facts: dict[str, Any] = {"prior_goodwill": prior.to_dict()}
     if prior.count >= ctx.param("extension.deny_from_prior"):
         return Ruling(
             Outcome.DENY,
@@ -77,14 +78,14 @@ def program_pause(ctx: Context) -> Ruling:
     if weighty and not prior.exists:
         end = ctx.customer.program_end_date
         weeks = ctx.param("extension.weeks")
-        todo = [Line("offer_extension_instead", {"weeks": weeks, "new_end": add_weeks(end, weeks) if end else None})]
+        offer = Line("offer_extension_instead", {"weeks": weeks, "new_end": add_weeks(end, weeks) if end else None})
         ask = () if end else (Line("missing_crm", {"field": "program_end_date"}),)
         return Ruling(
             Outcome.OFFER_ALTERNATIVE,
             ("K-PAUSE",),
             alternative=Alternative.EXTENSION,
             why=tuple(why),
-            todo=tuple(todo),
+            todo=(offer,),
             ask=ask,
             facts=facts,
         )

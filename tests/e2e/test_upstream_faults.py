@@ -92,6 +92,7 @@ def run_fault_load(tmp_path: Path, redis_url: str, postgres_url: str, n_tickets:
         "GROOVE_API_TOKEN": "fault-groove-token",
         "AC_API_TOKEN": "fault-ac-token",
         "GROOVE_WEBHOOK_SECRET": secret,
+        "SECRET_KEY": f"session-key-{secret}",  # production refuses to start without one
         "AC_RATE_LIMIT": "4",
     }
     procs = [

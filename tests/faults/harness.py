@@ -104,6 +104,7 @@ class Stack:
             "AC_API_URL": f"{self.sandbox.url}/ac/api/3",
             "AC_API_TOKEN": "faults-ac-token-0123456789",
             "GROOVE_WEBHOOK_SECRET": self.secret,
+            "SECRET_KEY": f"session-key-{self.secret}",  # production refuses to start without one
             "REDIS_URL": self.redis.url,
             "DATABASE_URL": self.db_url,
             # The fault tests are about correctness, not vendor budgets: the sandbox has no limit here.

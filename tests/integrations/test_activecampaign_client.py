@@ -126,17 +126,71 @@ def test_an_empty_contacts_list_means_no_contact():
 
 
 @responses.activate
-def test_a_tag_unknown_to_the_cached_map_triggers_one_map_refresh():
+def test_a_tag_unknown_to_the_cached_map_is_looked_up_alone_not_by_reloading_every_tag():
     c = warm(client())
     listing = load_fixture("activecampaign", "constructed__contacts_list_with_includes.GET.200.json")
     listing["contactTags"][0]["tag"] = "16"
     responses.get(f"{API}/contacts", json=listing)
-    tags = load_fixture("activecampaign", "tags_list.GET.200.json")
-    tags["tags"].append(load_fixture("activecampaign", "tags_create.POST.201.json")["tag"])
-    responses.replace(responses.GET, f"{API}/tags", json=tags)
+    # GET /tags/{id} answers the single resource, {"tag": {...}}: the documented tag 16 "My Tag".
+    responses.get(f"{API}/tags/16", json=load_fixture("activecampaign", "tags_create.POST.201.json"))
     contact = c.get_contact("adam@activecampaign.com")
     assert contact.tags == ("My Tag", "three")
-    assert paths() == ["GET /contacts", "GET /tags"]
+    assert paths() == ["GET /contacts", "GET /tags/16"]
+
+
+@responses.activate
+def test_fifty_two_reads_of_contacts_with_one_foreign_tag_cost_one_tag_lookup_and_no_reload():
+    # The worker loaded its map before tag 1 existed (the documented list without it); then another
+    # integration created tag 1 ("My Tag", the documented GET /tags/{id} example) and put it on contacts.
+    tags = load_fixture("activecampaign", "tags_list.GET.200.json")
+    tags["tags"] = [t for t in tags["tags"] if t["id"] != "1"]
+    responses.get(f"{API}/tags", json=tags)
+    responses.get(f"{API}/fields", json=load_fixture("activecampaign", "constructed__fields_list_goodwill.GET.200.json"))
+    c = client()
+    c.warm_up()
+    responses.calls.reset()
+    responses.get(
+        f"{API}/contacts", json=load_fixture("activecampaign", "constructed__contacts_list_with_includes.GET.200.json")
+    )
+    responses.get(f"{API}/tags/1", json=load_fixture("activecampaign", "tag_get.GET.200.json"))
+    for _ in range(52):
+        assert c.get_contact("adam@activecampaign.com").tags == ("My Tag", "three")
+    assert paths().count("GET /contacts") == 52
+    assert paths().count("GET /tags/1") == 1
+    assert "GET /tags" not in paths()  # no reload of the tag pages
+
+
+@responses.activate
+def test_a_deleted_tag_on_a_contact_is_looked_up_once_and_then_left_out():
+    c = warm(client())
+    listing = load_fixture("activecampaign", "constructed__contacts_list_with_includes.GET.200.json")
+    listing["contactTags"][0]["tag"] = "1000"
+    responses.get(f"{API}/contacts", json=listing)
+    not_found = load_fixture("activecampaign", "tag_get.GET.404.json")
+    responses.get(f"{API}/tags/1000", status=404, json=not_found)
+    for _ in range(3):
+        assert c.get_contact("adam@activecampaign.com").tags == ("three",)
+    assert paths().count("GET /tags/1000") == 1
+
+
+@responses.activate
+def test_a_template_tag_never_stands_in_for_the_contact_tag_of_the_same_name():
+    # tags_list.GET.200.json has the template tags test1 (id 4) and test2 (id 5).
+    c = warm(client())
+    responses.get(
+        f"{API}/tags",
+        match=[matchers.query_param_matcher({"search": "test1", "limit": "100", "offset": "0"})],
+        json={"tags": [load_fixture("activecampaign", "tags_list.GET.200.json")["tags"][3]], "meta": {"total": "1"}},
+    )
+    created = load_fixture("activecampaign", "tags_create.POST.201.json")
+    created["tag"].update(tag="test1")
+    responses.post(f"{API}/tags", status=201, json=created)
+    assert c.ensure_tag("test1") == "16"
+    assert json.loads(responses.calls[-1].request.body)["tag"]["tagType"] == "contact"
+    listing = load_fixture("activecampaign", "constructed__contacts_list_with_includes.GET.200.json")
+    listing["contactTags"][0]["tag"] = "4"  # the template tag: not one of the contact's tags
+    responses.get(f"{API}/contacts", json=listing)
+    assert c.get_contact("adam@activecampaign.com").tags == ("three",)
 
 
 @responses.activate

@@ -8,7 +8,7 @@ import responses
 from responses import matchers
 from vendor_testkit import FAST, load_fixture
 
-from integrations.errors import ApiNotFound, ApiProtocolError, ApiRateLimited, ApiUnauthorized
+from integrations.errors import ApiNotFound, ApiProtocolError, ApiRateLimited, ApiServerError, ApiUnauthorized
 from integrations.groove import GrooveClient, GrooveTaggingDisabled, parse_groove_datetime
 
 TOKEN = "groove-token-abc"
@@ -146,7 +146,7 @@ def test_post_note_sends_an_internal_note_and_returns_the_new_message_id():
 @responses.activate
 def test_post_note_without_a_configured_author_sends_no_author_and_is_never_retried():
     responses.post(f"{API}/tickets/101/messages", status=502, json={})
-    with pytest.raises(Exception):
+    with pytest.raises(ApiServerError):
         client().post_note(101, "<p>x</p>")
     assert len(responses.calls) == 1
     assert "author" not in json.loads(responses.calls[0].request.body)
@@ -178,7 +178,7 @@ def test_a_customer_with_first_and_last_name_gets_a_full_name():
 def test_list_customer_tickets_filters_by_customer_and_reads_all_pages():
     def tickets_page(numbers, current, total):
         return {
-            "tickets": [{"number": n, "title": f"T{n}", "created_at": "2026-01-0%dT10:00:00Z" % n} for n in numbers],
+            "tickets": [{"number": n, "title": f"T{n}", "created_at": f"2026-01-0{n}T10:00:00Z"} for n in numbers],
             "meta": {
                 "pagination": {
                     "current_page": current,
@@ -246,6 +246,71 @@ def test_messages_with_attachment_objects_expose_their_names():
         {"attachments": [{"filename": "attest.pdf"}, {"url": "https://x/y/scan%201.png"}, "a.txt"]}
     )
     assert msg.attachments == ("attest.pdf", "scan 1.png", "a.txt")
+    assert msg.attachments_listed and msg.attachments_message_id is None  # the names are there already
+
+
+# -- attachments, mailboxes, the ticket listing ---------------------------------------------------
+@responses.activate
+def test_a_listed_message_links_its_attachments_and_the_client_asks_for_them(limiter):
+    # The documented listing: no inline `attachments`, a link `…/v1/attachments?message=764578238`.
+    listing = load_fixture("groove", "api_v1_messages_list_response.json")
+    listing["meta"]["pagination"].update(total_pages=1, next_page=None)  # the one page of a one-message ticket
+    responses.get(f"{API}/tickets/1/messages", json=listing)
+    responses.get(
+        f"{API}/attachments",
+        match=[matchers.query_param_matcher({"message": "764578238"})],
+        json=load_fixture("groove", "api_v1_attachments_response.json"),
+    )
+    c = client(limiter)
+    [msg] = c.list_messages(1)
+    assert msg.attachments == () and not msg.attachments_listed
+    assert msg.attachments_message_id == "764578238"  # from the link, not the message href's id (5)
+    [attachment] = c.list_attachments(msg.attachments_message_id)
+    assert (attachment.filename, attachment.size, attachment.name) == ("an-attachment.pdf", 100249, "an-attachment.pdf")
+    assert [c.request.url.split("?")[0] for c in responses.calls] == [f"{API}/tickets/1/messages", f"{API}/attachments"]
+    assert len(limiter.acquired) == 2  # both inside the Groove budget
+
+
+@responses.activate
+def test_a_message_the_attachments_endpoint_does_not_know_has_no_attachments():
+    responses.get(f"{API}/attachments", status=404, json={"errors": "Message not found"})
+    assert client().list_attachments("1") == []
+
+
+def test_an_attachment_without_an_extension_is_named_from_its_content_type():
+    from integrations.groove import GrooveAttachment
+
+    assert GrooveAttachment.from_api({"filename": "Scan", "content_type": "image/jpeg"}).name == "Scan.jpg"
+    assert GrooveAttachment.from_api({"filename": "Attest", "content_type": "application/pdf"}).name == "Attest.pdf"
+    assert GrooveAttachment.from_api({"filename": "x.pdf", "content_type": "image/png"}).name == "x.pdf"
+    # the documented example's URL has no file name in its path: the name is the filename alone
+    recorded = load_fixture("groove", "api_v1_attachments_response.json")["attachments"][0]
+    assert GrooveAttachment.from_api({**recorded, "filename": None}).name == ""
+
+
+@responses.activate
+def test_list_mailboxes_reads_the_recorded_listing():
+    responses.get(f"{API}/mailboxes", json=load_fixture("groove", "api_v1_mailboxes_response.json"))
+    [box] = client().list_mailboxes()
+    assert (box.id, box.name, box.email) == ("1324123", "Inbox", "support@mywebsite.com")
+    assert box.known_as("SUPPORT@mywebsite.com") and box.known_as(1324123) and box.known_as("inbox")
+    assert not box.known_as("Kundendienst")
+
+
+@responses.activate
+def test_list_tickets_reads_one_page_of_all_tickets_with_its_pagination():
+    ticket = load_fixture("groove", "api_v1_ticket_response.json")["ticket"]
+    responses.get(
+        f"{API}/tickets",
+        match=[matchers.query_param_matcher({"page": "2", "per_page": "50"})],
+        json={
+            "tickets": [ticket, {"title": "no number"}],
+            "meta": {"pagination": {"current_page": 2, "total_pages": 3, "total_count": 101, "next_page": "x"}},
+        },
+    )
+    page = client().list_tickets(2)
+    assert [t.number for t in page.tickets] == [1]
+    assert (page.page, page.total_pages, page.total_count, page.last) == (2, 3, 101, False)
 
 
 # -- GraphQL tags --------------------------------------------------------------------------------

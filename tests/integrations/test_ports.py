@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from integrations.activecampaign import AcConfigError, ActiveCampaignClient
-from integrations.errors import ApiNotFound, is_retryable
+from integrations.errors import ApiClientError, ApiNotFound, is_retryable
 from integrations.groove import GrooveClient
 from integrations.http import HttpSettings
 from integrations.ports import Crm, HelpDesk
@@ -63,8 +63,11 @@ def test_the_ports_list_the_calls_the_worker_makes() -> None:
     assert port_methods(HelpDesk) == [
         "create_ticket",
         "get_ticket",
+        "list_attachments",
         "list_customer_tickets",
+        "list_mailboxes",
         "list_messages",
+        "list_tickets",
         "post_note",
         "tag_ticket",
     ]
@@ -180,25 +183,62 @@ def test_tagging_a_ticket_twice_tags_it_once(vendors: Vendors) -> None:
 
 
 def test_a_ticket_an_agent_opens_as_a_note_belongs_to_the_recipient(vendors: Vendors) -> None:
+    vendors.seed({"groove": {"mailboxes": [{"name": "Kundendienst", "email": "kd@example.ch"}]}})
+    [box] = [b for b in vendors.helpdesk.list_mailboxes() if b.name == "Kundendienst"]
+    assert box.email == "kd@example.ch" and box.id
     ticket = vendors.helpdesk.create_ticket(
         body="<p>Aufgabe</p>",
         from_=AGENT,
         to="Anna@Example.ch",
         subject="[fu:1]",
-        mailbox="Kundendienst",
+        mailbox="kd@example.ch",
         tags=["fair-use"],
         note=True,
         send_copy_to_customer=False,
     )
-    assert (ticket.customer_email, ticket.mailbox, ticket.tags, ticket.title) == (
+    assert (ticket.customer_email, ticket.mailbox, ticket.mailbox_id, ticket.tags, ticket.title) == (
         "anna@example.ch",
         "Kundendienst",
+        box.id,
         ("fair-use",),
         "[fu:1]",
     )
     [message] = vendors.helpdesk.list_messages(ticket.number)
     assert message.note and message.author_email == AGENT
     assert [t.number for t in vendors.helpdesk.list_customer_tickets("anna@example.ch")] == [ticket.number]
+    by_id = vendors.helpdesk.create_ticket(body="<p>x</p>", from_=AGENT, to="anna@example.ch", mailbox=box.id)
+    assert by_id.mailbox == "Kundendienst"
+
+
+def test_a_ticket_is_created_only_in_a_mailbox_named_by_its_email_or_id(vendors: Vendors) -> None:
+    vendors.seed({"groove": {"mailboxes": [{"name": "Kundendienst", "email": "kd@example.ch"}]}})
+    for ref in ("Kundendienst", "nobody@example.ch"):
+        with pytest.raises(ApiClientError) as err:
+            vendors.helpdesk.create_ticket(body="<p>x</p>", from_=AGENT, to="anna@example.ch", mailbox=ref)
+        assert err.value.status == 422 and not is_retryable(err.value)
+    primary = vendors.helpdesk.list_mailboxes()[0]
+    assert vendors.helpdesk.create_ticket(body="<p>x</p>", from_=AGENT, to="a@example.ch").mailbox == primary.name
+
+
+def test_attachments_are_not_in_the_message_listing_but_one_call_away(vendors: Vendors) -> None:
+    vendors.seed(ticket_seed(502, "jana@example.org", "Attest", "<p>Anbei</p>", attachments=["attest.pdf", "b.png"]))
+    [message] = vendors.helpdesk.list_messages(502)
+    assert message.attachments == () and message.attachments_message_id
+    files = vendors.helpdesk.list_attachments(message.attachments_message_id)
+    assert [(f.name, f.size is not None, bool(f.url)) for f in files] == [("attest.pdf", True, True), ("b.png", True, True)]
+    reply = vendors.reply(502, "<p>Danke</p>")
+    [later] = [m for m in vendors.helpdesk.list_messages(502) if m.id == reply]
+    assert later.attachments_message_id and vendors.helpdesk.list_attachments(later.attachments_message_id) == []
+    assert vendors.helpdesk.list_attachments("99999999") == []
+
+
+def test_all_tickets_are_listed_newest_first(vendors: Vendors) -> None:
+    for n in (701, 703, 702):
+        vendors.seed(ticket_seed(n, f"k{n}@example.org", "x", "<p>x</p>"))
+    page = vendors.helpdesk.list_tickets(1)
+    assert [t.number for t in page.tickets] == [703, 702, 701]
+    assert (page.page, page.total_pages, page.total_count, page.last) == (1, 1, 3, True)
+    assert vendors.helpdesk.list_tickets(2).tickets == ()
 
 
 def test_a_contact_by_email_with_its_tags_and_mapped_fields(vendors: Vendors) -> None:

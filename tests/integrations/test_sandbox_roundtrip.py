@@ -10,7 +10,7 @@ import requests
 from vendor_testkit import FIXTURES
 
 from integrations.activecampaign import ActiveCampaignClient
-from integrations.errors import ApiNotFound, ApiRateLimited, ApiServerError, ApiUnauthorized
+from integrations.errors import ApiClientError, ApiNotFound, ApiRateLimited, ApiServerError, ApiUnauthorized
 from integrations.groove import GrooveClient, parse_webhook
 from integrations.http import HttpSettings
 from integrations.sandbox import start_sandbox
@@ -18,6 +18,7 @@ from integrations.sandbox import start_sandbox
 SEED = json.loads((FIXTURES / "groove" / "sandbox_seed__two_tickets.json").read_text())
 FIELD_MAP = {"program_end_date": "PROGRAM_END_DATE", "club_start_date": "CLUB_START_DATE"}
 NO_RETRY = HttpSettings(get_attempts=1, connect_timeout=2, read_timeout=5)
+GROOVE_AUTH = {"Authorization": "Bearer g-token"}
 
 
 @pytest.fixture
@@ -49,13 +50,54 @@ def test_the_groove_client_reads_a_seeded_ticket_its_messages_and_customer(sandb
     messages = client.list_messages(101)
     assert [m.plain_text for m in messages] == ["Ich war drei Wochen krank.", "Gute Besserung!", "Hier das Attest."]
     assert [m.author_kind for m in messages] == ["customer", "agent", "customer"]
-    assert messages[2].attachments == ("attest.pdf",)
+    # Like Groove's v1 listing: no inline names, a link to GET /v1/attachments?message=<id>.
+    assert all(m.attachments == () and m.attachments_message_id for m in messages)
+    assert [a.name for a in client.list_attachments(messages[2].attachments_message_id)] == ["attest.pdf"]
+    assert client.list_attachments(messages[0].attachments_message_id) == []
     assert all(m.id for m in messages)
     customer = client.get_customer("anna.beispiel@example.com")
     assert customer.name == "Anna Beispiel"
     assert client.get_customer("nobody@example.com") is None
     with pytest.raises(ApiNotFound):
         client.get_ticket(999)
+
+
+def test_the_message_listing_has_the_documented_shape_without_an_inline_attachments_array(sandbox):
+    documented = json.loads((FIXTURES / "groove" / "api_v1_messages_list_response.json").read_text())
+    served = requests.get(f"{sandbox.groove_base_url}/v1/tickets/101/messages", headers=GROOVE_AUTH, timeout=5).json()
+    assert set(served) == set(documented) and set(served["meta"]["pagination"]) == set(documented["meta"]["pagination"])
+    for message in served["messages"]:
+        assert "attachments" not in message and "id" not in message
+        assert set(message["links"]) >= {"attachments", "author", "ticket"}
+        assert set(documented["messages"][0]) - {"links"} <= set(message)
+    link = served["messages"][0]["links"]["attachments"]["href"]  # newest first: the one with the attest
+    answer = requests.get(link, headers=GROOVE_AUTH, timeout=5).json()
+    recorded = json.loads((FIXTURES / "groove" / "api_v1_attachments_response.json").read_text())
+    assert set(answer) == set(recorded) and set(answer["attachments"][0]) == set(recorded["attachments"][0])
+    assert answer["attachments"][0]["filename"] == "attest.pdf"
+
+
+def test_mailboxes_are_listed_as_recorded_and_tickets_are_created_in_one_by_email_or_id(sandbox):
+    recorded = json.loads((FIXTURES / "groove" / "api_v1_mailboxes_response.json").read_text())
+    served = requests.get(f"{sandbox.groove_base_url}/v1/mailboxes", headers=GROOVE_AUTH, timeout=5).json()
+    assert set(served) == set(recorded)
+    assert all(set(m) == set(recorded["mailboxes"][0]) for m in served["mailboxes"])
+    client = groove(sandbox)
+    boxes = client.list_mailboxes()
+    assert boxes[0].name == "Inbox" and all(b.id and b.email for b in boxes)
+    finecom = next(b for b in boxes if b.name == "Kundendienst Finecom")  # the fair-use pack's task mailbox
+    for ref in (finecom.email, finecom.id):
+        ticket = client.create_ticket(body="<p>x</p>", from_="agent@sandbox.invalid", to="k@example.ch", mailbox=ref)
+        assert (ticket.mailbox, ticket.mailbox_id) == ("Kundendienst Finecom", finecom.id)
+    with pytest.raises(ApiClientError, match="mailbox"):  # a display name is not what POST /v1/tickets takes
+        client.create_ticket(body="<p>x</p>", from_="agent@sandbox.invalid", to="k@example.ch", mailbox="Inbox")
+    assert client.create_ticket(body="<p>x</p>", from_="agent@sandbox.invalid", to="k@example.ch").mailbox == "Inbox"
+
+
+def test_all_tickets_are_listed_newest_first_page_by_page(sandbox):
+    page = groove(sandbox).list_tickets(1)
+    assert [t.number for t in page.tickets] == sorted((t.number for t in page.tickets), reverse=True)
+    assert page.last and page.total_count == len(page.tickets) == len(SEED["groove"]["tickets"])
 
 
 def test_messages_are_paged_by_fifty_and_come_back_oldest_first(sandbox):

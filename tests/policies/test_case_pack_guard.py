@@ -10,7 +10,7 @@ from policies.pack.loader import load_pack
 
 def test_a_ticket_case_against_the_fair_use_pack_is_refused_with_a_named_key() -> None:
     case = {"today": "2026-11-23", "ticket": {"number": 1, "subject": "x", "body": "Hallo"}, "customer": {}}
-    with pytest.raises(CaseError, match="^ticket: policy pack fair-use decides usage overruns only"):
+    with pytest.raises(CaseError, match=r"^ticket: policy pack fair-use decides usage overruns only"):
         decide_case(case, load_pack("fair-use"))
 
 

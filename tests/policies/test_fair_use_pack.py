@@ -40,9 +40,14 @@ def test_the_fair_use_pack_loads_with_its_own_id_version_and_process() -> None:
     pack = load_pack("fair-use")
     assert (pack.id, pack.tenant, process_of(pack)) == ("fair-use", "finecom", "fair_use")
     assert pack.version and pack.mode_for("fair_use") in ("assist", "auto")
-    assert param(pack, "tasks.mailbox") == "Kundendienst Finecom"
+    assert param(pack, "tasks.mailbox") == "kundendienst@finecom.ch"  # an e-mail or id, never a display name
     assert param(pack, "texts.partner") == "KNU"
     assert process_of(load_pack("goodwill")) == "goodwill"
+
+
+@pytest.mark.parametrize("value", ["kundendienst@finecom.ch", 1324123, "5063661921"])
+def test_the_task_mailbox_is_named_by_its_email_or_its_groove_id(value: object) -> None:
+    _validate(with_value("tasks.mailbox", value), "fair-use.toml")  # no error
 
 
 def test_the_listing_shows_the_fair_use_parameters_and_not_the_goodwill_clauses() -> None:
@@ -57,7 +62,9 @@ def test_the_listing_shows_the_fair_use_parameters_and_not_the_goodwill_clauses(
     [
         ("tasks.agent", "kundendienst", "tasks.agent must be an e-mail address"),
         ("tasks.fallback_to", "a b@x.ch", "tasks.fallback_to must be an e-mail address"),
-        ("tasks.mailbox", "", "tasks.mailbox must be a non-empty string"),
+        ("tasks.mailbox", "", "tasks.mailbox must be a Groove mailbox e-mail or id"),
+        ("tasks.mailbox", "Kundendienst Finecom", "tasks.mailbox must be a Groove mailbox e-mail or id (not its display"),
+        ("tasks.mailbox", 0, "tasks.mailbox must be a Groove mailbox e-mail or id"),
         ("tasks.tags", [], "tasks.tags must be a non-empty list of tag names"),
         ("texts.partner", " ", "texts.partner must be a non-empty string"),
         ("texts.sms3", "SMS Nr. 3", "texts.sms3 must be one of the known keys"),

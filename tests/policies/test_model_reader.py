@@ -36,10 +36,16 @@ def _build_script():
 
 # made up for these tests, not from the corpus
 TEXTS = [
-    ("AW: Frage zur Mitgliedschaft", "Hallo zusammen,\n\nich möchte meine Club-Mitgliedschaft zum nächsten "
-     "möglichen Termin kündigen. Bitte bestätigt mir die Kündigung."),
-    ("Extension please", "Hi team, I broke my ankle in March and could not exercise for a month. Could you extend "
-     "my program by a month? The doctor's note is attached."),
+    (
+        "AW: Frage zur Mitgliedschaft",
+        "Hallo zusammen,\n\nich möchte meine Club-Mitgliedschaft zum nächsten "
+        "möglichen Termin kündigen. Bitte bestätigt mir die Kündigung.",
+    ),
+    (
+        "Extension please",
+        "Hi team, I broke my ankle in March and could not exercise for a month. Could you extend "
+        "my program by a month? The doctor's note is attached.",
+    ),
     ("", "IHR SEID EIN HAUFEN BETRÜGER UND IDIOTEN!!! ICH HASSE EUCH ALLE!!!"),
     ("Ausbildung", "Guten Tag, ich möchte von der Coach-Ausbildung zurücktreten und bitte um Erstattung der Gebühr."),
     ("", ""),
@@ -86,9 +92,21 @@ def test_rebuilding_from_the_corpus_gives_the_shipped_file_byte_for_byte(tmp_pat
     procs = []
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        procs.append(subprocess.Popen([sys.executable, str(ROOT / "scripts" / "build_reader.py"), "--out",
-                                       str(tmp_path / f"reader-{seed}.json")], cwd=ROOT, env=env,
-                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+        procs.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    str(ROOT / "scripts" / "build_reader.py"),
+                    "--out",
+                    str(tmp_path / f"reader-{seed}.json"),
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        )
     for proc in procs:
         out, _ = proc.communicate(timeout=1700)
         assert proc.returncode == 0, out
@@ -143,14 +161,17 @@ def test_a_ticket_without_known_words_gets_the_training_frequencies_and_no_confi
 
 def test_the_version_is_the_hash_of_the_shipped_weights_and_every_reading_carries_it() -> None:
     expected = "reader-" + hashlib.sha256(SHIPPED.read_bytes()).hexdigest()[:12]
-    assert model.MODEL_VERSION == expected
+    assert expected == model.MODEL_VERSION
     assert model.read("Pause", "Kann ich mein Programm pausieren?").version == expected
 
 
 def test_reading_takes_text_only_and_offers_no_way_to_name_a_weights_file() -> None:
     assert list(inspect.signature(model.read).parameters) == ["subject", "text"]
-    public = [name for name, obj in vars(model).items() if inspect.isfunction(obj) and not name.startswith("_")
-              and obj.__module__ == model.__name__]
+    public = [
+        name
+        for name, obj in vars(model).items()
+        if inspect.isfunction(obj) and not name.startswith("_") and obj.__module__ == model.__name__
+    ]
     for name in public:
         params = set(inspect.signature(vars(model)[name]).parameters)
         assert not params & {"path", "file", "filename", "data_file"}, name
@@ -175,8 +196,9 @@ def test_loading_refuses_bytes_that_are_not_a_weights_file_of_this_package(raw: 
         model._parse(raw)
 
 
-def test_loading_refuses_a_weights_file_that_links_out_of_the_package(tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_loading_refuses_a_weights_file_that_links_out_of_the_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     package_dir = tmp_path / "model_data"
     package_dir.mkdir()
     foreign = tmp_path / "elsewhere.json"
@@ -190,8 +212,10 @@ def test_loading_refuses_a_weights_file_that_links_out_of_the_package(tmp_path: 
 
 
 def test_inference_loads_no_numeric_library_and_no_pickle() -> None:
-    probe = ("import sys; from policies.reading import model; model.read('Hallo', 'Bitte verlängern'); "
-             "print(sorted({m.split('.')[0] for m in sys.modules} & {'numpy', 'scipy', 'sklearn', 'pickle'}))")
+    probe = (
+        "import sys; from policies.reading import model; model.read('Hallo', 'Bitte verlängern'); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'numpy', 'scipy', 'sklearn', 'pickle'}))"
+    )
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

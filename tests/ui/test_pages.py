@@ -88,6 +88,43 @@ def test_after_login_the_next_parameter_never_leads_to_another_site(client) -> N
     assert r.headers["Location"].endswith("/queue")
 
 
+@pytest.mark.parametrize(
+    "raw",
+    ["/%09/evil.com", "/%0a/x", "/%0d%0aSet-Cookie:%20x=1", "/%5Cevil.com", "https://evil.com/", "%2F%2Fevil.com",
+     "/%00/x", "/%2509/evil.com", "/%E2%80%A8/x"],
+)
+def test_the_next_parameter_leads_only_to_a_path_on_this_site(client, raw: str) -> None:  # type: ignore[no-untyped-def]
+    login(client, "agent")
+    r = client.get(f"/login?next={raw}")
+    assert r.status_code == 302
+    assert r.headers["Location"] == "/queue"
+
+
+@pytest.mark.parametrize("target", ["/\t/evil.com", "/\n/x", "/\r\n/x", "\t//evil.com"])
+def test_a_login_with_a_control_character_in_next_goes_to_the_default_page(client, target: str) -> None:  # type: ignore[no-untyped-def]
+    token = page_token(client, "/login")
+    r = client.post(
+        "/login", data={"email": USERS["agent"][0], "password": PASSWORD, "csrf_token": token, "next": target}
+    )
+    assert r.status_code == 302
+    assert r.headers["Location"] == "/queue"
+
+
+def test_a_path_on_this_site_with_a_query_is_kept_as_next(client) -> None:  # type: ignore[no-untyped-def]
+    login(client, "agent")
+    r = client.get("/login?next=/decisions%3Foutcome%3Dapprove")
+    assert r.headers["Location"] == "/decisions?outcome=approve"
+
+
+def test_a_head_request_with_credentials_does_not_log_in(client) -> None:  # type: ignore[no-untyped-def]
+    token = page_token(client, "/login")
+    r = client.open(
+        "/login", method="HEAD", data={"email": USERS["agent"][0], "password": PASSWORD, "csrf_token": token}
+    )
+    assert r.status_code == 200
+    assert client.get("/queue").status_code == 302
+
+
 def test_logging_out_ends_the_session_and_needs_the_csrf_token(client) -> None:  # type: ignore[no-untyped-def]
     login(client, "agent")
     assert client.post("/logout").status_code == 400
@@ -179,7 +216,7 @@ def test_an_agent_sees_an_escalated_case_but_cannot_decide_it(app, client) -> No
     decision_id = seed_decision(db(app), 404, outcome="escalate", escalate_to="head_of_ch")
     login(client, "agent")
     html = client.get("/ofd").get_data(as_text=True)
-    assert 'id="case-%d"' % decision_id in html and "nicht entscheiden" in html
+    assert f'id="case-{decision_id}"' in html and "nicht entscheiden" in html
     token = page_token(client, "/ofd")
     r = client.post(f"/ofd/{decision_id}", data={"csrf_token": token, "verb": "apply", "comment": "ok"})
     assert r.status_code == 303
@@ -199,7 +236,7 @@ def test_a_lead_for_other_targets_cannot_decide_but_the_named_lead_can(app, clie
     token = page_token(other, "/ofd")
     r = other.post(f"/ofd/{decision_id}", data={"csrf_token": token, "verb": "apply", "comment": "Passt so."})
     assert r.status_code == 303
-    assert tasks(app) == [(REVIEW_TASK, [decision_id, "apply", "Hanna Head", "Passt so."])]
+    assert tasks(app) == [(REVIEW_TASK, [decision_id, "apply", "Hanna Head", "Passt so.", "ofd"])]
 
 
 def test_an_ofd_decision_without_csrf_token_is_refused_and_sends_nothing(app, client) -> None:  # type: ignore[no-untyped-def]
@@ -217,7 +254,7 @@ def test_a_denial_needs_a_comment(app, client) -> None:  # type: ignore[no-untyp
     client.post(f"/ofd/{decision_id}", data={"csrf_token": token, "verb": "reject", "comment": "  "})
     assert tasks(app) == []
     client.post(f"/ofd/{decision_id}", data={"csrf_token": token, "verb": "reject", "comment": "Kein Härtefall."})
-    assert tasks(app) == [(REVIEW_TASK, [decision_id, "reject", "Olaf Ops", "Kein Härtefall."])]
+    assert tasks(app) == [(REVIEW_TASK, [decision_id, "reject", "Olaf Ops", "Kein Härtefall.", "ofd"])]
 
 
 def test_the_ofd_lists_assist_approvals_and_only_the_current_decision_of_a_ticket(app, client) -> None:  # type: ignore[no-untyped-def]
@@ -240,7 +277,7 @@ def test_the_ofd_lists_assist_approvals_and_only_the_current_decision_of_a_ticke
     token = page_token(client, "/ofd")
     client.post(f"/ofd/{superseded}", data={"csrf_token": token, "verb": "apply"})
     client.post(f"/ofd/{assist}", data={"csrf_token": token, "verb": "apply"})  # an agent may approve these
-    assert tasks(app) == [(REVIEW_TASK, [assist, "apply", "Anna Agent", None])]
+    assert tasks(app) == [(REVIEW_TASK, [assist, "apply", "Anna Agent", None, "ofd"])]
 
 
 def test_the_queue_page_shows_a_failed_job_and_its_replay_button_puts_the_event_back(app, client) -> None:  # type: ignore[no-untyped-def]

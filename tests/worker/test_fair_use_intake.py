@@ -188,7 +188,7 @@ def test_bad_rows_are_reported_with_line_numbers_exit_2_and_nothing_is_stored(ba
     settings = load_settings()
     upgrade(settings.db_url)
     path = FIXTURES / "bad_rows.csv"
-    code, out, err = import_csv(path, capsys)
+    code, _out, err = import_csv(path, capsys)
     assert code == 2
     lines = err.strip().splitlines()
     assert lines == [
@@ -261,7 +261,7 @@ def test_an_excel_export_with_semicolons_decimal_commas_and_a_bom_is_read() -> N
     ],
 )
 def test_a_broken_file_is_refused_with_the_line(content: str, error: str) -> None:
-    rows, errors = read_csv(content, "2026-11")
+    _rows, errors = read_csv(content, "2026-11")
     assert errors and errors[0].startswith(error), errors
 
 

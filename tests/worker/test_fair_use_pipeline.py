@@ -6,12 +6,14 @@ Also: the Groove mailbox picks the pack, and tickets in the fair-use mailbox are
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from integrations.errors import ApiServerError
+from integrations.groove import GrooveMailbox
 from policies.pack.loader import PackError, load_pack
 from tests.fakes import DEFAULT_AGENT, FakeVendors, fake_runtime
 from tests.support import ticket_seed
@@ -104,6 +106,8 @@ def test_three_months_in_a_row_open_sms_1_sms_2_and_migrate_tickets_in_the_fair_
         ("2026-09", 2, "sms_2", "created"),
         ("2026-10", 3, "migrate", "created"),
     ]
+    # Groove's POST /v1/tickets takes the mailbox's e-mail or id, never its display name.
+    assert {c.kwargs["mailbox"] for c in vendors.helpdesk.called("create_ticket")} == {"kundendienst@finecom.ch"}
     for task in found:
         ticket = vendors.helpdesk.ticket(task.groove_ticket_number)  # type: ignore[arg-type]
         assert ticket.mailbox == "Kundendienst Finecom" and ticket.customer_email == "anna.muster@example.ch"
@@ -206,7 +210,9 @@ def test_a_customer_known_only_by_number_needs_the_fallback_recipient(
 ) -> None:  # type: ignore[no-untyped-def]
     rt = runtime(vendors)
     [inbox_id] = store(rt, report("2026-10", customer_id="100299", email=None))
-    with pytest.raises(FairUseSetupError, match="customer 100299 has no e-mail address: set tasks.fallback_to"):
+    with pytest.raises(
+        FairUseSetupError, match=re.escape("customer 100299 has no e-mail address: set tasks.fallback_to")
+    ):
         pipeline.process(rt, inbox_id)
 
     custom_pack(
@@ -223,7 +229,7 @@ def test_without_an_agent_to_open_tickets_as_the_task_fails_with_the_setting_nam
     env.delenv("GROOVE_NOTE_AUTHOR")
     rt = runtime(vendors)
     [inbox_id] = store(rt, report("2026-10"))
-    with pytest.raises(FairUseSetupError, match="set tasks.agent in the pack or GROOVE_NOTE_AUTHOR"):
+    with pytest.raises(FairUseSetupError, match=re.escape("set tasks.agent in the pack or GROOVE_NOTE_AUTHOR")):
         pipeline.process(rt, inbox_id)
 
 
@@ -241,6 +247,11 @@ def test_a_terminate_ticket_for_a_refused_migration(rt: Runtime, vendors: FakeVe
 def test_the_mailbox_setting_maps_mailboxes_to_packs(env) -> None:  # type: ignore[no-untyped-def]
     env.setenv("GOODWILL_MAILBOX_PACKS", "Kundendienst Finecom=fair-use, Support=goodwill")
     rt = started()
+    # As the worker's start-up check leaves it (GET /v1/mailboxes): names, e-mails and ids.
+    rt.mailbox_directory = [
+        GrooveMailbox(id="5063661921", name="Inbox", email="support@intumind.example"),
+        GrooveMailbox(id="5063661922", name="Kundendienst Finecom", email="kundendienst@finecom.ch"),
+    ]
     assert rt.pack_for("kundendienst finecom").id == "fair-use"
     assert rt.pack_for(" Support ").id == "goodwill"
     assert rt.pack_for("Inbox") is rt.pack and rt.pack_for(None) is rt.pack
@@ -249,7 +260,10 @@ def test_the_mailbox_setting_maps_mailboxes_to_packs(env) -> None:  # type: igno
 
 def test_without_the_setting_only_the_fair_use_task_mailbox_is_mapped(rt: Runtime) -> None:
     assert rt.pack.id == "goodwill"
+    # The pack names it by e-mail (kundendienst@finecom.ch); tickets show its name: the directory links them.
     assert rt.pack_for("Kundendienst Finecom").id == "fair-use"  # so the task tickets are never triaged
+    [box] = [b for b in rt.mailboxes() if b.name == "Kundendienst Finecom"]
+    assert rt.pack_for(None, box.id).id == "fair-use"
     assert rt.pack_for("Support").id == "goodwill"
 
 

@@ -126,3 +126,41 @@ def test_the_link_page_needs_a_valid_token_and_a_csrf_token(base_env, monkeypatc
     assert client.post(f"/decisions/{decision_id}/act/{token}", data={"actor": "Lisa"}).status_code == 400
     with pytest.raises(LinkError):
         read_token(rt.settings, token, decision_id + 1)
+
+
+def _link_case(rt: Runtime, vendors: FakeVendors, number: int) -> tuple[int, str]:
+    vendors.seed(
+        ticket_seed(number, "olga@example.org", "Club pausieren", CLUB_PAUSE, fields={"CLUB_START_DATE": "2025-03-01"})
+    )
+    pipeline.process(rt, deliver(rt, number))
+    with session_scope(rt.settings.db_url) as s:
+        decision_id = s.scalars(select(DecisionRecord.id)).one()
+    return decision_id, f"/decisions/{decision_id}/act/{make_token(rt.settings, decision_id, 'apply')}"
+
+
+def test_a_head_request_with_a_body_on_the_link_page_changes_nothing(base_env, monkeypatch, vendors) -> None:  # type: ignore[no-untyped-def]
+    from tests.ui.kit import page_token, sent_tasks
+
+    rt = runtime_with(base_env, monkeypatch, vendors)
+    _, path = _link_case(rt, vendors, 604)
+    client = create_app(rt.settings).test_client()
+    token = page_token(client, path)
+    r = client.open(path, method="HEAD", data={"actor": "Lisa", "csrf_token": token})
+    assert r.status_code == 200
+    assert sent_tasks(rt.settings.broker_url) == []
+    with session_scope(rt.settings.db_url) as s:
+        assert s.scalars(select(DecisionRecord.review_status)).one() is None
+
+
+def test_the_name_typed_on_the_link_page_is_recorded_as_typed_not_as_a_login(base_env, monkeypatch, vendors) -> None:  # type: ignore[no-untyped-def]
+    from tests.ui.kit import page_token, sent_tasks
+
+    rt = runtime_with(base_env, monkeypatch, vendors)
+    decision_id, path = _link_case(rt, vendors, 605)
+    client = create_app(rt.settings).test_client()
+    token = page_token(client, path)
+    assert client.post(path, data={"actor": "  Hanna Head ", "csrf_token": token}).status_code == 202
+    [(_, args)] = sent_tasks(rt.settings.broker_url)
+    assert args[:3] == [decision_id, "apply", "Hanna Head (über Link)"]
+    assert carry_out(rt, *args[:3]) == "applied"
+    assert "Hanna Head (über Link)" in vendors.notes(605)[-1]

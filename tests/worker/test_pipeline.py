@@ -238,7 +238,8 @@ def test_a_request_that_is_no_return_does_not_read_the_customers_other_tickets(
     pipeline.process(rt, deliver(rt, 501))
     calls = groove_calls(vendors)
     assert "list_customer_tickets" not in calls
-    assert calls == ["get_ticket", "list_messages", "post_note"]  # the ticket, its messages, the note
+    # the ticket, its messages, the first customer message's attachments (Groove links them), the note
+    assert calls == ["get_ticket", "list_messages", "list_attachments", "post_note"]
 
 
 INSULT = "Ihr seid doch alle unfähige Idioten. Euer Laden ist ein einziger Betrug!!!"

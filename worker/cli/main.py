@@ -48,8 +48,28 @@ def _cmd_policy_show(args: argparse.Namespace) -> int:
     from policies.pack.loader import load_pack
     from policies.pack.params import describe_pack
 
+    from worker.cli.trial import readiness_lines
+
     print(describe_pack(load_pack(args.pack or os.environ.get("GOODWILL_POLICY_PACK") or "goodwill")))
+    for line in readiness_lines():  # per request type: agreement with the team's verdicts (issue 15)
+        print(line)
     return 0
+
+
+def _cmd_trial(args: argparse.Namespace) -> int:
+    from worker.cli.trial import TrialUsageError, run_trial
+
+    try:
+        return run_trial(since=args.since, until=args.until, pack=args.pack, source=args.source, report=args.report,
+                         as_json=args.json, out=sys.stdout, err=sys.stderr)
+    except TrialUsageError as e:
+        raise UsageError(f"trial: {e}") from None
+
+
+def _cmd_verdicts_export(args: argparse.Namespace) -> int:
+    from worker.cli.trial import run_export
+
+    return run_export(file=args.file, split=args.split, out=sys.stdout)
 
 
 def _cmd_db_upgrade(_args: argparse.Namespace) -> int:
@@ -85,9 +105,11 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     from worker.jobs.celery_worker import app
     from worker.ops.logs import install_celery_hooks
     from worker.ops.metrics import install_celery_task_metrics, start_worker_metrics_server
-    from worker.bootstrap import install_warm_up
+    from worker.bootstrap import check_mailboxes, get_runtime, install_warm_up
 
     settings = app.conf.goodwill_settings
+    # Every configured mailbox must exist in Groove (GET /v1/mailboxes): ConfigError → one line, exit 2.
+    check_mailboxes(get_runtime())
     install_celery_hooks(settings.db_url)
     install_celery_task_metrics()
     if args.metrics_port:
@@ -130,8 +152,14 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.seed}: cannot read seed: {e}") from None
     if not 0.0 <= args.error_rate <= 1.0:
         raise UsageError("--error-rate must be between 0 and 1")
+    if not 0.0 <= args.ac_limit_503_share <= 1.0:
+        raise UsageError("--ac-limit-503-share must be between 0 and 1")
+    if args.ac_retry_after < 0 or args.groove_retry_after < 0:
+        raise UsageError("--ac-retry-after and --groove-retry-after must not be negative")
     serve(host=args.host, port=args.port, latency_ms=args.latency_ms, error_rate=args.error_rate,
-          ac_rate_limit=args.ac_rate_limit, seed=seed)
+          ac_rate_limit=args.ac_rate_limit, seed=seed, ac_retry_after=args.ac_retry_after,
+          ac_limit_503_share=args.ac_limit_503_share, groove_rate_limit=args.groove_rate_limit,
+          groove_retry_after=args.groove_retry_after)
     return 0
 
 
@@ -156,16 +184,16 @@ def _cmd_status(args: argparse.Namespace) -> int:
         raise UsageError(str(e)) from None
 
 
-def _read_password(from_stdin: bool) -> str:
+def _read_password(from_stdin: bool, command: str = "user add") -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     if not sys.stdin.isatty():
-        raise UsageError("user add: no terminal to ask for the password; pipe it in with --password-stdin")
+        raise UsageError(f"{command}: no terminal to ask for the password; pipe it in with --password-stdin")
     import getpass
 
     first = getpass.getpass("Passwort: ")
     if getpass.getpass("Passwort wiederholen: ") != first:
-        raise UsageError("user add: the passwords differ")
+        raise UsageError(f"{command}: the passwords differ")
     return first
 
 
@@ -183,6 +211,28 @@ def _cmd_user_add(args: argparse.Namespace) -> int:
     except UserError as e:
         raise UsageError(f"user add: {e}") from None
     print(f"user {user_id} created: {args.email.strip().lower()} ({args.role})")
+    return 0
+
+
+def _cmd_user_change(args: argparse.Namespace) -> int:
+    """`user password|disable|enable EMAIL`: each ends every session of that user."""
+    from worker.config import load_database_settings
+    from worker.store.db import upgrade
+    from worker.web.auth import UserError, set_active, set_password
+
+    settings = load_database_settings()
+    upgrade(settings.db_url)
+    command = f"user {args.user_cmd}"
+    try:
+        if args.user_cmd == "password":
+            email = set_password(settings.db_url, args.email, _read_password(args.password_stdin, command))
+            print(f"password changed for {email}; every session of this user has ended")
+        else:
+            email = set_active(settings.db_url, args.email, args.user_cmd == "enable")
+            done = "enabled" if args.user_cmd == "enable" else "disabled"
+            print(f"user {email} {done}; every session of this user has ended")
+    except UserError as e:
+        raise UsageError(f"{command}: {e}") from None
     return 0
 
 
@@ -242,6 +292,24 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--pack")
     show.set_defaults(func=_cmd_policy_show)
 
+    tr = sub.add_parser("trial", help="decide past tickets again under the current or a candidate pack; writes nothing")
+    tr.add_argument("--since", required=True, help="first decision day (YYYY-MM-DD)")
+    tr.add_argument("--until", help="last decision day (YYYY-MM-DD; default: today)")
+    tr.add_argument("--pack", help="candidate policy pack (TOML file) in place of GOODWILL_POLICY_PACK")
+    tr.add_argument("--source", choices=("records", "groove"), default="records",
+                    help="records: the inputs each decision recorded (offline); groove: read the tickets again "
+                         "(read-only, inside the rate limit, resumable)")
+    tr.add_argument("--report", help="also write the HTML report to this file")
+    tr.add_argument("--json", action="store_true", help="print the summary as JSON")
+    tr.set_defaults(func=_cmd_trial)
+
+    vd = sub.add_parser("verdicts", help="the team's verdicts on decisions").add_subparsers(dest="verdicts_cmd",
+                                                                                           required=True)
+    ve = vd.add_parser("export", help="write verdicts as labelled cases (CASE corpus JSONL, docs/verdicts.md)")
+    ve.add_argument("file")
+    ve.add_argument("--split", choices=("train", "test"), help="only the cases of this split (stable, per ticket)")
+    ve.set_defaults(func=_cmd_verdicts_export)
+
     db = sub.add_parser("db", help="database").add_subparsers(dest="db_cmd", required=True)
     db.add_parser("upgrade", help="apply Alembic migrations").set_defaults(func=_cmd_db_upgrade)
 
@@ -273,7 +341,15 @@ def _parser() -> argparse.ArgumentParser:
     sb.add_argument("--port", type=int, default=8025)
     sb.add_argument("--latency-ms", type=int, default=0)
     sb.add_argument("--error-rate", type=float, default=0.0)
-    sb.add_argument("--ac-rate-limit", type=float, default=None)
+    sb.add_argument("--ac-rate-limit", type=float, default=None,
+                    help="AC requests per second for the account (over it: 429 + Retry-After)")
+    sb.add_argument("--ac-retry-after", type=float, default=30.0,
+                    help="seconds in AC's Retry-After (default 30, the documented example)")
+    sb.add_argument("--ac-limit-503-share", type=float, default=0.1,
+                    help="share of over-limit AC answers that are a 503 instead (default 0.1)")
+    sb.add_argument("--groove-rate-limit", type=float, default=None,
+                    help="Groove requests per second (Groove publishes no limit; over it: 429 + Retry-After)")
+    sb.add_argument("--groove-retry-after", type=float, default=1.0, help="seconds in Groove's Retry-After")
     sb.add_argument("--seed", help="seed JSON file (format: docs/sandbox.md)")
     sb.set_defaults(func=_cmd_sandbox)
 
@@ -299,6 +375,14 @@ def _parser() -> argparse.ArgumentParser:
     ua.add_argument("--targets", help="for a lead: escalation targets they decide, e.g. head_of_ch,ofd (default: all)")
     ua.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     ua.set_defaults(func=_cmd_user_add)
+    upw = us.add_parser("password", help="set a new password (prompt or --password-stdin); ends the user's sessions")
+    upw.add_argument("email")
+    upw.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    upw.set_defaults(func=_cmd_user_change)
+    for verb, text in (("disable", "refuse the user's logins and end its sessions"), ("enable", "allow logins again")):
+        ud = us.add_parser(verb, help=text)
+        ud.add_argument("email")
+        ud.set_defaults(func=_cmd_user_change)
 
     fu = sub.add_parser("fair-use", help="fair-use process (seed 004)").add_subparsers(dest="fair_use_cmd", required=True)
     fi = fu.add_parser("import", help="import a monthly usage export (CSV, docs/fair-use.md)")

@@ -11,9 +11,15 @@ classifier's verdict, say) is added in that one place.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from policies.model import Ticket
+from policies.pack.loader import load_pack
+from policies.pack.params import param
+from policies.reading.agreement import read_both
+from policies.reading.classify import classify
 from policies.reading.text import NEW_TEXT_CAP, read_reply, sentences
 
 
@@ -45,6 +51,20 @@ def reading(body: str, *, html: bool | None = None, subject: str | None = None, 
         out["signature"] = reply.signature
         if reply.forwarded:
             out["forwarded_text"] = reply.forwarded_text
+        out.update(_verdicts(body, subject or ""))
+    return out
+
+
+def _verdicts(body: str, subject: str) -> dict[str, Any]:
+    """Both readers' answers and the rule reader's verdict per sentence: why a ticket was read so."""
+    ticket = Ticket(number=0, subject=subject, body=body)
+    pack = load_pack("goodwill")
+    rules = classify(ticket, pack)
+    reading_ = read_both(ticket, rules, float(param(pack, "reading.min_confidence")))
+    out: dict[str, Any] = {"readers": reading_.to_dict(), "evidence": [asdict(e) for e in rules.evidence]}
+    judged = getattr(rules, "sentences", None)  # per-sentence verdicts: cues, negated, tense, object
+    if judged:
+        out["sentence_verdicts"] = [asdict(v) if is_dataclass(v) else v for v in judged]
     return out
 
 

@@ -10,13 +10,13 @@ from worker.config import Settings
 from worker.intake.edge import enqueue, is_json, reject, secret_ok
 from worker.intake.inbox import PROCESSED_EVENTS, store_event
 from worker.ops import metrics
-from worker.store.models import InboxEvent
+from worker.store.models import InboxEvent, column_length
 
 # Bounds of the inbox columns: a value beyond them is no Groove webhook, and storing it would fail
 # on PostgreSQL (a 500, which Groove retries forever) — so it is refused with a 400 up front.
 MAX_TICKET_NUMBER = 2**63 - 1  # inbox_events.ticket_number is a BIGINT
-MAX_EVENT_CHARS = InboxEvent.__table__.c.event.type.length
-MAX_MESSAGE_ID_CHARS = InboxEvent.__table__.c.message_id.type.length
+MAX_EVENT_CHARS = column_length(InboxEvent, "event")
+MAX_MESSAGE_ID_CHARS = column_length(InboxEvent, "message_id")
 
 hooks = Blueprint("hooks", __name__)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from celery import shared_task
@@ -17,6 +18,12 @@ from worker.store.locks import LockBusy
 from worker.triage import process as pipeline
 
 log = logging.getLogger("goodwill.tasks")
+
+
+def _task(**options: Any) -> Callable[[Callable[..., Any]], Any]:
+    """celery.shared_task, typed: Celery ships no type hints, so a task object is Any to mypy."""
+    decorator: Callable[[Callable[..., Any]], Any] = shared_task(**options)
+    return decorator
 
 
 class ProcessEventTask(GoodwillTask):
@@ -41,13 +48,13 @@ class ReviewTask(GoodwillTask):
         return f"decision {decision_id} ({verb} by {actor}): {exc}"
 
 
-@shared_task(base=ProcessEventTask, name=PROCESS_TASK)
+@_task(base=ProcessEventTask, name=PROCESS_TASK)
 def process_event(inbox_id: int) -> str:
     with metrics.TASK_DURATION.time():
         return pipeline.process(get_runtime(), inbox_id)
 
 
-@shared_task(name=SWEEP_TASK)
+@_task(name=SWEEP_TASK)
 def sweep_inbox() -> int:
     """Re-enqueue events that should have finished by now: a lost broker message never loses a ticket."""
     rt = get_runtime()
@@ -60,13 +67,13 @@ def sweep_inbox() -> int:
     return len(ids)
 
 
-@shared_task(base=ReviewTask, name=REVIEW_TASK)
-def review_decision(decision_id: int, verb: str, actor: str, comment: str | None) -> str:
-    """A person approved or rejected a proposal (one-click link or OFD): carry it out exactly once."""
+@_task(base=ReviewTask, name=REVIEW_TASK)
+def review_decision(decision_id: int, verb: str, actor: str, comment: str | None, via: str | None = None) -> str:
+    """A person approved or rejected a proposal (one-click link, or `via` "ofd"): carry it out exactly once."""
     from worker.triage.review import ReviewError, carry_out
 
     try:
-        return carry_out(get_runtime(), decision_id, verb, actor, comment)
+        return carry_out(get_runtime(), decision_id, verb, actor, comment, via)
     except ReviewError as e:
         # An answer, not a failure (unknown decision, decided the other way): nothing to retry or replay.
         log.warning("review not carried out: %s", e)

@@ -135,7 +135,8 @@ def _process_registry() -> CollectorRegistry:
         from prometheus_client import multiprocess
 
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        # prometheus_client ships py.typed but leaves MultiProcessCollector.__init__ unannotated.
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         return registry
     from prometheus_client import REGISTRY
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import overload
 
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
@@ -42,13 +43,19 @@ class HourBucket:
     failed: int
 
 
+@overload
+def aware(dt: datetime) -> datetime: ...
+@overload
+def aware(dt: None) -> None: ...
+@overload
+def aware(dt: datetime | None) -> datetime | None: ...
 def aware(dt: datetime | None) -> datetime | None:
     if dt is not None and dt.tzinfo is None:  # SQLite returns naive datetimes
         return dt.replace(tzinfo=UTC)
     return dt
 
 
-def open_reviews_query() -> Select[tuple[DecisionRecord]]:
+def open_reviews_query() -> Select[DecisionRecord]:
     """Decisions a person still has to decide: escalations and assist-mode approvals.
 
     Only a ticket's current decision counts: a later one (the customer replied) replaces it, except
@@ -70,7 +77,7 @@ def open_reviews_query() -> Select[tuple[DecisionRecord]]:
         .where(
             DecisionRecord.review_status.is_(None),
             DecisionRecord.note_status != "unchanged",
-            or_(DecisionRecord.outcome == Outcome.ESCALATE, awaiting),
+            or_(DecisionRecord.outcome == Outcome.ESCALATE, DecisionRecord.uncertain.is_(True), awaiting),
             ~superseded,
         )
         .order_by(DecisionRecord.id)

@@ -6,7 +6,7 @@ Schema changes go through Alembic (`worker/store/migrations`); `goodwill db upgr
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -32,7 +33,19 @@ def utcnow() -> datetime:
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: DateTime(timezone=True)}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+        datetime: DateTime(timezone=True),
+    }
+
+
+def column_length(model: type[Base], column: str) -> int:
+    """The declared length of a String column (input is checked against it before an insert)."""
+    column_type = model.__table__.c[column].type
+    if not isinstance(column_type, String) or column_type.length is None:
+        raise TypeError(f"{model.__name__}.{column} is no String column with a length")
+    return column_type.length
 
 
 class InboxEvent(Base):
@@ -76,6 +89,9 @@ class DecisionRecord(Base):
     measure: Mapped[str | None] = mapped_column(String(40))
     abusive: Mapped[bool] = mapped_column(Boolean, default=False)
     severity: Mapped[str | None] = mapped_column(String(20))
+    # The rule reader and the statistical reader disagreed, or one was unsure: nothing is applied and
+    # no one-click link is offered until a person confirms the case on the OFD page.
+    uncertain: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     clauses: Mapped[list[Any]] = mapped_column(JSON, default=list)
     evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
     facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -95,6 +111,10 @@ class DecisionRecord(Base):
     review_comment: Mapped[str | None] = mapped_column(Text)
     reviewed_by: Mapped[str | None] = mapped_column(String(120))
     reviewed_at: Mapped[datetime | None]
+    # What the decision read (policies/offline/inputs.py): ticket text, customer snapshot, pack, readers,
+    # day; `goodwill trial --source records` decides it again from this. {"replayable": false} on rows
+    # recorded before migration 0006.
+    inputs: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
     actions: Mapped[list[ActionRecord]] = relationship(back_populates="decision", order_by="ActionRecord.id")
 
@@ -121,6 +141,27 @@ class ActionRecord(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     decision: Mapped[DecisionRecord] = relationship(back_populates="actions")
+
+
+class Verdict(Base):
+    """A person's verdict on a decision (issue 15): did the worker get it right?
+
+    From the note's signed links "Stimmt" / "Stimmt nicht" (source `link`), a rejected assist-mode
+    proposal (`assist_reject`) or a decision changed on the OFD page (`ofd`). `name` is what the
+    person typed (the links need no login); `right_type` / `right_outcome` say what would have been right.
+    """
+
+    __tablename__ = "verdicts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
+    verdict: Mapped[str] = mapped_column(String(20))  # agree | disagree
+    right_type: Mapped[str | None] = mapped_column(String(40))
+    right_outcome: Mapped[str | None] = mapped_column(String(40))
+    comment: Mapped[str | None] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(String(120))
+    source: Mapped[str] = mapped_column(String(20))  # link | assist_reject | ofd
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class LedgerEntry(Base):
@@ -186,6 +227,9 @@ class User(Base):
     # For a lead: the escalation targets they decide (comma-separated, e.g. "head_of_ch,ofd"); empty = all.
     escalation_targets: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Carried in every session of this user; logout, a new password and disabling bump it, which ends
+    # all of the user's sessions at their next request (worker/web/auth.py).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from policies.model import Action, Decision, Evidence
-from policies.vocab import APPLIED_STATES
+from policies.vocab import APPLIED_STATES, ActionState
 from worker.store.models import ActionRecord, DecisionRecord
 
 
@@ -51,7 +51,9 @@ def new_decision_record(
         severity=decision.severity,
         clauses=list(decision.clauses),
         evidence=[{"label": e.label, "text": e.text} for e in decision.evidence],
-        facts=decision.facts,
+        # The readers' verdicts sit with the facts, where the UI and readiness figures read them.
+        facts={**decision.facts, "reading": decision.reading} if decision.reading is not None else decision.facts,
+        uncertain=decision.uncertain,
         output=decision.to_dict(),
         note=decision.note,
         fingerprint=decision.fingerprint,
@@ -97,3 +99,42 @@ def earlier_records_for_ticket(s: Session, ticket_number: int, before_id: int | 
 
 def applied_actions(records: list[DecisionRecord]) -> list[ActionRecord]:
     return [a for r in records for a in r.actions if a.state in APPLIED_STATES]
+
+
+# States of actions that still wait for a person or the pipeline: a newer decision cancels them.
+OPEN_ACTION_STATES = (ActionState.PENDING, ActionState.AWAITING_APPROVAL, ActionState.PROPOSAL)
+
+
+def current_decision_id(s: Session, ticket_number: int) -> int | None:
+    """The ticket's current decision: its newest decision record, not counting re-decisions that changed
+    nothing ("unchanged": the earlier decision stands, with its actions and its one-click links)."""
+    return s.scalar(
+        select(func.max(DecisionRecord.id)).where(
+            DecisionRecord.ticket_number == ticket_number, DecisionRecord.note_status != "unchanged"
+        )
+    )
+
+
+def newer_decision_id(s: Session, rec: DecisionRecord) -> int | None:
+    """The decision that replaced `rec` (the ticket's current one), or None when `rec` is current."""
+    current = current_decision_id(s, rec.ticket_number)
+    return current if current is not None and current > rec.id else None
+
+
+def supersede_earlier(s: Session, rec: DecisionRecord) -> int:
+    """Cancel the open actions of the ticket's earlier decisions: only `rec` may be carried out now.
+    Returns how many actions were cancelled."""
+    if rec.note_status == "unchanged":
+        return 0  # the earlier decision stands
+    actions = s.scalars(
+        select(ActionRecord)
+        .join(DecisionRecord, ActionRecord.decision_id == DecisionRecord.id)
+        .where(
+            DecisionRecord.ticket_number == rec.ticket_number,
+            DecisionRecord.id < rec.id,
+            ActionRecord.state.in_(OPEN_ACTION_STATES),
+        )
+    ).all()
+    for a in actions:
+        a.state, a.result = ActionState.SUPERSEDED, f"superseded by decision {rec.id}"
+    return len(actions)

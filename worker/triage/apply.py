@@ -18,7 +18,7 @@ from policies.vocab import APPLIED_STATES, NO_LEDGER, NOT_GOODWILL, AbuseStep
 from worker.bootstrap import Runtime
 from worker.store.db import session_scope
 from worker.store.models import AbuseIncident, ActionRecord, DecisionRecord, LedgerEntry
-from worker.web import links
+from worker.web import links, verdict_links
 
 log = logging.getLogger("goodwill.apply")
 
@@ -42,15 +42,19 @@ def initial_state(pack: PolicyPack, mode: str, decision: Decision) -> str:
     """pending = apply now; awaiting_approval = one-click link; proposal = a person decides (OFD, shadow)."""
     if decision.outcome != "approve" or mode == "shadow":
         return "proposal"
+    if decision.uncertain:
+        # The agreement gate: the readers disagreed, so a person confirms on the OFD page first.
+        return "awaiting_approval"
     if mode == "auto" and within_authority(pack, decision.request_type, decision.outcome):
         return "pending"
     return "awaiting_approval"
 
 
 def finish_note(rt: Runtime, decision_id: int, body: str, mode: str, decision: Decision) -> str:
-    """The note as posted (policies/render/notes.py): shadow banner, body, one-click links, marker."""
+    """The note as posted (policies/render/notes.py): shadow banner, body, one-click and verdict links, marker."""
     one_click = None
-    if initial_state(rt.pack, mode, decision) == "awaiting_approval" and decision.actions:
+    # No one-click approval for an uncertain reading: the OFD page shows both readings to the person deciding.
+    if initial_state(rt.pack, mode, decision) == "awaiting_approval" and decision.actions and not decision.uncertain:
         one_click = links.action_urls(rt.settings, decision_id)
     return notes.decision_note(
         body,
@@ -58,6 +62,8 @@ def finish_note(rt: Runtime, decision_id: int, body: str, mode: str, decision: D
         shadow=mode == "shadow",
         links=one_click,
         valid_days=links.MAX_AGE_SECONDS // 86400,
+        verdicts=verdict_links.verdict_urls(rt.settings, decision_id),  # "Stimmt" / "Stimmt nicht"
+        verdict_days=verdict_links.MAX_AGE_SECONDS // 86400,
     )
 
 
@@ -142,13 +148,16 @@ def apply_pending(
             if _already(contact, a):
                 a.state, a.result = "already_done", "current state already matches"
                 continue
-            if a.op == "add_tag":
+            if a.op == "add_tag" and a.tag:
                 rt.crm.add_tag(contact.id, a.tag)
                 contact = replace(contact, tags=(*contact.tags, a.tag))
-            elif a.op == "set_field":
-                a.previous_value = contact.fields.get(a.field or "")
+            elif a.op == "set_field" and a.field and a.value is not None:
+                a.previous_value = contact.fields.get(a.field)
                 rt.crm.set_field(contact.id, a.field, a.value)
                 contact = replace(contact, fields={**contact.fields, a.field: a.value})
+            elif a.op in ("add_tag", "set_field"):
+                a.state, a.result = "failed", f"incomplete {a.op} (no tag, field or value)"
+                continue
             else:
                 a.state, a.result = "failed", f"unknown operation {a.op}"
                 continue

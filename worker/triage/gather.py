@@ -24,6 +24,9 @@ from worker.store.db import session_scope
 from worker.store.models import AbuseIncident, LedgerEntry
 
 EARLIER_TICKETS_LOOKED_AT = 10
+# Attachment names cost a Groove call per message (GET /v1/attachments?message=): a ticket's reading
+# never asks for more than this many (a reply conversation reads every customer message).
+MAX_ATTACHMENT_LOOKUPS = 5
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,45 @@ def parse_date(value: Any) -> date | None:
         return None  # an unparsable CRM value counts as missing; the note asks for it
 
 
+def _messages_read(messages: list[GrooveMessage], message_id: str | None) -> list[GrooveMessage]:
+    """The customer messages the policy reads (text and attachments): a new ticket's first one; for
+    a reply the newest, or all of them once the customer wrote twice or more."""
+    from_customer = [m for m in messages if m.from_customer and not m.note]
+    if message_id is None or len(from_customer) < 2:
+        if not from_customer:
+            return []
+        return [from_customer[-1] if message_id is not None else from_customer[0]]
+    return from_customer
+
+
+def with_attachment_names(
+    rt: Runtime, gt: GrooveTicket, messages: list[GrooveMessage], message_id: str | None
+) -> list[GrooveMessage]:
+    """Fill in the attachment names of the customer messages the policy reads.
+
+    Groove's v1 listing has no inline `attachments`: each message links `GET /v1/attachments?message=`.
+    That costs one Groove call per message, so it is asked only for the messages that are read and
+    link attachments, newest first and at most MAX_ATTACHMENT_LOOKUPS (the shared rate limiter
+    spaces them like every other Groove call), and not at all when the ticket says it has none.
+    """
+    if gt.attachment_count == 0:
+        return messages
+    wanted = [m for m in reversed(_messages_read(messages, message_id)) if m.attachments_message_id]
+    names: dict[str, tuple[str, ...]] = {}
+    for m in wanted[:MAX_ATTACHMENT_LOOKUPS]:
+        ref = m.attachments_message_id
+        assert ref is not None
+        names[ref] = tuple(a.name for a in rt.helpdesk.list_attachments(ref) if a.name)
+    if not names:
+        return messages
+    return [
+        replace(m, attachments=names[m.attachments_message_id], attachments_listed=True)
+        if m.attachments_message_id in names
+        else m
+        for m in messages
+    ]
+
+
 def _to_ticket(gt: GrooveTicket, messages: list[GrooveMessage], message_id: str | None) -> Ticket:
     """The ticket as the policy reads it.
 
@@ -53,18 +95,14 @@ def _to_ticket(gt: GrooveTicket, messages: list[GrooveMessage], message_id: str 
     conversation: the customer's messages (each without quotes and signature) are read together,
     so "Anbei das Attest" completes the earlier request instead of replacing it.
     """
-    from_customer = [m for m in messages if m.from_customer and not m.note]
-    if message_id is None or len(from_customer) < 2:
-        current = (
-            from_customer[-1]
-            if message_id is not None and from_customer
-            else (from_customer[0] if from_customer else None)
-        )
+    read = _messages_read(messages, message_id)
+    if len(read) < 2:
+        current = read[0] if read else None
         body = (current.body_html if current else gt.summary) or ""
         attachments = tuple(current.attachments) if current else ()
     else:
-        body = "\n\n".join(customer_text(m.body_html or m.plain_text or "") for m in from_customer)
-        attachments = tuple(a for m in from_customer for a in m.attachments)
+        body = "\n\n".join(customer_text(m.body_html or m.plain_text or "") for m in read)
+        attachments = tuple(a for m in read for a in m.attachments)
     earlier = tuple(
         Message(body=m.plain_text or m.body_html, created_at=m.created_at, from_customer=m.from_customer, note=m.note)
         for m in messages
@@ -87,14 +125,15 @@ def _earlier_return_wishes(rt: Runtime, email: str, ticket: Ticket) -> list[Hist
     others = [t for t in rt.helpdesk.list_customer_tickets(email) if t.number != ticket.number and t.created_at]
     others.sort(key=lambda t: t.created_at or datetime.min, reverse=True)
     for t in others[:EARLIER_TICKETS_LOOKED_AT]:
-        if ticket.created_at and t.created_at and t.created_at >= ticket.created_at:
+        created = t.created_at
+        if created is None or (ticket.created_at and created >= ticket.created_at):
             continue
         probe = Ticket(number=t.number, subject=t.title or "", body=t.summary or "", created_at=t.created_at)
         if classify(probe, rt.pack).request_type == "program_return":
             entries.append(
                 HistoryEntry(
-                    date=t.created_at.date(),
-                    request_type="program_return",  # type: ignore[union-attr]
+                    date=created.date(),
+                    request_type="program_return",
                     outcome="requested",
                     applied=False,
                     source="groove",
@@ -161,7 +200,7 @@ def gather(rt: Runtime, ticket_number: int, message_id: str | None) -> Gathered:
     if process_of(rt.pack_for(gt.mailbox)) != "goodwill":
         # Not triaged (e.g. the fair-use task tickets): spend no Groove or ActiveCampaign calls on it.
         return Gathered(_to_ticket(gt, [], message_id), Customer(known=False), None, (), gt.mailbox)
-    messages = rt.helpdesk.list_messages(ticket_number)
+    messages = with_attachment_names(rt, gt, rt.helpdesk.list_messages(ticket_number), message_id)
     ticket = _to_ticket(gt, messages, message_id)
     email = (ticket.customer_email or "").strip().lower() or None
     if email is None:

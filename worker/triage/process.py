@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import Any
 
 from sqlalchemy import update
 
 from integrations.activecampaign import AcContact
 from integrations.groove import GrooveMessage
 from policies.decide import decide_ticket
-from policies.model import Customer
+from policies.model import DATE_FIELDS, Customer
+from policies.offline.inputs import model_version, record_inputs
 from policies.pack.params import process_of
 from policies.render.note import render_change_note
+from policies.vocab import ActionState
 from worker.bootstrap import Runtime
 from worker.fair_use import process as fairuse
 from worker.ops.logs import bind as bind_log
@@ -32,6 +35,7 @@ from worker.store.records import (
     earlier_records_for_ticket,
     new_decision_record,
     record_for_event,
+    supersede_earlier,
 )
 from worker.triage import apply as applying
 from worker.triage.gather import Gathered, gather, parse_date
@@ -47,8 +51,12 @@ def _without_own_changes(customer: Customer, applied: list[ActionRecord]) -> Cus
     """
     own_tags = {a.tag.lower() for a in applied if a.op == "add_tag" and a.tag}
     tags = tuple(t for t in customer.tags if t.lower() not in own_tags)
-    fields = {a.field: a.previous_value for a in applied if a.op == "set_field" and a.field}
-    restored = {k: parse_date(v) for k, v in fields.items() if hasattr(customer, k)}
+    # Each date field as it was before our first write to it: a later write of ours (or an
+    # "already done" row, which records no previous value) must not replace that.
+    restored: dict[str, Any] = {}
+    for a in applied:
+        if a.op == "set_field" and a.field in DATE_FIELDS and a.state == ActionState.DONE:
+            restored.setdefault(a.field, parse_date(a.previous_value))
     return replace(customer, tags=tags, **restored)
 
 
@@ -73,6 +81,16 @@ def _plan(rt: Runtime, inbox: InboxEvent, g: Gathered) -> int:
             mode=mode,
             today=today,
         )
+        rec.inputs = record_inputs(  # what was read, so `goodwill trial` can decide it again offline
+            g.ticket,
+            customer,
+            today,
+            pack_id=rt.pack.id,
+            pack_version=rt.pack.version,
+            classifier=decision.facts.get("classifier"),
+            model=model_version(decision.facts),
+            mailbox=g.mailbox,
+        )
         s.add(rec)
         s.flush()
         if unchanged:
@@ -81,6 +99,9 @@ def _plan(rt: Runtime, inbox: InboxEvent, g: Gathered) -> int:
         else:
             body = render_change_note(previous, decision) if previous else decision.note
             rec.note = applying.finish_note(rt, rec.id, body, mode, decision)
+            # Only the current decision may be carried out: the earlier ones' open proposals (and
+            # their one-click links) lapse in the same commit as this decision.
+            supersede_earlier(s, rec)
         applied_keys = {(a.op, a.tag, a.field, a.value): a.decision_id for a in applied}
         for action in decision.actions:
             state = "unchanged" if unchanged else applying.initial_state(rt.pack, mode, decision)

@@ -31,9 +31,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, select
 
 from worker.store.db import session_scope
-from worker.store.models import LoginAttempt, utcnow
+from worker.store.models import LoginAttempt, column_length, utcnow
 
-ADDRESS_CHARS = LoginAttempt.__table__.c.address.type.length
+ADDRESS_CHARS = column_length(LoginAttempt, "address")
 UNKNOWN_ADDRESS = "unknown"
 
 

@@ -10,7 +10,7 @@ from gunicorn.glogging import Logger
 from worker.ops.logs import json_formatter, redact_secret_paths
 
 
-class RedactingLogger(Logger):
+class RedactingLogger(Logger):  # type: ignore[misc]  # gunicorn ships no type hints: Logger is Any
     """gunicorn's access log with secrets in URL paths replaced by [redacted]."""
 
     def setup(self, cfg):  # type: ignore[no-untyped-def]
@@ -28,7 +28,7 @@ class RedactingLogger(Logger):
         return atoms
 
 
-class GunicornApp(BaseApplication):
+class GunicornApp(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
     def __init__(self, app: Any, options: dict[str, Any]) -> None:
         self.application = app
         self.options = options

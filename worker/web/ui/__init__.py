@@ -1,4 +1,4 @@
-"""The team's web UI (German): login, Warteschlange, Entscheidungen, OFD, Service-Kennzahlen.
+"""The team's web UI (German): login, Warteschlange, Entscheidungen, OFD, Service-Kennzahlen, Probelauf.
 
 Server-rendered Jinja pages and inline SVG charts; no JavaScript and nothing loaded from elsewhere.
 Every page except the login needs a session (worker/web/auth.py); every form carries the CSRF token
@@ -27,7 +27,7 @@ def _security_headers(response: Response) -> Response:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         # The one-click links carry their token in the path: never send it on as a Referer.
         response.headers.setdefault("Referrer-Policy", "same-origin")
-    if request.blueprint in ("login", "queue", "decisions", "ofd", "service"):
+    if request.blueprint in ("login", "queue", "decisions", "ofd", "service", "trial"):
         response.headers.setdefault("Cache-Control", "no-store")
     return response
 
@@ -38,6 +38,7 @@ def init_ui(app: Flask) -> None:
     from worker.web.ui.ofd import ofd_bp
     from worker.web.ui.queue import queue_bp
     from worker.web.ui.service import service_bp
+    from worker.web.ui.trial import trial_bp
 
     settings = app.config["SETTINGS"]
     app.config.update(
@@ -45,7 +46,7 @@ def init_ui(app: Flask) -> None:
         SESSION_COOKIE_SECURE=settings.goodwill_public_url.startswith("https://"),
         SESSION_COOKIE_NAME="goodwill_session",
     )
-    for bp in (login_bp, queue_bp, decisions_bp, ofd_bp, service_bp):
+    for bp in (login_bp, queue_bp, decisions_bp, ofd_bp, service_bp, trial_bp):
         app.register_blueprint(bp)
     app.after_request(_security_headers)
     app.jinja_env.globals.update(current_user=auth.current_user, L=labels, label=labels.label)

@@ -91,7 +91,7 @@ def bar_chart(
             f'<text x="{left - 6}" y="{top - 14}" font-size="10" text-anchor="end" fill="#6b7488">'
             f"{escape(unit.strip())}</text>"
         )
-    ticks = int(round(y_max / step))
+    ticks = round(y_max / step)
     for t in range(ticks + 1):
         v = t * step
         y = top + plot_h - plot_h * v / y_max

@@ -26,6 +26,9 @@ FIELD_LABELS = de.FIELD
 ESCALATION_TARGETS = de.ESCALATION_TARGET
 ALTERNATIVE_LABELS = de.ALTERNATIVE
 MEASURES = de.MEASURE
+VERDICTS = de.VERDICT
+VERDICT_SOURCES = de.VERDICT_SOURCE
+READY, NOT_READY, READINESS_NOTE, NO_SECOND_READER = de.READY, de.NOT_READY, de.READINESS_NOTE, de.NO_SECOND_READER
 
 __all__ = [
     "ACTION_STATES",
@@ -38,8 +41,14 @@ __all__ = [
     "OUTCOMES",
     "REQUEST_TYPES",
     "REVIEW_STATUS",
+    "NOT_READY",
+    "NO_SECOND_READER",
+    "READINESS_NOTE",
+    "READY",
     "ROLES",
     "TEAM_TZ",
+    "VERDICTS",
+    "VERDICT_SOURCES",
     "fmt_date",
     "fmt_datetime",
     "fmt_duration",
@@ -73,7 +82,7 @@ def fmt_duration(seconds: float | None) -> str:
     """'45 s', '12 min', '3 h 20 min', '2 T 4 h' — how the team reads waiting and response times."""
     if seconds is None:
         return "–"
-    s = int(round(seconds))
+    s = round(seconds)
     if s < 60:
         return f"{s} s"
     if s < 3600:

@@ -40,7 +40,7 @@ def _locked_message(lockout: Lockout) -> str:
 @login_bp.route("/login", methods=["GET", "POST"])
 def login():  # type: ignore[no-untyped-def]
     target = auth.safe_next(request.values.get("next")) or url_for("queue.page")
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD even with a body: only a POST logs in
         if auth.current_user() is not None:
             return redirect(target)
         return render_template("ui_login.html", next=target, email="")

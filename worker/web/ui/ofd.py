@@ -51,7 +51,15 @@ def decide(decision_id: int):  # type: ignore[no-untyped-def]
         flash("Unbekannte Aktion.", "error")
         return redirect(url_for("ofd.page")), 303
     if rec is None:
-        flash(f"Entscheidung {decision_id} ist nicht (mehr) offen.", "error")
+        newer = queries.replaced_by(settings.db_url, decision_id)
+        if newer is not None:  # only the ticket's current decision is carried out (the review task checks again)
+            flash(
+                f"Entscheidung {decision_id} ist nicht mehr aktuell: für das Ticket gibt es eine neuere "
+                f"Entscheidung (Nr. {newer}). Es wurde nichts geändert.",
+                "error",
+            )
+        else:
+            flash(f"Entscheidung {decision_id} ist nicht (mehr) offen.", "error")
         return redirect(url_for("ofd.page")), 303
     if not user.may_decide(rec.outcome, rec.escalate_to):
         flash("Diesen Fall entscheidet die benannte Stelle (Head of CH / Lead); du kannst ihn nur ansehen.", "error")
@@ -59,7 +67,9 @@ def decide(decision_id: int):  # type: ignore[no-untyped-def]
     if verb == "reject" and not comment:
         flash("Bitte begründe die Ablehnung in einem Kommentar (er erscheint in der Notiz im Ticket).", "error")
         return redirect(url_for("ofd.page") + f"#case-{decision_id}"), 303
-    current_app.extensions["celery"].send_task(REVIEW_TASK, args=[decision_id, verb, user.name, comment or None])
+    current_app.extensions["celery"].send_task(
+        REVIEW_TASK, args=[decision_id, verb, user.name, comment or None, "ofd"]
+    )
     metrics.REVIEWS.labels(verb=verb, via="ofd").inc()
     log.info(
         "review sent", extra={"decision_id": decision_id, "ticket": rec.ticket_number, "verb": verb, "user_id": user.id}

@@ -15,10 +15,18 @@ from policies.vocab import InboxStatus, Outcome, RequestType
 from worker.ops.status import WAITING, aware, open_reviews_query
 from worker.store.db import session_scope
 from worker.store.models import DecisionRecord, FailedJob, InboxEvent
+from worker.store.records import newer_decision_id
 from worker.web.ui.labels import TEAM_TZ
 
 PAGE_SIZE = 50
 NOT_FAQ = frozenset({RequestType.ABUSE})  # an insult is not a question the FAQ could answer
+# What a filter may ask for (worker/web/ui/decisions.py refuses anything else with a 400): beyond these
+# a value is no decision (ticket numbers are BIGINTs; the date range keeps the time-zone arithmetic
+# far from year 1 and 9999; an OFFSET of MAX_PAGE pages still fits a BIGINT).
+MAX_TICKET_NUMBER = 2**63 - 1
+MIN_DATE = date(2000, 1, 1)
+MAX_DATE = date(2100, 12, 31)
+MAX_PAGE = 10**9
 
 
 @dataclass(frozen=True)
@@ -88,7 +96,7 @@ def groove_app_urls(db_url: str, numbers: list[int]) -> dict[int, str]:
             .order_by(InboxEvent.id)
         ).all()
     for number, payload in rows:
-        if int(number) in out:
+        if number is None or int(number) in out:  # the query already leaves out rows without a number
             continue
         try:
             data = json.loads(payload)
@@ -118,6 +126,13 @@ def open_reviews(db_url: str, limit: int = 100) -> tuple[list[DecisionRecord], i
 def is_open_review(db_url: str, decision_id: int) -> DecisionRecord | None:
     with session_scope(db_url) as s:
         return s.scalars(open_reviews_query().where(DecisionRecord.id == decision_id)).one_or_none()
+
+
+def replaced_by(db_url: str, decision_id: int) -> int | None:
+    """The newer decision of the same ticket that replaced this one (None: current, or unknown)."""
+    with session_scope(db_url) as s:
+        rec = s.get(DecisionRecord, decision_id)
+        return newer_decision_id(s, rec) if rec is not None else None
 
 
 def recent_reviews(db_url: str, limit: int = 20) -> list[DecisionRecord]:
@@ -203,12 +218,14 @@ def response_times(db_url: str, weeks: list[date]) -> ResponseTimes:
         ).all()
     started: dict[int, datetime] = {}
     replies: dict[int, list[datetime]] = defaultdict(list)
-    for number, event, at in rows:
-        at = aware(at)
+    for number, event, received_at in rows:
+        if number is None:  # the query already leaves these out
+            continue
+        at = aware(received_at)
         if event == "ticket_started":
-            started[number] = min(at, started.get(number, at))  # type: ignore[type-var]
+            started[number] = min(at, started.get(number, at))
         else:
-            replies[number].append(at)  # type: ignore[arg-type]
+            replies[number].append(at)
     per_week: dict[date, list[float]] = defaultdict(list)
     all_times: list[float] = []
     unanswered = 0
@@ -264,7 +281,7 @@ def volume(db_url: str, weeks: list[date], threshold: int) -> Volume:
     first: dict[int, datetime] = {}
     latest: dict[int, tuple[str, str, str | None]] = {}
     for number, _id, rtype, outcome, review, created in rows:
-        first.setdefault(number, aware(created))  # type: ignore[arg-type]
+        first.setdefault(number, aware(created))
         latest[number] = (rtype, outcome, review)
     by_week: dict[date, Counter[str]] = {w: Counter() for w in weeks}
     totals: Counter[str] = Counter()

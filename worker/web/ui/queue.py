@@ -37,7 +37,7 @@ def page():  # type: ignore[no-untyped-def]
     hours = throughput(db, 24)
     chart = bar_chart(
         [f"{local(h.start):%H}" for h in hours],
-        SERIES,  # type: ignore[str-format]
+        SERIES,
         {"received": [h.received for h in hours], "done": [h.done for h in hours], "failed": [h.failed for h in hours]},
         title="Durchsatz der letzten 24 Stunden (Tickets pro Stunde)",
         label_every=2,

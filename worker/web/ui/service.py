@@ -1,9 +1,11 @@
-"""Service-Kennzahlen (seed 003): response time, volume per request type and week (FAQ candidates), outcomes."""
+"""Service-Kennzahlen (seed 003): response time, volume per request type and week (FAQ candidates), outcomes;
+and per request type the readiness for auto mode (agreement with the team's verdicts, worker/store/verdicts.py)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 
+from worker.store import verdicts
 from worker.web import auth
 from worker.web.ui import queries
 from worker.web.ui.charts import Series, bar_chart, palette, share_bars
@@ -65,4 +67,8 @@ def page():  # type: ignore[no-untyped-def]
         vol=vol,
         vol_chart=vol_chart,
         outcome_chart=outcome_chart,
+        readiness=verdicts.readiness(settings.db_url),
+        ready_share=verdicts.READY_SHARE,
+        ready_min=verdicts.READY_MIN_VERDICTS,
+        readiness_days=verdicts.READINESS_DAYS,
     )
