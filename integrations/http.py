@@ -5,6 +5,13 @@ Every call: takes a rate-limit slot, uses `timeout=(connect, read)`, maps failur
 limiter, and reports (vendor, method, route, status) to an optional counter hook.
 Only idempotent GETs are retried here (a few quick tries); POST/PUT/DELETE are never retried
 inside the client — the task-level retry plus the pipeline's exactly-once checks handle those.
+
+Nothing here sleeps out a long Retry-After: a GET is retried inline only when the vendor's hint is
+at most `max_inline_retry_after` (2 s) — the backoff waits at most `retry_max_wait`, and the
+limiter then holds the request until the (short) pause ends. A longer Retry-After is raised as
+`ApiRateLimited` with the hint, and the limiter built by the worker (`max_pause_wait` = the same
+2 s) refuses every other request of that vendor at once with `RateLimitTimeout` until the pause
+ends; the task layer re-schedules either with a countdown of at least the hint (worker/jobs/base.py).
 """
 
 from __future__ import annotations
@@ -49,6 +56,7 @@ class HttpSettings:
     retry_initial_wait: float = 0.25
     retry_max_wait: float = 2.0
     # A Retry-After longer than this is not waited out inside the client: the task re-schedules.
+    # (The worker's limiter gets the same value as max_pause_wait: worker/bootstrap.py.)
     max_inline_retry_after: float = 2.0
     limiter_timeout: float = 15.0  # keep well below the task soft time limit
     default_pause: float = 1.0  # pause after a 429 that carries no Retry-After

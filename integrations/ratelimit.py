@@ -17,6 +17,10 @@ Semantics (all implementations):
   while a burst of N still completes within W.
 - `pause(vendor, seconds)`: nobody acquires a slot for that vendor before the pause ends (used when
   a vendor answers 429/503 with Retry-After). Pauses only ever get extended, never shortened.
+- `max_pause_wait`: a pause with more than this left is never slept out inside `acquire` (whatever
+  the timeout): it raises `RateLimitTimeout` at once with the rest of the pause as `retry_after`, so
+  a task waiting for a real-sized Retry-After (AC documents 30 s) gives its worker slot back and is
+  re-scheduled with that countdown, while short waits for a slot are still waited out.
 
 Why a hand-written Lua script instead of the `limits` package: its Redis moving window takes the
 timestamp from the *calling* machine's clock (clock skew between machines breaks the guarantee),
@@ -97,19 +101,30 @@ class NoRateLimiter:
 class LocalRateLimiter:
     """The same semantics inside one process (embedded mode without Redis: a single worker)."""
 
-    def __init__(self, limits: Mapping[str, LimitSpec] | None = None, *, smoothing: float = 0.5) -> None:
+    def __init__(
+        self,
+        limits: Mapping[str, LimitSpec] | None = None,
+        *,
+        smoothing: float = 0.5,
+        max_pause_wait: float | None = None,
+    ) -> None:
         specs = DEFAULT_LIMITS if limits is None else limits
         self._limits = {vendor: _normalise(spec) for vendor, spec in specs.items()}
         self._smoothing = _check_smoothing(smoothing)
+        self._max_pause_wait = max_pause_wait
         self._grants: dict[str, deque[float]] = {vendor: deque() for vendor in self._limits}
         self._paused_until: dict[str, float] = {}
         self._lock = threading.Lock()
 
+    def _paused_for(self, vendor: str, now: float) -> float:
+        """Seconds the vendor's pause still runs (0.0: none). Caller holds the lock."""
+        return max(0.0, self._paused_until.get(vendor, 0.0) - now)
+
     def _try(self, vendor: str, now: float) -> float:
         """Take a slot (→ 0.0) or return the seconds until one may be free. Caller holds the lock."""
-        paused = self._paused_until.get(vendor, 0.0)
-        if paused > now:
-            return paused - now
+        paused = self._paused_for(vendor, now)
+        if paused > 0.0:
+            return paused
         limit = self._limits.get(vendor)
         if limit is None:
             return 0.0
@@ -137,8 +152,10 @@ class LocalRateLimiter:
             with self._lock:
                 now = time.monotonic()
                 wait = self._try(vendor, now)
+                paused = self._paused_for(vendor, now)
             if wait <= 0.0:
                 return now
+            _refuse_long_pause(vendor, paused, self._max_pause_wait)
             remaining = deadline - time.monotonic()
             if wait > remaining:
                 raise RateLimitTimeout(vendor, f"no {vendor} request slot within {timeout:.1f}s", retry_after=wait)
@@ -154,13 +171,14 @@ class LocalRateLimiter:
 
 
 # KEYS: window zset, pause key.  ARGV: count (-1 = unlimited), window µs, unique member, min gap µs.
-# Returns {granted (1|0), wait µs, grant time µs}. Times are Redis server microseconds (one clock for everybody).
+# Returns {granted (1|0), wait µs, grant time µs, paused (1|0)}. Times are Redis server microseconds
+# (one clock for everybody).
 _ACQUIRE_LUA = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
 if paused > now then
-  return {0, paused - now}
+  return {0, paused - now, 0, 1}
 end
 local count = tonumber(ARGV[1])
 if count < 0 then
@@ -213,6 +231,7 @@ class RedisRateLimiter:
         key_prefix: str = "goodwill:ratelimit",
         client: Any = None,  # a redis.Redis (or a test double); None: connect to redis_url
         smoothing: float = 0.5,
+        max_pause_wait: float | None = None,
     ) -> None:
         import redis  # imported here so the embedded mode never needs the package
 
@@ -225,6 +244,7 @@ class RedisRateLimiter:
         specs = DEFAULT_LIMITS if limits is None else limits
         self._limits = {vendor: _normalise(spec) for vendor, spec in specs.items()}
         self._smoothing = _check_smoothing(smoothing)
+        self._max_pause_wait = max_pause_wait
         self._prefix = key_prefix
         self._acquire_script = client.register_script(_ACQUIRE_LUA)
         self._pause_script = client.register_script(_PAUSE_LUA)
@@ -239,7 +259,8 @@ class RedisRateLimiter:
         return f"{base}:window", f"{base}:paused_until"
 
     def _try(self, vendor: str) -> tuple[float, float]:
-        """(0.0, grant time) when a slot was taken, else (seconds to wait, 0.0)."""
+        """(0.0, grant time) when a slot was taken, else (seconds to wait, 0.0); a pause with more
+        than max_pause_wait left raises RateLimitTimeout at once."""
         count, window = self._limits.get(vendor, (-1, 1.0))
         window_key, pause_key = self._keys(vendor)
         try:
@@ -254,7 +275,10 @@ class RedisRateLimiter:
             ) from None
         if int(result[0]) == 1:
             return 0.0, int(result[2]) / 1_000_000
-        return max(int(result[1]), 1) / 1_000_000, 0.0
+        wait = max(int(result[1]), 1) / 1_000_000
+        if len(result) > 3 and int(result[3]) == 1:
+            _refuse_long_pause(vendor, wait, self._max_pause_wait)
+        return wait, 0.0
 
     def acquire(self, vendor: str, timeout: float) -> None:
         self.acquire_timed(vendor, timeout)
@@ -286,12 +310,22 @@ class RedisRateLimiter:
         self._redis.delete(*self._keys(vendor))
 
 
+def _refuse_long_pause(vendor: str, paused: float, max_pause_wait: float | None) -> None:
+    """A Retry-After pause longer than the caller may sleep: fail fast with its rest as the countdown."""
+    if max_pause_wait is not None and paused > max_pause_wait:
+        raise RateLimitTimeout(vendor, f"{vendor} is paused by a Retry-After for {paused:.1f}s more", retry_after=paused)
+
+
 def make_rate_limiter(
-    redis_url: str | None, limits: Mapping[str, LimitSpec] | None = None, *, enabled: bool = True
+    redis_url: str | None,
+    limits: Mapping[str, LimitSpec] | None = None,
+    *,
+    enabled: bool = True,
+    max_pause_wait: float | None = None,
 ) -> RateLimiter:
     """Redis-backed when a Redis URL is configured, in-process otherwise, none when disabled."""
     if not enabled:
         return NoRateLimiter()
     if redis_url:
-        return RedisRateLimiter(redis_url, limits)
-    return LocalRateLimiter(limits)
+        return RedisRateLimiter(redis_url, limits, max_pause_wait=max_pause_wait)
+    return LocalRateLimiter(limits, max_pause_wait=max_pause_wait)

@@ -12,8 +12,7 @@ from datetime import date
 
 from policies.model import Customer, Decision, Ticket, UsageOverrun
 from policies.pack.loader import PolicyPack, load_pack
-from policies.pack.params import within_authority
-from policies.pack.params import param
+from policies.pack.params import param, within_authority
 from policies.reading.agreement import read_both
 from policies.reading.classification import Classification
 from policies.reading.classify import classify

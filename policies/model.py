@@ -60,7 +60,9 @@ class HistoryEntry:
     request_type: str
     outcome: str
     applied: bool
-    source: str = "ledger"  # "ledger" | "groove" | "case"
+    # "ledger" (a decision of the worker) | "import" (`goodwill history import`: an earlier ticket) |
+    # "groove" (an earlier ticket read live) | "case"; the note names the ticket of import / groove entries
+    source: str = "ledger"
     ticket_number: int | None = None
 
 

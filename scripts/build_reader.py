@@ -48,6 +48,7 @@ if str(ROOT) not in sys.path:
 
 from policies.reading import model as reader  # noqa: E402
 from policies.reading.text import customer_text  # noqa: E402
+from policies.reading.wishes import subject_counts  # noqa: E402
 
 CASES = ROOT / "tests" / "corpus" / "cases"
 OLDER = (ROOT / "tests" / "corpus" / "dev.jsonl", ROOT / "tests" / "corpus" / "holdout.jsonl")
@@ -94,6 +95,11 @@ def _lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def _subject(subject: str) -> str:
+    """The subject as the gate passes it (policies/reading/agreement.py reader_input): a reply's is not read."""
+    return subject if subject_counts(subject, 0) else ""
+
+
 def load_cases(path: Path) -> list[Example]:
     out = []
     for row in _lines(path):
@@ -101,7 +107,7 @@ def load_cases(path: Path) -> list[Example]:
         out.append(
             Example(
                 row["id"],
-                ticket.get("subject") or "",
+                _subject(ticket.get("subject") or ""),
                 customer_text(ticket.get("body") or ""),
                 label["request_type"],
                 bool(label["abusive"]),
@@ -121,7 +127,7 @@ def load_older(paths: Sequence[Path] = OLDER) -> list[Example]:
             out.append(
                 Example(
                     row["id"],
-                    row.get("subject") or "",
+                    _subject(row.get("subject") or ""),
                     customer_text(row.get("body") or ""),
                     label["request_type"],
                     bool(label["abusive"]),

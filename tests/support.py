@@ -40,6 +40,12 @@ class Sandbox:
         r.raise_for_status()
         return r.json()  # type: ignore[no-any-return]
 
+    def faults(self, **changes: Any) -> dict[str, Any]:
+        """Change the sandbox's faults while it runs (POST /_sandbox/faults, docs/sandbox.md)."""
+        r = requests.post(f"{self.url}/_sandbox/faults", json=changes, timeout=10)
+        r.raise_for_status()
+        return r.json()  # type: ignore[no-any-return]
+
     def customer_reply(self, number: int, body: str, attachments: list[str] | None = None) -> str:
         r = requests.post(
             f"{self.url}/_sandbox/tickets/{number}/customer_reply",
@@ -107,7 +113,13 @@ def reset_schema(db_url: str) -> None:
 
 @contextmanager
 def running_stack(
-    request: Any, tmp_path: Path, secret: str, *, redis_db: int, extra_env: dict[str, str] | None = None
+    request: Any,
+    tmp_path: Path,
+    secret: str,
+    *,
+    redis_db: int,
+    extra_env: dict[str, str] | None = None,
+    concurrency: int = 2,
 ) -> Iterator[dict[str, Any]]:
     """Sandbox + real `goodwill web` + real `goodwill worker`, on Redis+PostgreSQL or the embedded defaults.
 
@@ -143,7 +155,7 @@ def running_stack(
         port = free_port()
         web = start_goodwill(["web", "--port", str(port), "--workers", "1"], env, tmp_path / "web.log")
         worker = start_goodwill(
-            ["worker", "--concurrency", "2", "--pool", pool or "prefork", "--loglevel", "INFO"],
+            ["worker", "--concurrency", str(concurrency), "--pool", pool or "prefork", "--loglevel", "INFO"],
             env,
             tmp_path / "worker.log",
         )

@@ -133,10 +133,14 @@ def check_mailboxes(rt: Runtime) -> list[GrooveMailbox]:
 
 def build_runtime(settings: Settings) -> Runtime:
     pack = load_pack(settings.goodwill_policy_pack)
-    limiter = make_rate_limiter(
-        settings.redis_url, {"ac": settings.ac_rate_limit, "groove": settings.groove_rate_limit}
-    )
     http = HttpSettings(connect_timeout=settings.http_connect_timeout, read_timeout=settings.http_read_timeout)
+    # A vendor paused by a long Retry-After (AC documents 30 s) is not waited for inside a task: the
+    # limiter refuses at once and the task is re-scheduled with the rest of the pause as its countdown.
+    limiter = make_rate_limiter(
+        settings.redis_url,
+        {"ac": settings.ac_rate_limit, "groove": settings.groove_rate_limit},
+        max_pause_wait=http.max_inline_retry_after,
+    )
     groove = GrooveClient(
         base_url=settings.groove_api_url,
         token=settings.groove_api_token.get_secret_value(),

@@ -286,6 +286,21 @@ def create_sandbox_app(
         since = request.args.get("since", type=float)
         return jsonify(store.snapshot(since))
 
+    @app.get("/_sandbox/faults")
+    def faults_now() -> ResponseReturnValue:
+        return jsonify(faults.settings())
+
+    @app.post("/_sandbox/faults")
+    def change_faults() -> ResponseReturnValue:
+        body = request.get_json(silent=True, force=True)
+        if not isinstance(body, dict):
+            return jsonify({"error": "faults must be a JSON object"}), 400
+        try:
+            faults.update(body)
+        except (TypeError, ValueError) as exc:
+            return jsonify({"error": f"invalid faults: {exc}"}), 400
+        return jsonify(faults.settings())
+
     @app.post("/_sandbox/seed")
     def seed_more() -> ResponseReturnValue:
         body = request.get_json(silent=True, force=True)

@@ -161,12 +161,15 @@ def record_inputs(
     }
 
 
-def model_version(facts: dict[str, Any]) -> str | None:
-    """The second reader's version, when the decision carries its verdict (`facts["reading"]["model"]`)."""
-    reading = facts.get("reading")
-    model = reading.get("model") if isinstance(reading, dict) else None
-    version = model.get("version") if isinstance(model, dict) else None
-    return str(version) if version else None
+def model_version(facts: dict[str, Any], reading: dict[str, Any] | None = None) -> str | None:
+    """The second reader's version, when the decision carries its verdict: `reading["model"]["version"]`
+    (the decision's reading, or `facts["reading"]`), else `facts["model"]`; None without a second reader."""
+    for r in (reading, facts.get("reading")):
+        model = r.get("model") if isinstance(r, dict) else None
+        if isinstance(model, dict) and model.get("version"):
+            return str(model["version"])
+    version = facts.get("model")
+    return version if isinstance(version, str) and version else None
 
 
 def is_replayable(inputs: dict[str, Any] | None) -> bool:
@@ -178,7 +181,11 @@ def restore_inputs(inputs: dict[str, Any] | None) -> tuple[Ticket, Customer, dat
     if not is_replayable(inputs):
         raise InputsError("decision was recorded without its inputs (not replayable)")
     assert inputs is not None
-    return ticket_from_dict(inputs["ticket"]), customer_from_dict(inputs["customer"]), date.fromisoformat(inputs["today"])
+    return (
+        ticket_from_dict(inputs["ticket"]),
+        customer_from_dict(inputs["customer"]),
+        date.fromisoformat(inputs["today"]),
+    )
 
 
 def as_case(inputs: dict[str, Any]) -> dict[str, Any]:

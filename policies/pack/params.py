@@ -34,7 +34,13 @@ _ILLNESS = ["illness", "surgery", "hospital", "accident"]
 PARAMS: dict[str, Param] = {
     "general.timezone": Param("timezone", "Europe/Berlin", "calendar the team counts days in"),
     "reading.min_confidence": Param(
-        "share", 0.6, "agreement gate: both readers at least this sure, or a person confirms before anything is applied"),
+        "share", 0.6, "agreement gate: both readers at least this sure, or a person confirms before anything is applied"
+    ),
+    "classifier.min_confidence": Param(
+        "share",
+        0.5,
+        "rule reader: a reading less sure than this becomes `unclear`, and the customer is asked (K-1)",
+    ),
     "general.one_gesture_types": Param(
         "request_types",
         [RequestType.PROGRAM_EXTENSION, RequestType.PROGRAM_PAUSE, RequestType.CLUB_PAUSE],

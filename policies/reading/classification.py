@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from policies.model import Evidence
 
@@ -105,13 +106,18 @@ class SentenceReading:
     def counts(self) -> bool:
         return any(c.counts for c in self.cues)
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,
             "source": self.source,
             "cues": [
-                {"intent": c.intent, "text": c.text, "request_type": c.request_type, "counts": c.counts,
-                 "why_not": c.why_not}
+                {
+                    "intent": c.intent,
+                    "text": c.text,
+                    "request_type": c.request_type,
+                    "counts": c.counts,
+                    "why_not": c.why_not,
+                }
                 for c in self.cues
             ],
             "negated": self.negated,

@@ -3,13 +3,19 @@
 Lexicon + rules with scoring, so every decision can be shown to the agent as the phrases that
 made it (`Classification.evidence`). Steps:
 
-1. Reduce the body to the customer's new text (HTML, quoted mails, signature removed), add the subject.
+1. Reduce the body to the customer's new text (HTML, quoted mails, signature removed); add the subject
+   only for the first message of a ticket and never for a reply or forward ("AW:", "Fwd:" ...).
 2. Find intent cues (extend, pause, refund, cancel, unsubscribe) and product mentions
    (coach training, Club, program, newsletter); give each intent the product it refers to
    (same sentence first, else the nearest mention before it).
-3. (intent, product) → request type; scores add up per type; the strongest goodwill type wins,
-   other requests become `secondary_types`. Nothing clear but a plausible goodwill wish → `unclear`.
-4. Abuse and facts are read independently of the type.
+3. Judge each cue in its sentence (`policies/reading/wishes.py`): it counts only when it is not negated
+   or retracted, a present wish rather than a past report, and about our products or no other object.
+   The verdicts are kept per sentence (`Classification.sentences`).
+4. (intent, product) → request type; the counting cues' scores add up per type; the strongest goodwill
+   type wins, other requests become `secondary_types`. The confidence is lowered for competing types,
+   a weak or subject-only cue and a hedged wish; below the pack's `classifier.min_confidence` the type
+   becomes `unclear`. Nothing clear but a plausible goodwill wish → `unclear`.
+5. Abuse and facts are read independently of the type (facts not from sentences whose wish does not count).
 """
 
 from __future__ import annotations
@@ -21,18 +27,18 @@ from datetime import datetime
 
 from policies.model import Evidence, Ticket
 from policies.pack.loader import PolicyPack
+from policies.pack.params import param
 from policies.reading import lexicon as lx
 from policies.reading.abuse import detect_abuse
 from policies.reading.classification import Classification, CueReading, Facts, SentenceReading
 from policies.reading.extract import (
+    claimed_documents,
     detect_language,
     extract_dates,
-    claimed_documents,
     extract_documents,
     extract_duration,
     extract_reason,
     first_hit,
-    negated,
 )
 from policies.reading.text import customer_text, fold, sentence_bounds, snippet
 from policies.reading.wishes import Verdict, WishText, subject_counts
@@ -214,6 +220,10 @@ def _find_intents(
         if product is None and context is not None:
             product = context  # "Please go ahead with the cancellation" in reply to "Cancelling the Club"
         verdict = wish.judge(intent, a, b, product, starts)
+        if intent == "cancel" and folded.startswith("nicht", a) and "verl" in folded[a:b] and product != "club":
+            # "bitte nicht verlängern" ends only a membership that renews; else it is an extension negated
+            intent, weight = "extend", 1.0
+            verdict = replace(verdict, counts=False, why_not="negated", negated=True)
         rtype = _TYPE_OF[(intent, product)]
         hits.append(
             _Hit(intent, rtype, weight, a, b, product, near, verdict.counts, verdict.why_not, a < body_start, verdict)
@@ -222,14 +232,14 @@ def _find_intents(
     # "Abmeldung" in the subject is settled by "vom Newsletter abmelden" in the body: the concrete reading wins
     resolved = {h.intent for h in hits if h.counts and h.rtype != RequestType.UNCLEAR}
     return [
-        h if not (h.counts and h.rtype == RequestType.UNCLEAR and h.intent in resolved) else replace(h, counts=False, why_not="resolved")
+        h
+        if not (h.counts and h.rtype == RequestType.UNCLEAR and h.intent in resolved)
+        else replace(h, counts=False, why_not="resolved")
         for h in hits
     ], wish
 
 
-def _sentence_readings(
-    hits: list[_Hit], wish: WishText, original: str, body_start: int
-) -> tuple[SentenceReading, ...]:
+def _sentence_readings(hits: list[_Hit], wish: WishText, original: str, body_start: int) -> tuple[SentenceReading, ...]:
     """One verdict per sentence of the text read: the cues found in it and what was found about them."""
     out: list[SentenceReading] = []
     for s, e in wish.spans:
@@ -243,9 +253,7 @@ def _sentence_readings(
             SentenceReading(
                 text=text,
                 source="subject" if s < body_start else "body",
-                cues=tuple(
-                    CueReading(h.intent, original[h.start : h.end], h.rtype, h.counts, h.why_not) for h in cues
-                ),
+                cues=tuple(CueReading(h.intent, original[h.start : h.end], h.rtype, h.counts, h.why_not) for h in cues),
                 negated=any(v.negated for v in verdicts),
                 tense="past" if verdicts and all(v.tense == "past" for v in verdicts) else "present",
                 object=objects[0].obj if objects else None,
@@ -303,9 +311,7 @@ class _Reading:
 
 def classify(ticket: Ticket, pack: PolicyPack | None = None) -> Classification:
     """Classify one ticket. Pure: same ticket, same pack → same result."""
-    min_conf = DEFAULT_MIN_CONFIDENCE
-    if pack is not None:
-        min_conf = float(pack.section("classifier").get("min_confidence", min_conf))
+    min_conf = DEFAULT_MIN_CONFIDENCE if pack is None else float(param(pack, "classifier.min_confidence"))
 
     # The subject counts only for the first message of a ticket, never for a reply or a forward (AW:, Fwd: ...).
     earlier = sum(1 for m in ticket.messages if not m.note)
@@ -321,10 +327,8 @@ def classify(ticket: Ticket, pack: PolicyPack | None = None) -> Classification:
     context = None if subject else _context_product(ticket.subject or "")
     all_hits, wish = _find_intents(folded, original, _product_mentions(folded), body_start, context)
     hits = [h for h in all_hits if h.counts]
-    reading = _choose_type(
-        hits, _other_cues(folded), abuse.abusive, original, folded, body_start, min_conf, all_hits
-    )
-    # reasons and durations of a wish that does not count (past, negated, another object) are not this wish's
+    reading = _choose_type(hits, _other_cues(folded), abuse.abusive, original, folded, body_start, min_conf, all_hits)
+    # reasons and durations given for an earlier wish (a past report, a retracted one) are not this wish's
     facts_text = _mask_sentences(folded, wish, all_hits)
     facts, fact_evidence = _facts(ticket, reading.rtype, original, facts_text, language, hits)
     clarify_kind = reading.clarify_kind
@@ -354,11 +358,12 @@ def _context_product(subject: str) -> str | None:
 
 
 def _mask_sentences(folded: str, wish: WishText, hits: list[_Hit]) -> str:
-    """The text with every sentence blanked whose wish cues all do not count (same length, same offsets)."""
+    """The text with every sentence blanked that only reports an earlier wish (same length, same offsets):
+    "Letztes Jahr hatte ich wegen Corona pausiert" gives no reason for this year's request."""
     out = folded
     for s, e in wish.spans:
         cues = [h for h in hits if s <= h.start < e]
-        if cues and not any(h.counts for h in cues):
+        if cues and not any(h.counts for h in cues) and any(h.why_not in ("past", "retracted") for h in cues):
             out = out[:s] + " " * (e - s) + out[e:]
     return out
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-CLASSIFIER_VERSION = "lex-2026.11.2"
+CLASSIFIER_VERSION = "lex-2026.11.3"
 
 _UMLAUT = {"ä": "(?:ae|a)", "ö": "(?:oe|o)", "ü": "(?:ue|u)", "ß": "(?:ss|ß)"}
 _FOLDED_VARIANTS = {"ä": ("a", "ae"), "ö": ("o", "oe"), "ü": ("u", "ue"), "ß": ("ss", "ß")}
@@ -309,7 +309,7 @@ INTENTS: dict[str, list[tuple[float, Cue | Guarded]]] = {
                 r"nicht (?:mehr )?(?:automatisch )?verlängert (?:werden|wird)",
                 r"cancel\w*",
                 r"terminat\w*",
-                r"end my (?:membership|subscription)",
+                r"end (?:my|the) (?:\w+ )?(?:membership|subscription)",
                 r"leave the club",
                 r"quit",
                 r"quitting",
@@ -446,9 +446,7 @@ PRODUCTS: dict[str, Cue] = {
     "mail": rx(r"e-?mails?", r"mails?", r"emails?", r"benachrichtigung\w*", r"nachrichten", r"whatsapp"),
 }
 # Words for a part of any product: from another sentence they yield to a named product ("die Ausbildung ... die Module").
-GENERIC_PRODUCT_WORDS = re.compile(
-    r"(?:modul\w*|lektion\w*|kurs\w*|course\w*|challenge|bundle|video\w*|onlinekurs\w*)"
-)
+GENERIC_PRODUCT_WORDS = re.compile(r"(?:modul\w*|lektion\w*|kurs\w*|course\w*|challenge|bundle|video\w*|onlinekurs\w*)")
 # "Coaching-Gespräch" / "coaching call" is an offer of the programs, not the coach training.
 COACHING_CALL = rx(
     r"coaching(?![- ]?(?:course|training|ausbildung|kurs))\w*",
@@ -1336,6 +1334,7 @@ RETRACTED = rx(
     r"(?:nicht|nicht mehr|doch nicht|keine?) (?:mehr )?(?:nötig|notwendig|erforderlich|gebraucht|gewünscht|aktuell)",
     r"brauche? (?:ich )?(?:\w+ ){0,3}(?:doch )?nicht mehr",
     r"brauche? (?:ich )?(?:\w+ ){0,2}(?:doch )?keine?n? (?:\w+ )?mehr",
+    r"brauche (?:ich )?(?:\w+ ){0,2}(?:also |jetzt |doch |dann )+nicht\b(?! nur| lange| mehr)",
     r"(?:nehme|ziehe) (?:ich )?(?:\w+ ){0,4}zurück",
     r"vergesst (?:es|das|meine \w+|die \w+)",
     r"vergiss (?:es|das)",
@@ -1374,7 +1373,9 @@ KEEP = rx(
     r"stay(?:ing)? (?:in|with|on)",
 )
 # After a retraction, a contrast word starts the wish that counts ("..., aber pausieren möchte ich").
-CONTRAST = rx(r"aber", r"sondern", r"stattdessen", r"statt dessen", r"dafür", r"jedoch", r"but", r"instead", r"rather", r"however")
+CONTRAST = rx(
+    r"aber", r"sondern", r"stattdessen", r"statt dessen", r"dafür", r"jedoch", r"but", r"instead", r"rather", r"however"
+)
 # The wish is still open although it was written before ("ich warte noch auf eine Antwort").
 FOLLOW_UP = rx(
     r"(?:noch )?keine antwort",
@@ -1394,13 +1395,38 @@ FOLLOW_UP = rx(
     r"(?:asked|written|emailed|told you) (?:\w+ ){0,2}(?:twice|three times|several times|many times|\w+ times)",
     r"(?:i'?m|i am) not asking twice",
     r"zum (?:zweiten|dritten|letzten) mal",
+    r"(?:noch nicht|immer noch nicht|still not|not yet) (?:\w+ )?(?:da|angekommen|eingegangen|here|arrived|received|on my account|auf meinem konto)",
 )
 # Past markers: the auxiliaries of a report, request and grant participles, and time adverbs of the past.
 PAST_AUX = rx(
-    r"hatte", r"hatten", r"hattest", r"hattet", r"wurde", r"wurden", r"wurdest", r"wurdet", r"war", r"waren",
-    r"warst", r"wart", r"worden", r"wollte", r"wollten", r"wolltet",
-    r"had", r"was", r"were", r"did", r"asked", r"requested", r"wrote", r"got", r"received", r"applied",
-    r"used to", r"wanted",
+    r"hatte",
+    r"hatten",
+    r"hattest",
+    r"hattet",
+    r"wurde",
+    r"wurden",
+    r"wurdest",
+    r"wurdet",
+    r"war",
+    r"waren",
+    r"warst",
+    r"wart",
+    r"worden",
+    r"wollte",
+    r"wollten",
+    r"wolltet",
+    r"had",
+    r"was",
+    r"were",
+    r"did",
+    r"asked",
+    r"requested",
+    r"wrote",
+    r"got",
+    r"received",
+    r"applied",
+    r"used to",
+    r"wanted",
 )
 PAST_TIME = rx(
     r"damals",
@@ -1420,15 +1446,79 @@ PAST_TIME = rx(
 )
 # Participles of a past request or of what was granted ("habe ... gefragt", "wurde verlängert").
 PAST_PARTICIPLE = rx(
-    r"gefragt", r"nachgefragt", r"angefragt", r"geschrieben", r"gebeten", r"beantragt", r"bekommen", r"erhalten",
-    r"gehabt", r"gewährt", r"eingerichtet", r"genehmigt", r"bestätigt", r"angeboten", r"vorgeschlagen", r"gemeldet",
-    r"verlängert", r"pausiert", r"gekündigt", r"erstattet", r"zurückerstattet", r"zurückgegeben", r"storniert",
-    r"widerrufen", r"unterbrochen", r"eingefroren", r"ausgesetzt", r"abgemeldet", r"beendet", r"abgebrochen",
-    r"zurückbekommen", r"gestoppt", r"angehalten", r"verschoben", r"genutzt", r"gemacht",
-    r"extended", r"paused", r"refunded", r"cancell?ed", r"returned", r"frozen", r"postponed", r"granted",
+    r"gefragt",
+    r"nachgefragt",
+    r"angefragt",
+    r"geschrieben",
+    r"gebeten",
+    r"beantragt",
+    r"bekommen",
+    r"erhalten",
+    r"gehabt",
+    r"gewährt",
+    r"eingerichtet",
+    r"genehmigt",
+    r"bestätigt",
+    r"angeboten",
+    r"vorgeschlagen",
+    r"gemeldet",
+    r"verlängert",
+    r"pausiert",
+    r"gekündigt",
+    r"erstattet",
+    r"zurückerstattet",
+    r"zurückgegeben",
+    r"storniert",
+    r"widerrufen",
+    r"unterbrochen",
+    r"eingefroren",
+    r"ausgesetzt",
+    r"abgemeldet",
+    r"beendet",
+    r"abgebrochen",
+    r"zurückbekommen",
+    r"gestoppt",
+    r"angehalten",
+    r"verschoben",
+    r"genutzt",
+    r"gemacht",
+    r"eingegangen",
+    r"angekommen",
+    r"bearbeitet",
+    r"gutgeschrieben",
+    r"überwiesen",
+    r"ausgezahlt",
+    r"veranlasst",
+    r"processed",
+    r"issued",
+    r"approved",
+    r"completed",
+    r"sorted",
+    r"arrived",
+    r"confirmed",
+    r"done",
+    r"extended",
+    r"paused",
+    r"refunded",
+    r"cancell?ed",
+    r"returned",
+    r"frozen",
+    r"postponed",
+    r"granted",
 )
 PERFECT_AUX = rx(
-    r"habe", r"hab", r"haben", r"habt", r"hat", r"hast", r"ist", r"sind", r"bin", r"have", r"has", r"(?:i|we|you|they)'ve"
+    r"habe",
+    r"hab",
+    r"haben",
+    r"habt",
+    r"hat",
+    r"hast",
+    r"ist",
+    r"sind",
+    r"bin",
+    r"have",
+    r"has",
+    r"(?:i|we|you|they)'ve",
 )
 # Markers of a present wish in a clause ("möchte", "bitte", "could you", "I need").
 PRESENT_WISH = rx(
@@ -1479,6 +1569,53 @@ PRESENT_WISH = rx(
     r"asking (?:you )?(?:for|to)",
     r"i ask",
 )
+# Nouns that make a sentence a request ("meine Bitte um Erstattung", "Antrag auf Verlängerung").
+REQUEST_NOUN = rx(
+    r"bitte",
+    r"anfrage\w*",
+    r"antrag\w*",
+    r"wunsch",
+    r"anliegen",
+    r"request\w*",
+    r"application",
+    r"hiermit",
+    r"hereby",
+    r"ich kündige",
+    r"kündige ich",
+    r"widerrufe",
+    r"i (?:would|'d) like",
+    r"ask\w*",
+    r"frage\w*",
+    r"grateful",
+    r"dankbar",
+    r"erwarte\w*",
+    r"expect\w*",
+    r"warte\w*",
+    r"waiting",
+    r"nehme",
+    r"accept\w*",
+    r"hoffe\w*",
+    r"hope\w*",
+    r"appreciate\w*",
+    r"freuen",
+    r"freue",
+    r"verlange\w*",
+    r"fordere\w*",
+    r"demand\w*",
+    r"insist\w*",
+    r"(?:i|we)'d be",
+    r"wäre",
+    r"würde\w*",
+    r"hätte\w*",
+    r"brauch\w*",
+    r"benötig\w*",
+    r"need\w*",
+    r"want\w*",
+    r"wish\w*",
+    r"möglich\w*",
+    r"possible",
+    r"option\w*",
+)
 # A second clause that asks again for the wish just reported ("..., hätte aber gerne noch eine").
 AGAIN = rx(
     r"noch (?:ein|eine|einen|einmal|mal)",
@@ -1501,9 +1638,35 @@ HYPOTHETICAL = rx(
 )
 # Words that start a new clause inside a sentence (the clause of a cue ends there).
 CLAUSE_STARTS = rx(
-    r"und", r"oder", r"aber", r"sondern", r"denn", r"weil", r"da", r"dass", r"damit", r"obwohl", r"ohne dass",
-    r"sodass", r"so dass", r"bevor", r"nachdem", r"während", r"bitte", r"and", r"or", r"but", r"because", r"since",
-    r"so that", r"although", r"while", r"before", r"after", r"please", r"as",
+    r"und",
+    r"oder",
+    r"aber",
+    r"sondern",
+    r"denn",
+    r"weil",
+    r"da",
+    r"dass",
+    r"damit",
+    r"obwohl",
+    r"ohne dass",
+    r"sodass",
+    r"so dass",
+    r"bevor",
+    r"nachdem",
+    r"während",
+    r"bitte",
+    r"and",
+    r"or",
+    r"but",
+    r"because",
+    r"since",
+    r"so that",
+    r"although",
+    r"while",
+    r"before",
+    r"after",
+    r"please",
+    r"as",
 )
 # Complementisers: a clause they open depends on the clause before it ("..., dass ich kündigen will").
 SUBORDINATE = rx(r"dass", r"weil", r"da", r"ob", r"that", r"because", r"since", r"why", r"warum", r"wieso", r"um")
@@ -1605,12 +1768,14 @@ OTHER_OBJECTS_WEAK = rx(
 )
 # Before an object word: a reason or a time, not the object ("wegen des Urlaubs", "nach der Hochzeit").
 NOT_AN_OBJECT_BEFORE = re.compile(
-    r"(?:wegen|aufgrund|durch|nach|während|wahrend|seit|vor|bei|trotz|in|im|auf|am|an|über|uber|because of|due to|"
+    r"\b(?:wegen|aufgrund|durch|nach|während|wahrend|seit|vor|bei|trotz|in|im|auf|am|an|über|uber|because of|due to|"
     r"after|during|since|before|for my|on|at|while|mit|aus|per|via|with|by|about|zu meiner|zu meinem|zur|zum)"
     r"\s+(?:\S+\s+){0,2}\S*$"
 )
 # Pronouns that carry the object over from the sentence before ("Ich habe ein Buch geliehen. Kann ich es zurückgeben?").
-PRONOUN_OBJECT = rx(r"es", r"die", r"den", r"das", r"ihn", r"sie", r"diese", r"diesen", r"dieses", r"it", r"them", r"this", r"that")
+PRONOUN_OBJECT = rx(
+    r"es", r"die", r"den", r"das", r"ihn", r"sie", r"diese", r"diesen", r"dieses", r"it", r"them", r"this", r"that"
+)
 # A tentative wish: the reader is less sure of it ("ich überlege, den Club zu kündigen", "maybe pause?").
 HEDGE = rx(
     r"überlege\w*",
@@ -1626,4 +1791,389 @@ HEDGE = rx(
     r"considering",
     r"(?:not|un)sure (?:if|whether)",
     r"wondering (?:if|whether)",
+)
+
+# --- veiled threats and hate without a slur (policies/reading/abuse.py `menace`) -----
+# A veiled threat is read from signals that mean little alone but are a threat together: knowing where a
+# person of the team lives or goes, an announced visit, a vague harm, an ultimatum. Each signal has points;
+# two points from at least one signal that is not an ultimatum make the message severe.
+# What happens to someone: vague harm, aimed at the team ("wäre schade, wenn da was passiert").
+MENACE_STRONG = rx(
+    r"(?:wäre|wär|es wäre) (?:doch |echt |wirklich |ja |schon )?(?:sehr |echt )?schade,? wenn (?:\w+ ){0,5}(?:was|etwas) (?:passiert|passieren|zustößt)",
+    r"(?:would|it'?d|it would) be (?:a |such a |a real |a shame )?(?:real |such a )?(?:shame|pity) if (?:\w+ ){0,3}(?:something|anything) (?:happened|happens|were to happen)",
+    r"(?:dann )?passiert (?:ihr|ihm|euch|dir|ihnen|was|etwas)(?: (?:was|etwas))?",
+    r"(?:something|anything) (?:bad )?(?:might|could|will|would) happen to (?:you|her|him|them|your|one of)",
+    r"(?:nie|nicht) mehr (?:\w+ ){0,2}sicher (?:fühlt|fühlen|fühlst|sein|ist)",
+    r"never (?:\w+ ){0,2}(?:feels?|be|feel) safe",
+    r"(?:wer|who(?:'s| is)?) (?:\w+ ){0,3}(?:folgt|following|follows) (?:\w+ ){0,3}(?:nach hause|home)",
+    r"(?:abends|nachts|at night|after dark|im dunkeln) (?:\w+ ){0,5}(?:nicht|nie|not|never|better not) (?:mehr )?allein (?:\w+ ){0,2}(?:zum auto|nach hause|gehen|heim)",
+    r"(?:walk|go|going|walking) (?:\w+ ){0,3}(?:alone|to (?:her|his|your|their) car) (?:\w+ ){0,3}(?:at night|after dark|after the)",
+    r"(?:sollte|sollten|should|better|lieber|besser) (?:\w+ ){0,4}(?:careful|vorsichtig|aufpassen) (?:\w+ ){0,5}(?:walking|gehen|heimweg|way home|nach hause|home|zum auto|to (?:her|his|your|their) car|parkplatz)",
+    r"(?:auf (?:dem|ihrem|seinem|deinem|eurem) (?:heimweg|weg nach hause|weg zum auto)|on (?:the|her|his|your|their) way (?:home|to (?:her|his|the) car)) (?:\w+ ){0,4}(?:aufpassen|careful|vorsichtig)",
+    r"(?:gut|genau) zielen",
+    r"jagdschein\w*",
+    r"waffenschein\w*",
+    r"(?:meine|eine|my|a) (?:waffe|pistole|gun|rifle)",
+    r"nicht mehr mit worten",
+    r"watch (?:your|her|his|their) back",
+    r"(?:sollte|sollten|soll|should|better) (?:\w+ ){0,3}(?:sich )?(?:umschauen|umsehen|look over (?:her|his|your|their) shoulder)",
+    r"not (?:with|by) words",
+    r"make (?:you|them|her|him) (?:all )?pay",
+    r"you(?:'ll| will| are going to) (?:all )?pay",
+    r"körperlich,? (?:und )?nicht (?:vor gericht|juristisch|rechtlich|mit anwalt)",
+    r"physically,? not (?:in court|legally)",
+    r"pray (?:\w+ ){0,5}(?:never meet|we never)",
+    r"(?:mach|machen) (?:euch|dich|sie|ihn) (?:\w+ ){0,2}fertig",
+    r"(?:erfährt|erfahren|erfährst|wirst|werdet|wird) (?:\w+ ){0,3}wie sich (?:\w+ ){0,3}anfühlt",
+    r"(?:find out|learn|know) what (?:\w+ ){0,3}feels like",
+)
+MENACE = rx(
+    r"(?:werdet|werden|wirst|will|you'?ll|you will) (?:\w+ ){0,2}(?:schon |noch |dann )?sehen,? was (?:dann )?passiert",
+    r"(?:see|find out) what happens",
+    r"(?:wirst|werdet|werden|wird) (?:\w+ ){0,4}bereuen",
+    r"(?:you'?ll|you will|will) (?:\w+ ){0,2}regret",
+    r"(?:wird|werden) (?:\w+ ){0,5}ungemütlich",
+    r"in acht nehmen",
+    r"(?:sie|er|ihr|du) (?:sollte|sollten|soll|solltest) (?:\w+ ){0,4}aufpassen",
+    r"watch (?:who|yourself|yourselves)",
+    r"better be careful",
+    r"should be careful",
+    r"(?:euch|sich) (?:noch )?wundern",
+    r"nichts (?:mehr )?zu verlieren",
+    r"nothing (?:left )?to lose",
+    r"tun (?:manchmal|dann) dinge",
+    r"do things",
+    r"wir sehen uns\.? (?:früher|schon|noch)",
+    r"wir sehen uns$",
+    r"(?:vergebe|verzeihe) (?:\w+ )?nicht",
+    r"i (?:won'?t|will never|never) forgive",
+    r"gegenüber(?:stehen|steht|stehst)",
+    r"steht ihr mir gegenüber",
+    r"ich finde (?:sie|dich|euch|ihn) schon",
+    r"(?:werde|will) (?:sie|dich|euch|ihn) (?:\w+ )?finden",
+    r"(?:i'?ll|i will|we'?ll) find (?:you|her|him|every)",
+    r"(?:freunde|kumpels|leute|jungs),? die (?:\w+ ){0,5}(?:lösen|regeln|kümmern|erledigen)",
+    r"(?:friends|people|guys) who (?:\w+ ){0,4}(?:take care of|deal with|handle|sort out)",
+    r"(?:ich kenne|i know) (?:leute|people|guys),? (?:die|who) (?:sich )?(?:\w+ ){0,4}(?:kümmern|deal|handle|take care|sort)",
+    r"(?:komme|kommen|komm) (?:\w+ ){0,3}nicht allein",
+    r"(?:won'?t|will not|not) (?:come|be coming) alone",
+    r"(?:in einem )?anderen ton",
+    r"anders (?:miteinander )?reden",
+    r"nicht zum kaffee\w*",
+    r"ich kann auch anders",
+    r"unvergesslich",
+    r"not known for my patience",
+    r"make of (?:that|this) what you will",
+    r"afraid to use it",
+    r"überlegt euch (?:\w+ ){0,2}gut",
+    r"überlegen sie sich (?:\w+ ){0,2}gut",
+    r"(?:gut gemeinter|freundlicher) (?:rat|hinweis)",
+    r"(?:friendly|well-meant) (?:advice|warning|reminder)",
+    r"just looking out for",
+    r"damit (?:ihr|sie|du) (?:es |das )?(?:wisst|wissen|weißt),? dass ich",
+    r"aufmerksam bin",
+    r"(?:hört|hören sie|hör) (?:mal )?gut zu",
+    r"keine ahnung,? mit wem",
+    r"who you(?:'re| are) dealing with",
+    r"man weiß (?:ja )?nie,? wer",
+    r"you never know who",
+    r"(?:daran )?erinnern (?:wird|werden)",
+    r"wird sich (?:\w+ ){0,3}erinnern",
+    r"sag(?:e)? es nur einmal",
+    r"not asking twice",
+    r"passiert etwas anderes",
+    r"something else (?:will )?happens?",
+    r"mal sehen,? ob (?:sie|er|ihr|du) (?:\w+ ){0,3}(?:noch|lächelt|lacht)",
+    r"she'?d better",
+    r"he'?d better",
+    r"(?:sie|er) soll(?:te)? sich (?:\w+ ){0,3}(?:überlegen|vorsehen|hüten)",
+    r"(?:wird|werden) (?:\w+ ){0,3}leid tun",
+    r"don'?t make me come",
+)
+# Knowing a team member's private life: where they live, their children, their car, their way home.
+SURVEIL_PRIVATE = rx(
+    r"(?:weiß|weiss|kenne|know|knows|herausgefunden|rausgefunden|found out|ausfindig gemacht),? (?:\w+ ){0,8}(?:wohnt|wohnen|wohnst|lebt|lives|zur schule|to school|parkt|parken|parks)",
+    r"(?:habe|hab|got|have|found) (?:\w+ ){0,3}(?:wo|where) (?:\w+ ){0,4}(?:wohnt|wohnen|wohnst|lebt|lives|parkt|parks)",
+    r"privat-?adresse\w*",
+    r"home address\w*",
+    r"wohnadresse\w*",
+    r"(?:seine|ihre|eure|deine|your|his|her|their) (?:\w+ )?(?:kinder|children|kids|tochter|sohn|daughter|son|kleine) (?:\w+ ){0,6}(?:schule|grundschule|school|kita|kindergarten)",
+    r"(?:weiß|weiss|know|kenne) (?:\w+ ){0,5}(?:schule|school|kita|kindergarten)",
+    r"schöne kinder (?:hat|haben|hast)",
+    r"kennzeichen",
+    r"(?:license|number) plate",
+    r"(?:parken|parkt|parkst) (?:\w+ ){0,2}immer",
+    r"parks? (?:\w+ ){0,3}(?:always|every)",
+    r"(?:steigt|steigen) (?:\w+ ){0,2}immer (?:\w+ ){0,3}aus",
+    r"(?:which|what) gym",
+    r"welche\w* (?:fitnessstudio|gym)",
+    r"(?:auto|car) in (?:the|der) (?:einfahrt|driveway)",
+    r"(?:sie fahren|du fährst|er fährt|sie fährt|you drive|she drives|he drives) (?:\w+ ){0,2}(?:einen|eine|a) (?:\w+ ){0,3}\w+",
+    r"(?:know|weiß|weiss|kenne) (?:\w+ ){0,2}(?:what|wie) (?:\w+ ){0,2}(?:looks like|aussieht)",
+)
+# Knowing where the team works or having been there, waiting ("ich war gestern vor eurem Haus").
+SURVEIL = rx(
+    r"(?:photo|foto|bild|bilder) (?:\w+ ){0,5}(?:linkedin|instagram|teamseite|facebook)",
+    r"(?:weiß|weiss|kenne|know),? (?:\w+ ){0,3}(?:wo|where|which|welche\w*|in welchem) (?:\w+ ){0,4}(?:büro|office|building|gebäude|studio|team|sitzt|sits|arbeitet|works)",
+    r"(?:weiß|weiss|kenne|know) (?:genau |ja |jetzt )?,? ?wo (?:\w+ ){0,2}(?:büro|firma|haus) (?:ist|sitzt|liegt)",
+    r"(?:euer|eure|ihr|ihre|your) büro (?:ist|liegt) in",
+    r"(?:know|knows) (?:that )?your office is",
+    r"(?:habe|hab|got|have) (?:\w+ ){0,2}(?:eure|ihre|your) (?:\w+ )?(?:büroadresse|adresse|address)",
+    r"(?:adresse|address) (?:war|was) (?:\w+ ){0,3}(?:nicht schwer|easy|leicht)",
+    r"ich war (?:\w+ ){0,4}(?:vor (?:dem|eurem|ihrem|dem) (?:haus|büro|gebäude|tür)|unten im hof|im hof|draußen)",
+    r"(?:i'?ve|i have) been outside",
+    r"wann (?:\w+ ){0,4}feierabend",
+    r"(?:gesehen|saw) (?:\w+ ){0,4}(?:s-bahn|u-bahn|bahn|bus|train|street|supermarkt)",
+    r"we know who you are",
+    r"(?:wir wissen|ich weiß),? wer (?:sie|du|ihr) (?:seid|sind|bist)",
+    r"where your team sits",
+    r"gewartet,? (?:\w+ ){0,4}(?:keiner|niemand)",
+    r"warte ich länger",
+)
+# An announced visit ("ich komme persönlich vorbei", "I'll be at your office") — not one to an event.
+VISIT = rx(
+    r"(?:komme|komm|kommen) (?:\w+ ){0,5}(?:vorbei|persönlich|zu euch|zu ihnen|ins büro|in die firma)",
+    r"(?:stehe|stehen) (?:\w+ ){0,6}(?:vor der tür|auf der matte|bei euch|in der firma|im büro|vor eurem|vor ihrem|vor eurer|vor ihrer|vor deiner)",
+    r"(?:warte|warten|waiting|wait) (?:\w+ ){0,4}(?:vor|outside|in front of) (?:\w+ ){0,2}(?:büro|office|tür|door|haus|house|building|gebäude)",
+    r"(?:werde|will) (?:\w+ ){0,6}(?:erscheinen|vorbeischauen|vorbeikommen|besuchen)",
+    r"besuche (?:\w+ ){0,4}(?:mal|zu hause|persönlich)",
+    r"(?:kommen|kommt) (?:\w+ ){0,4}(?:zu hause|nach hause) vorbei",
+    r"(?:i'?ll|i will|we'?ll|we will|i'?m going to) (?:\w+ ){0,3}(?:be at|come (?:to|down|over|round|by)|visit|show up|turn up|pay (?:you )?a visit)",
+    r"paying you a visit",
+    r"come over there",
+    r"in person",
+    r"werde ich (?:auch )?da sein",
+    r"nicht online",
+)
+# An ultimatum: a deadline or a condition ("bis Freitag", "sonst", "letzte Warnung").
+ULTIMATUM = rx(
+    r"bis (?:spätestens )?(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|morgen|heute|ende der woche|zum \d+|\d+\.)",
+    r"by (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|the end of (?:the|this) week)",
+    r"(?:ihr habt|you have) (?:\w+ ){0,2}(?:bis|until)",
+    r"letzte (?:chance|warnung|aufforderung)",
+    r"(?:final|last) (?:notice|warning|chance)",
+    r"(?:oder|sonst|otherwise|or else) (?:ich|wir|i|we|komm|komme)",
+    r"(?:entweder|either) (?:\w+ ){0,8}(?:oder|or) ich",
+)
+# Visits to an event are no threat ("ich komme zum Live-Event vorbei", "I'll drop by your booth").
+EVENT_VISIT = rx(
+    r"(?:zum|zur|beim|bei dem|bei der|auf dem|auf die|at the|at your|to the|to your) (?:\w+[- ]?){0,2}(?:event|live-event|workshop|seminar|treffen|club-treffen|meetup|messe|expo|booth|stand|retreat|konferenz|conference|vortrag|talk|kurs|session|feier|party)\w*",
+)
+# Hate without a slur: a group of origin or religion, and contempt or exclusion aimed at it.
+GROUP = rx(
+    r"türk\w*",
+    r"turk\w*",
+    r"polnisch\w*",
+    r"polen",
+    r"polin",
+    r"syr\w*",
+    r"arab\w*",
+    r"afrikan\w*",
+    r"afrika",
+    r"pakistan\w*",
+    r"indian\w*",
+    r"inder\w*",
+    r"indisch\w*",
+    r"rumän\w*",
+    r"bulgar\w*",
+    r"ausländer\w*",
+    r"foreigner\w*",
+    r"immigrant\w*",
+    r"migrant\w*",
+    r"migrationshintergrund",
+    r"flüchtling\w*",
+    r"refugee\w*",
+    r"asyl\w*",
+    r"muslim\w*",
+    r"moslem\w*",
+    r"islam\w*",
+    r"koran",
+    r"kopftuch\w*",
+    r"headscarf\w*",
+    r"hijab\w*",
+    r"jude\w*",
+    r"juden",
+    r"jüdisch\w*",
+    r"jew\w*",
+    r"schwarze\w*",
+    r"dunkelhäutig\w*",
+    r"ausländisch\w*",
+    r"(?:muslim|arabic|turkish|foreign) name",
+    r"akzent",
+    r"accent",
+)
+# Contempt or exclusion ("solche Leute haben hier nichts verloren", "go back to your country").
+CONTEMPT = rx(
+    r"solche\w* (?:leute|menschen|typen|frauen|männer)",
+    r"(?:leute|menschen|people) wie (?:sie|du|ihr|die|er|ihn|ihr|him|her|you|them|that)",
+    r"people like (?:you|him|her|them|that)",
+    r"(?:these|those) people",
+    r"diese\w* (?:leute|menschen|typen)",
+    r"dieses (?:volk|pack|gesindel)",
+    r"von denen",
+    r"(?:von|mit) so (?:einer|einem|jemandem)",
+    r"(?:gehört|gehören|gehörst|belongs?) (?:\w+ ){0,3}(?:nicht|not) (?:hierher|hierhin|hier|in|nach|here)",
+    r"(?:hat|haben|hast|habt) (?:\w+ ){0,6}nichts (?:zu suchen|verloren)",
+    r"(?:dahin|dorthin|dort|there) (?:\w+ ){0,2}(?:zurück|back),? (?:wo|where) (?:\w+ ){0,2}(?:herkomm\w*|come from|came from)",
+    r"zurück (?:in|nach) (?:die |den |das )?(?:türkei|heimat|\w+land)",
+    r"go back (?:to|where|home)",
+    r"(?:send|sent) (?:\w+ )?back",
+    r"raus aus (?:deutschland|unserem land|dem land)",
+    r"(?:sollten|sollen|müssen) (?:\w+ ){0,2}raus",
+    r"(?:is|ist|sind|are) (?:a |ein |eine )?(?:cancer|krebs|seuche|plague|pest)",
+    r"can'?t do anything (?:except|but)",
+    r"(?:stellt|stellen sie) (?:endlich |lieber )?(?:deutsche|echte deutsche|germans)",
+    r"(?:einen |eine )?(?:deutsche[nr]?|german) (?:mitarbeiter\w*|agent\w*|person|kollegin|kollegen|ansprechpartner\w*)",
+    r"(?:der|die|jemand\w*),? (?:der|die) (?:richtig )?deutsch (?:kann|spricht)",
+    r"stealing (?:\w+ )?jobs",
+    r"(?:going|goes|gone) down the drain",
+    r"lieber döner",
+    r"unsere kultur",
+    r"(?:deutschen|deutsches) unternehmen",
+    r"breed",
+    r"blow things up",
+    r"klauen",
+    r"typisch (?:\w+ )?(?:türk|pol|ausländ|moslem|muslim|arab)\w*",
+    r"barely (?:\w+ ){0,2}(?:sentence|speak)",
+    r"kaum deutsch",
+    r"nicht (?:mal |einmal )?(?:richtig )?deutsch",
+    r"(?:should|sollten) (?:all )?(?:be )?ashamed",
+)
+# More explicit violence without the classic threat words ("ich hau dir eine rein", "break every bone").
+THREATS_MORE = rx(
+    r"(?:eine|eins|paar) (?:\w+ ){0,2}rein ?hauen",
+    r"reinhauen",
+    r"nase platt",
+    r"(?:break|brech\w*) (?:\w+ ){0,4}(?:bones?|knochen|kiefer|nase|beine?|arme?)",
+    r"gebrochene\w* (?:kiefer|nase)",
+    r"fackel\w* (?:\w+ ){0,4}ab",
+    r"(?:räumen|räume) (?:\w+ ){0,3}(?:laden|büro|bude) auf",
+    r"euch gleich mit",
+)
+# Slurs missing from HATE.
+HATE_MORE = rx(
+    r"towelhead\w*", r"kümmeltürk\w*", r"pakis?", r"sandnigger\w*", r"moslem-?schlampe\w*", r"kopftuchfrauen"
+)
+
+# --- insults without an insult word (policies/reading/abuse.py) ----------------------
+# Saying what the team *is* with a contemptuous noun phrase: "ihr seid eine Bande von ...", "Sie sind
+# allesamt Amateure", "you're vultures". The predicate must carry contempt: a group noun, a negative
+# adjective or a superlative of one, or a noun of contempt.
+_YOU_ARE = (
+    r"(?:ihr seid|ihr seit|seid ihr|sie sind|sind sie|du bist|bist du|you are|you're|youre|you lot are|you people are)"
+)
+CONTEMPT_ADJECTIVE = (
+    r"(?:inkompetent|unfähig|arrogant|eingebildet|verlogen|feige|schmierig|hohl|heuchlerisch|geldgeil|dämlich|dumm|"
+    r"blöd|verblödet|strohdoof|ahnungslos|widerlich|ekelhaft|erbärmlich|armselig|lächerlich|jämmerlich|lahm|"
+    r"hinterhältig|dreist|scheinheilig|unterbelichtet|minderbemittelt|nutzlos|überheblich|"
+    r"useless|incompetent|pathetic|clueless|hopeless|stupid|idiotic|brainless|spineless|greedy|shameless|"
+    r"condescending|arrogant|airheaded|disgusting|worthless|lazy|dishonest|deceitful)\w*"
+)
+# Group nouns that carry contempt by themselves ("eine Bande", "ein Witz", "a disgrace"); "Haufen",
+# "bunch" or "lot" only with a contemptuous word ("ein Haufen hohler ...", "a bunch of amateurs").
+GROUP_NOUN = (
+    r"(?:bande|horde|klitsche|sauhaufen|witz|schande|lachnummer|zumutung|das letzte|witztruppe|amateurtruppe|"
+    r"shambles|joke|disgrace|embarrassment|the worst)"
+)
+CONTEMPT_NOUN = (
+    r"(?:scharlatane|quacksalber|amateure|dilettanten|heuchler|lügner|schmarotzer|nichtsnutze|versager|geier|"
+    r"armleuchter|vultures|amateurs|charlatans|hypocrites|liars|parasites|leeches|frauds|muppets|clowns|wasters|"
+    r"thickos|idiots|morons|fools|losers|tussis|gurus|roboter|robot)"
+)
+YOU_ARE_CONTEMPT = rx(
+    _YOU_ARE + r" (?:\w+ ){0,3}" + GROUP_NOUN + r"\b",
+    _YOU_ARE + r" (?:\w+ ){0,2}(?:die |der |das |the |a |an |so |such )?(?:\w+,? ){0,2}" + CONTEMPT_ADJECTIVE,
+    _YOU_ARE + r" (?:\w+ ){0,2}(?:die|the) (?:\w+,? ){0,1}(?:" + CONTEMPT_ADJECTIVE[3:-4] + r")\w*ste\w*",
+    _YOU_ARE + r" (?:\w+ ){0,2}(?:the )?(?:most|least) " + CONTEMPT_ADJECTIVE,
+    r"(?:\w+,? ){0,2}" + GROUP_NOUN + r" (?:\w+ ){0,2}(?:seid ihr|sind sie|bist du)",
+    CONTEMPT_NOUN + r" (?:\w+ ){0,2}(?:seid ihr|sind sie|allesamt|alle miteinander|the lot of you|all of you)",
+    _YOU_ARE + r" (?:\w+ ){0,3}" + CONTEMPT_NOUN,
+    r"(?:ein|einen) (?:haufen|truppe|verein) (?:\w+ ){0,2}(?:" + CONTEMPT_ADJECTIVE[3:-4] + r"|hohl)\w*",
+    r"(?:a|what a|such a|you) (?:\w+ ){0,2}(?:bunch|pack|load|gang|horde) of (?:\w+ ){0,1}(?:"
+    + CONTEMPT_ADJECTIVE[3:-4]
+    + r"|"
+    + CONTEMPT_NOUN[3:-1]
+    + r")\w*",
+    r"(?:useless|clueless|incompetent|muppets|idiots|amateurs),? (?:\w+ ){0,2}the (?:whole )?lot of you",
+    r"you lot (?:\w+ ){0,3}(?:take the biscuit|are useless|are a joke|are pathetic)",
+)
+# Contempt for the team's minds and worth ("kauft euch Hirn", "two brain cells", "Brett vorm Kopf").
+CONTEMPT_PHRASES = rx(
+    r"(?:kauft|kaufen sie) (?:euch|sich) (?:\w+ ){0,2}hirn",
+    r"hirnzellen",
+    r"hirnschaden",
+    r"brain cells?",
+    r"functioning brain",
+    r"brett vorm kopf",
+    r"nicht (?:mal |einmal )?(?:besonders )?helle",
+    r"(?:ich )?verachte (?:euch|sie|dich)",
+    r"despise you",
+    r"(?:ihr )?widert mich an",
+    r"schämen sie sich",
+    r"schämt euch",
+    r"shame on you",
+    r"ashamed of yourselves",
+    r"(?:wie|like) (?:mit )?einer horde (?:\w+ )?affen",
+    r"auf drogen",
+    r"snake-?oil",
+    r"(?:sesselpupser|schwachköpfe?|dumpfbacke\w*|nulpen|erbsenzähler|spießer|halsabschneider|armleuchter|"
+    r"korinthenkacker|paragraphenhengst\w*|bürohengst\w*|blindfische?|tussi\w*|plaudertasche\w*|bauernfänger|"
+    r"wichtigtuer\w*|möchtegern-?\w+|witztruppe|amateurtruppe|dilettanten|thickos?|muppets|halfwit\w*|nitwits?)",
+)
+# "..., ihr Schwachköpfe!" / "Hallo ihr Armleuchter," — the team addressed with a noun, not a kind one.
+VOCATIVE_KIND = frozenset(
+    {
+        "lieben",
+        "liebe",
+        "lieber",
+        "süßen",
+        "susen",
+        "suessen",
+        "guten",
+        "besten",
+        "engel",
+        "schätze",
+        "schatze",
+        "helden",
+        "zwei",
+        "beiden",
+        "alle",
+        "allen",
+        "leute",
+        "mädels",
+        "madels",
+        "jungs",
+        "team",
+        "fleißigen",
+        "tollen",
+        "wundervollen",
+        "wunderbaren",
+        "herzen",
+        "goldstücke",
+        "lieblinge",
+        "zauberer",
+        "profis",
+        "experten",
+        "coaches",
+        "damen",
+        "herren",
+        "drei",
+        "anderen",
+        "beide",
+        "selbst",
+        "auch",
+        "alles",
+        "doch",
+        "mal",
+        "ja",
+        "nicht",
+        "dort",
+        "hier",
+        "da",
+        "noch",
+        "schon",
+        "wirklich",
+        "einfach",
+        "euch",
+    }
 )

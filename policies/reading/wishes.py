@@ -38,7 +38,9 @@ _NEG_AFTER = re.compile(
 # German verb-final negation: the clause ends in the negator ("eine Pause löst mein Problem leider nicht").
 _NEG_CLAUSE_END = re.compile(r"^(?P<between>(?:\s+[\w'-]+){0,5}?)\s+(?:nicht|nie|not)(?:\s+(?:mehr|so|wirklich))?\s*$")
 _NEW_SUBJECT = re.compile(r"\b(?:ich|wir|i|we)\b")
-_MODAL_BEFORE_SUBJECT = re.compile(r"\b(?:möchte|mochte|will|wollte|kann|werde|brauche|muss|würde|wurde)\s+(?:ich|wir)\b")
+_MODAL_BEFORE_SUBJECT = re.compile(
+    r"\b(?:möchte|mochte|will|wollte|kann|werde|brauche|muss|würde|wurde)\s+(?:ich|wir)\b"
+)
 # What a negator after the cue may be about instead: a possibility ("Kündigung nicht möglich?") or a particle.
 _NEG_AFTER_NOT = re.compile(
     r"^\s*(?:mehr\s+)?(?:möglich|moglich|machbar|erlaubt|geht|gehen|klappt|klappen|funktioniert|einfach|nur|so|"
@@ -150,7 +152,7 @@ class WishText:
     def judge(self, intent: str, start: int, end: int, product: str | None, cue_starts: list[int]) -> Verdict:
         folded = self.folded
         cs, ce = self.clause(start, end)
-        neg = self._negated(start, end, ce, cue_starts)
+        neg = self._negated(start, end, cs, ce, cue_starts)
         retracted = self._retracted(intent, start, end, product)
         tense = self._tense(start, end, cs)
         obj, obj_text = self._object(intent, start, end, cs, ce, product)
@@ -163,16 +165,22 @@ class WishText:
             why_not = "past"
         elif obj == "other":
             why_not = "other_object"
-        elif lx.HYPOTHETICAL.search(folded[cs:start]):
+        elif lx.HYPOTHETICAL.search(folded[cs:start]) or _THIRD_PARTY.match(folded[cs:start]):
             why_not = "hypothetical"
+        elif self._mention_only(start, end):
+            why_not = "mention"
         elif _inside_quotes(folded, start, end):
             why_not = "quoted"
         return Verdict(why_not is None, why_not, neg or retracted, tense, obj, obj_text)
 
-    def _negated(self, start: int, end: int, clause_end: int, cue_starts: list[int]) -> bool:
-        if negated(self.folded, start, conditional_ok=True):
+    def _negated(self, start: int, end: int, cs: int, clause_end: int, cue_starts: list[int]) -> bool:
+        if negated(self.folded, start, conditional_ok=True) or self._negated_before(cs, start):
             return True
         after = self.folded[end : max(clause_end, end)]
+        # "Die Pause, um die ich gebeten hatte, brauche ich doch nicht": the clause goes on after a relative clause
+        rel = _RELATIVE_AFTER.match(self.folded, max(clause_end, end))
+        if rel and not after.strip():
+            after = self.folded[rel.end() : self.clause(rel.end(), rel.end())[1]]
         m = _NEG_AFTER.match(after)
         if not m:
             v = _NEG_CLAUSE_END.match(after)
@@ -185,9 +193,35 @@ class WishText:
             return False
         # "pausieren, nicht kündigen" / "pause not cancel": the negator belongs to the next cue
         neg_end = end + m.end("neg")
-        if any(neg_end <= c <= neg_end + 25 for c in cue_starts):
+        return not any(neg_end <= c <= neg_end + 25 for c in cue_starts)
+
+    def _negated_before(self, cs: int, start: int) -> bool:
+        """A negator among the last four words of the cue's own clause ("NOT asking for a refund")."""
+        words = _WORDS.findall(self.folded[cs:start])[-4:]
+        if _CONDITIONAL.search(self.folded[cs:start]):
+            return False  # "wenn ihr nicht verlängert, ..." still asks
+        for i, w in enumerate(words):
+            if w in lx.NEGATORS or w in _MORE_NEGATORS or w.endswith("n't"):
+                nxt = words[i + 1] if i + 1 < len(words) else ""
+                if nxt in _PARTICLES or (w in ("nicht", "not") and nxt in ("nur", "only", "just")):
+                    continue
+                return True
+        return False
+
+    def _mention_only(self, start: int, end: int) -> bool:
+        """A noun naming a wish in a sentence that asks for nothing ("Die Rückgabefrist läuft bald ab")."""
+        cue = self.original[start:end]
+        if not _NOUN_CUE.fullmatch(self.folded[start:end]):
             return False
-        return True
+        # a German noun is written with a capital; an English one has a determiner ("a refund", not "refund me")
+        if not cue[:1].isupper() and not _DETERMINER_BEFORE.search(self.folded[max(0, start - 12) : start]):
+            return False
+        i = self.sentence_of(start)
+        s, e = self.spans[i] if self.spans else (0, len(self.folded))
+        sentence = self.folded[s:e]
+        if len(_WORDS.findall(sentence)) <= 6 or self.original[e : e + 1] == "?":
+            return False  # a subject line, "Verlängerung bitte", a question
+        return not (self._present_in(s, e) or lx.REQUEST_NOUN.search(sentence))
 
     def _retracted(self, intent: str, start: int, end: int, product: str | None) -> bool:
         """A retraction in the cue's clause, or one that points back at it ("Das hat sich erledigt.")."""
@@ -251,9 +285,15 @@ class WishText:
         clause_after = folded[end : self.clause(start, end)[1]]
         present = self._present_in(cs, start) or self._present_in(end, end + len(clause_after))
         past = self._past_in(cs, start, cue_text) or bool(lx.PAST_TIME.search(clause_after))
-        if lx.PAST_AUX.search(clause_after) and not self._present_in(end, end + len(clause_after)):
+        if (lx.PAST_AUX.search(clause_after) or lx.PERFECT_AUX.search(clause_after)) and not self._present_in(
+            end, end + len(clause_after)
+        ):
+            # "deine Rückgabe ist eingegangen", "the refund has been processed": a report of its state
             past = past or bool(lx.PAST_PARTICIPLE.search(cue_text) or lx.PAST_PARTICIPLE.search(clause_after))
-        subordinate = _SUBORDINATE_START.match(clause) is not None
+        # a clause opened by "dass"/"weil" or a zu-infinitive ("..., das Programm zurückzugeben") hangs on the one before
+        subordinate = _SUBORDINATE_START.match(clause) is not None or (
+            _ZU_INFINITIVE.search(cue_text) is not None and cs > s and folded[cs - 1 : cs + 1].strip(" ") in (",", "")
+        )
         if subordinate and self._past_in(s, cs, ""):
             past = True
             present = False  # "ich hatte geschrieben, dass ich kündigen will": the wish is reported
@@ -292,8 +332,20 @@ class WishText:
         for m in lx.PAST_AUX.finditer(seg):
             pos = a + m.start()
             word = m.group()
-            if word in ("hatte", "hatten", "hattest", "hattet", "wurde", "wurden", "wurdest", "wurdet", "waren", "war",
-                        "warst", "wart") and self._umlaut_at(pos + 1):
+            if word in (
+                "hatte",
+                "hatten",
+                "hattest",
+                "hattet",
+                "wurde",
+                "wurden",
+                "wurdest",
+                "wurdet",
+                "waren",
+                "war",
+                "warst",
+                "wart",
+            ) and self._umlaut_at(pos + 1):
                 continue  # "hätte", "würde", "wären": a wish, not the past
             if word in ("wollte", "wollten", "wolltet") and re.match(
                 r"\w+\s+(?:\w+\s+){0,2}(?:fragen|nachfragen|bitten|wissen|erkundigen|mitteilen|ask)", self.folded[pos:]
@@ -301,7 +353,9 @@ class WishText:
                 continue  # "ich wollte fragen, ob ...": polite present
             if word == "wanted" and re.match(r"wanted\s+to\s+(?:ask|know|check)", self.folded[pos:]):
                 continue
-            if word == "was" and not re.search(r"\b(?:i|we|it|my|this|that|he|she)\s+was\b", self.folded[max(0, pos - 8) : pos + 3]):
+            if word == "was" and not re.search(
+                r"\b(?:i|we|it|my|this|that|he|she)\s+was\b", self.folded[max(0, pos - 8) : pos + 3]
+            ):
                 continue
             if word in ("was", "war", "were", "waren") and not (
                 lx.PAST_PARTICIPLE.search(seg) or lx.PAST_PARTICIPLE.search(cue_text)
@@ -352,8 +406,33 @@ def _product(kind: str) -> str:
     return "program" if kind == "purchase" else kind
 
 
+_WORDS = re.compile(r"[\w']+")
+_MORE_NEGATORS = frozenset({"nichts", "nix", "nothing", "keinesfalls"})
+_PARTICLES = frozenset(
+    {"einfach", "auch", "vielleicht", "eventuell", "irgendwie", "mal", "bitte", "etwa", "evtl", "doch", "just"}
+)
+_CONDITIONAL = re.compile(r"\b(?:wenn|falls|sofern|sonst|if|unless|otherwise)\b")
+# A relative clause right after the cue's clause: ", um die ich gebeten hatte," / ", die ich hatte,".
+_RELATIVE_AFTER = re.compile(
+    r"\s*,\s*(?:um |von |mit |für )?(?:die|den|das|der|dem|welche\w*|which|that|who)\b[^,.;!?\n]{0,80},"
+)
+# A relative clause about someone else: "my employer, who is reimbursing the cost".
+_THIRD_PARTY = re.compile(
+    r"^\s*(?:who|which|whom|der|die)\s+(?:is|are|was|were|has|have|hat|haben|ist|sind|will|wird)\b"
+)
+# A cue that is a noun: it names a wish; in a sentence asking for nothing it is only a mention.
+_NOUN_CUE = re.compile(
+    r"\w*(?:ung|gabe|pause|start|tritt|bruch|stieg|zahlung|stattung|buchung)\w*|\w*ruf"
+    r"|refunds?|extensions?|cancell?ations?|withdrawals?|restart|returns?|chargeback"
+)
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:a|an|the|my|your|our|this|that|any|first|further|second|another|for|of)\s+(?:\w+\s+)?$"
+)
+_ZU_INFINITIVE = re.compile(r"\w+zu\w+en\b|^zu ")
 _NOUN = re.compile(r"\b[A-ZÄÖÜ][a-zäöüß]{2,}[\w-]*")
-_NOT_NOUNS = frozenset({"Sie", "Ihr", "Ihre", "Ihren", "Ihnen", "Ihrem", "Ihrer", "Euch", "Eure", "Euer", "Dich", "Dir", "Dein", "Deine"})
+_NOT_NOUNS = frozenset(
+    {"Sie", "Ihr", "Ihre", "Ihren", "Ihnen", "Ihrem", "Ihrer", "Euch", "Eure", "Euer", "Dich", "Dir", "Dein", "Deine"}
+)
 _SUBORDINATE_START = re.compile(r"[\s,]*" + lx.SUBORDINATE.regex.pattern)
 _QUOTE_MARKS = re.compile(r"[\"“”„«»]")
 

@@ -75,8 +75,16 @@ def quote(text: str | None, words: int = 8) -> str:
     return f"„{e(short)}“"
 
 
+def _from_ticket(source: str | None, ticket: int | None) -> str:
+    """Where a history entry comes from, when that is an earlier Groove ticket: " (laut Ticket #4711)"."""
+    return f" (laut Ticket #{ticket})" if source in ("import", "groove") and ticket else ""
+
+
 def _history(entries: Sequence[HistoryEntry], tags: Sequence[str]) -> str:
-    items = [f"{REQUEST_TYPE.get(h.request_type, h.request_type)} am {d(h.date)}" for h in entries]
+    items = [
+        f"{REQUEST_TYPE.get(h.request_type, h.request_type)} am {d(h.date)}{_from_ticket(h.source, h.ticket_number)}"
+        for h in entries
+    ]
     items += [f"Tag {e(t)}" for t in tags]
     return ", ".join(items)
 
@@ -89,7 +97,9 @@ def _reason(p: dict[str, Any]) -> str:
 
 
 def _return_days(p: dict[str, Any]) -> str:
-    earlier = " (früheres Ticket)" if p["source"] == "history" else ""
+    earlier = ""
+    if p["source"] == "history":
+        earlier = _from_ticket(p.get("wish_source"), p.get("wish_ticket")) or " (früheres Ticket)"
     return (
         f"Kauf {d(p['purchase'])}, erster Rückgabewunsch {d(p['wish'])}{earlier}: "
         f"Tag {p['days']} (Frist {p['window']} Tage)."
@@ -147,9 +157,7 @@ CLAIMED_DOCUMENT = {
 
 
 def _document_claimed_missing(p: dict[str, Any]) -> str:
-    return (
-        f"{CLAIMED_DOCUMENT[p['kind']]} ist laut Text angehängt, im Ticket ist aber kein Anhang – bitte nachfordern."
-    )
+    return f"{CLAIMED_DOCUMENT[p['kind']]} ist laut Text angehängt, im Ticket ist aber kein Anhang – bitte nachfordern."
 
 
 TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {

@@ -28,7 +28,7 @@ from policies.pack.params import param
 from policies.render.labels import MEASURE, NO_MEASURE
 from policies.vocab import Measure, Outcome, RequestType
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")  # ASCII digits: "２０２６-１０" is no second spelling of 2026-10
 
 
 # -- the customer's months ----------------------------------------------------------------------

@@ -133,7 +133,25 @@ def program_return(ctx: Context) -> Ruling:
         "day_count": days,
         "window_days": window,
     }
-    why = [Line("return_days", {"purchase": purchase, "wish": wish, "days": days, "window": window, "source": source})]
+    # The earlier ticket the first wish came from, so the note can name it ("laut Ticket #4711").
+    wish_entry = next(
+        (e for e in ctx.customer.history if source == "history" and e.request_type == RequestType.PROGRAM_RETURN and e.date == wish),
+        None,
+    )
+    why = [
+        Line(
+            "return_days",
+            {
+                "purchase": purchase,
+                "wish": wish,
+                "days": days,
+                "window": window,
+                "source": source,
+                "wish_source": wish_entry.source if wish_entry else None,
+                "wish_ticket": wish_entry.ticket_number if wish_entry else None,
+            },
+        )
+    ]
     if days < 0:
         return Ruling(
             Outcome.NEEDS_INFO, ("K-RET-30",), why=tuple(why), ask=(Line("purchase_after_wish"),), facts=facts

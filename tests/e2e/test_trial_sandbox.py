@@ -41,7 +41,12 @@ def recorded(base_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Itera
         sandbox.seed(seed)
         decide_all(rt, seed)
         env = {**os.environ}
-        yield {"sandbox": sandbox, "settings": settings, "env": env, "numbers": [t["number"] for t in seed["groove"]["tickets"]]}
+        yield {
+            "sandbox": sandbox,
+            "settings": settings,
+            "env": env,
+            "numbers": [t["number"] for t in seed["groove"]["tickets"]],
+        }
 
 
 def trial(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

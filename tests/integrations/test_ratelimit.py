@@ -212,3 +212,40 @@ def test_an_unreachable_redis_is_a_retryable_limiter_timeout_not_an_unthrottled_
     with pytest.raises(RateLimitTimeout) as info:
         limiter.acquire("ac", 1)
     assert is_retryable(info.value)
+
+
+# -- a long Retry-After is not slept out inside a task -------------------------------------------------
+def test_a_pause_longer_than_max_pause_wait_is_refused_at_once_with_its_rest_as_countdown():
+    limiter = LocalRateLimiter({"ac": 4}, max_pause_wait=2.0)
+    limiter.pause("ac", 30)
+    started = time.monotonic()
+    with pytest.raises(RateLimitTimeout) as info:
+        limiter.acquire("ac", 15)  # a timeout long enough to wait 15 s: it must not be used
+    assert time.monotonic() - started < 0.1
+    assert 29.0 < info.value.retry_after <= 30.0 and is_retryable(info.value)
+    assert "Retry-After" in str(info.value)
+
+
+def test_a_short_pause_is_still_waited_out_with_max_pause_wait():
+    limiter = LocalRateLimiter({"ac": 4}, max_pause_wait=2.0)
+    paused_at = time.monotonic()
+    limiter.pause("ac", 0.3)
+    assert limiter.acquire_timed("ac", 5) - paused_at >= 0.3
+
+
+@pytest.mark.redis
+def test_on_redis_a_long_pause_set_by_another_process_is_refused_at_once(redis_prefix):
+    other = RedisRateLimiter(REDIS_URL, {"ac": 4}, key_prefix=redis_prefix)  # the process that got the 429
+    mine = RedisRateLimiter(REDIS_URL, {"ac": 4}, key_prefix=redis_prefix, max_pause_wait=2.0)
+    other.pause("ac", 10)
+    started = time.monotonic()
+    with pytest.raises(RateLimitTimeout) as info:
+        mine.acquire("ac", 15)
+    assert time.monotonic() - started < 0.5
+    assert 9.0 < info.value.retry_after <= 10.0
+    other.reset("ac")
+    other.pause("ac", 0.3)
+    paused_at = time.monotonic()
+    mine.acquire("ac", 5)  # a short pause: waited out
+    assert time.monotonic() - paused_at >= 0.25
+    assert isinstance(make_rate_limiter(REDIS_URL, {"ac": 4}, max_pause_wait=2.0), RedisRateLimiter)

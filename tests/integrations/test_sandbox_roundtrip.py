@@ -299,8 +299,8 @@ def test_latency_delays_vendor_answers():
         running.stop()
 
 
-def test_the_ac_rate_limit_answers_429_with_retry_after_beyond_n_per_second():
-    running = start_sandbox(ac_rate_limit=5)
+def test_the_ac_rate_limit_answers_429_with_the_documented_retry_after_and_pauses_the_account():
+    running = start_sandbox(ac_rate_limit=5, ac_retry_after=1.5, ac_limit_503_share=0.0)
     try:
         session = requests.Session()
         answers = [
@@ -308,7 +308,11 @@ def test_the_ac_rate_limit_answers_429_with_retry_after_beyond_n_per_second():
         ]
         statuses = [a.status_code for a in answers]
         assert statuses[:5] == [200] * 5 and set(statuses[5:]) == {429}  # 12 requests take far less than 1 s here
-        assert all(a.headers["Retry-After"] == "1" for a in answers[5:])
+        assert answers[5].headers["Retry-After"] == "1.5"  # the 429 that paused the account
+        assert all(a.headers["Retry-After"] in ("1", "2") for a in answers[6:])  # the rest of the pause, rounded up
+        # AC's documented headers: RateLimit-Limit / RateLimit-Remaining (it documents no reset header)
+        assert [a.headers["RateLimit-Remaining"] for a in answers[:6]] == ["4", "3", "2", "1", "0", "0"]
+        assert {a.headers["RateLimit-Limit"] for a in answers} == {"5"} and "RateLimit-Reset" not in answers[0].headers
         # Groove is not limited by the AC limit
         assert (
             session.get(
@@ -316,26 +320,84 @@ def test_the_ac_rate_limit_answers_429_with_retry_after_beyond_n_per_second():
             ).status_code
             == 200
         )
-        time.sleep(1.05)
+        time.sleep(1.1)  # a second later the window has room again, but the Retry-After is still running
+        assert session.get(f"{running.url}/ac/api/3/tags", headers={"Api-Token": "t"}, timeout=5).status_code == 429
+        time.sleep(0.5)
         assert session.get(f"{running.url}/ac/api/3/tags", headers={"Api-Token": "t"}, timeout=5).status_code == 200
-        admitted = [
-            r["at"]
-            for r in requests.get(f"{running.url}/_sandbox/state", timeout=5).json()["requests"]
-            if r["vendor"] == "ac" and r["status"] == 200
-        ]
+        log = requests.get(f"{running.url}/_sandbox/state", timeout=5).json()["requests"]
+        admitted = [r["at"] for r in log if r["vendor"] == "ac" and r["status"] == 200]
         assert max(sum(1 for t in admitted if a <= t < a + 1.0) for a in admitted) <= 5
+        # every request that came while the account was paused is marked, with its age in the pause
+        early = [r for r in log if r["vendor"] == "ac" and "in_retry_after" in r]
+        assert len(early) == 7 and all(0 <= r["in_retry_after"] < 1.5 for r in early)
+    finally:
+        running.stop()
+
+
+def test_the_default_ac_retry_after_is_the_documented_thirty_seconds():
+    running = start_sandbox(ac_rate_limit=1, ac_limit_503_share=0.0)
+    try:
+        first = requests.get(f"{running.url}/ac/api/3/tags", headers={"Api-Token": "t"}, timeout=5)
+        second = requests.get(f"{running.url}/ac/api/3/tags", headers={"Api-Token": "t"}, timeout=5)
+        assert (first.status_code, second.status_code, second.headers["Retry-After"]) == (200, 429, "30")
+        assert second.json() == {"message": "Too Many Requests"}
+    finally:
+        running.stop()
+
+
+def test_at_the_ac_limit_some_answers_are_503_without_retry_after():
+    running = start_sandbox(ac_rate_limit=1, ac_limit_503_share=1.0, ac_retry_after=30)
+    try:
+        statuses = [
+            requests.get(f"{running.url}/ac/api/3/tags", headers={"Api-Token": "t"}, timeout=5) for _ in range(3)
+        ]
+        assert [r.status_code for r in statuses] == [200, 503, 503]
+        assert all("Retry-After" not in r.headers for r in statuses[1:])  # and no pause: nothing to honour
+    finally:
+        running.stop()
+
+
+def test_the_groove_rate_limit_answers_429_with_retry_after():
+    running = start_sandbox(groove_rate_limit=2, groove_retry_after=2)
+    try:
+        client = GrooveClient(base_url=running.groove_base_url, token="t", settings=NO_RETRY)
+        auth = {"Authorization": "Bearer t"}
+        statuses = [requests.get(f"{running.url}/groove/v1/tickets", headers=auth, timeout=5) for _ in range(3)]
+        assert [r.status_code for r in statuses] == [200, 200, 429]
+        assert statuses[2].headers["Retry-After"] == "2"
+        with pytest.raises(ApiRateLimited) as info:
+            client.list_mailboxes()
+        assert info.value.retry_after == 2.0  # the rest of the pause, rounded up to whole seconds
+    finally:
+        running.stop()
+
+
+def test_faults_can_be_changed_while_the_sandbox_runs():
+    running = start_sandbox()
+    try:
+        auth = {"Api-Token": "t"}
+        assert requests.get(f"{running.url}/ac/api/3/tags", headers=auth, timeout=5).status_code == 200
+        settings = requests.post(
+            f"{running.url}/_sandbox/faults", json={"ac_over_limit_next": 1, "ac_retry_after": 0.3}, timeout=5
+        ).json()
+        assert settings["ac_over_limit_next"] == 1 and settings["ac_retry_after"] == 0.3
+        refused = requests.get(f"{running.url}/ac/api/3/tags", headers=auth, timeout=5)
+        assert (refused.status_code, refused.headers["Retry-After"]) == (429, "0.3")
+        time.sleep(0.35)
+        assert requests.get(f"{running.url}/ac/api/3/tags", headers=auth, timeout=5).status_code == 200
+        assert requests.post(f"{running.url}/_sandbox/faults", json={"error_rate": 2}, timeout=5).status_code == 400
     finally:
         running.stop()
 
 
 def test_the_client_surfaces_the_sandbox_429_as_rate_limited_with_retry_after():
-    running = start_sandbox(ac_rate_limit=1)
+    running = start_sandbox(ac_rate_limit=1, ac_retry_after=10, ac_limit_503_share=0.0)
     try:
         client = ActiveCampaignClient(base_url=running.ac_base_url, token="t", field_map={}, settings=NO_RETRY)
         requests.get(f"{running.url}/ac/api/3/tags", headers={"Api-Token": "t"}, timeout=5)
         with pytest.raises(ApiRateLimited) as info:
             client.get_contact("x@example.com")
-        assert info.value.retry_after == 1.0
+        assert info.value.retry_after == 10.0
     finally:
         running.stop()
 

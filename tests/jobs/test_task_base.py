@@ -25,7 +25,7 @@ from prometheus_client import REGISTRY
 from sqlalchemy import select, text
 
 import worker.jobs.tasks  # noqa: F401 - registers the goodwill tasks with every Celery app
-from integrations.errors import ApiNotFound, ApiRateLimited, ApiServerError
+from integrations.errors import ApiNotFound, ApiRateLimited, ApiServerError, RateLimitTimeout
 from tests.conftest import ROOT
 from tests.support import Sandbox
 from tests.ui.kit import seed_decision
@@ -145,18 +145,33 @@ def test_a_transient_error_is_retried_with_exponential_backoff_and_jitter_until_
     assert failed_jobs(offline.settings.db_url) == []
 
 
-def test_a_retry_never_comes_sooner_than_the_vendors_retry_after(
+def test_a_rate_limited_task_runs_again_when_the_vendor_said_never_sooner(
     offline: Runtime, app: Celery, jitter: random.Random, retries: list[Any]
 ) -> None:
     task = scripted(app, ApiRateLimited("activecampaign", 429, "slow down", retry_after=30.0))
     assert task.apply(args=[7]).get() == "done"
-    assert [when for _, when, _ in retries] == [30.0]
+    # the Retry-After plus a little spread (at most 5 s), so the waiting tasks do not all come back at once
+    assert [when for _, when, _ in retries] == [30.0 + jitter.uniform(0.0, 5.0)]
 
 
-def test_a_retry_after_shorter_than_the_backoff_does_not_shorten_it(
+def test_waiting_for_the_vendors_budget_neither_grows_the_backoff_nor_uses_up_the_retries(
     offline: Runtime, app: Celery, jitter: random.Random, retries: list[Any]
 ) -> None:
-    task = scripted(app, ApiRateLimited("activecampaign", 429, "slow down", retry_after=5.0))
+    # Twenty Retry-Afters in a row (our limiter refusing during a vendor's pause), then a 500, then success.
+    waits = [RateLimitTimeout("ac", "ac is paused by a Retry-After for 8.0s more", retry_after=8.0)] * 20
+    task = scripted(app, *waits, ApiServerError("ac", 500, "oops"))
+    assert task.apply(args=[7]).get() == "done"
+    countdowns = [when for _, when, _ in retries]
+    assert countdowns[:20] == [8.0 + jitter.uniform(0.0, 2.0) for _ in range(20)]  # no exponential growth
+    assert countdowns[20] == jitter.uniform(0.5, 1)  # the first error retry after them: the first backoff step
+    assert failed_jobs(offline.settings.db_url) == []  # 21 retries > MAX_RETRIES, yet no dead letter
+
+
+def test_a_rate_limit_without_a_known_wait_backs_off_like_an_error(
+    offline: Runtime, app: Celery, jitter: random.Random, retries: list[Any]
+) -> None:
+    # AC's 503 at the limit carries no Retry-After: nothing tells when the budget is back
+    task = scripted(app, ApiRateLimited("ac", 503, "Service Unavailable", retry_after=None))
     assert task.apply(args=[7], retries=6).get() == "done"
     assert [when for _, when, _ in retries] == [jitter.uniform(32, 64)]
 

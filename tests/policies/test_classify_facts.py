@@ -47,10 +47,12 @@ def test_a_named_attachment_is_a_document_of_its_kind() -> None:
     )
 
 
-def test_a_document_announced_in_the_text_counts() -> None:
-    assert read("Ich war krank und möchte verlängern. Attest anbei.").facts.documents == ("attest",)
+def test_a_document_announced_in_the_text_without_an_attachment_is_missing() -> None:
+    # docs/policy.md §4: only an attachment is a document; "Attest anbei" alone is a claimed, missing one.
+    c = read("Ich war krank und möchte verlängern. Attest anbei.")
+    assert (c.facts.documents, c.facts.documents_claimed) == ((), ("attest",))
     c = read("Ich bin arbeitslos, den Bescheid der Arbeitsagentur habe ich angehängt. Bitte Club kündigen.")
-    assert c.facts.documents == ("unemployment_certificate",)
+    assert (c.facts.documents, c.facts.documents_claimed) == ((), ("unemployment_certificate",))
 
 
 def test_a_document_promised_for_later_does_not_count() -> None:

@@ -1,12 +1,14 @@
 """The team's window in a real browser (headless Chromium) against real web + worker processes.
 
 Log in, find a decision, approve an OFD case and see the follow-up note arrive in the sandbox;
-a wrong password and a missing CSRF token are refused. Every page is saved as a screenshot
+a wrong password and a missing CSRF token are refused; a note's "Stimmt nicht" link records a verdict
+that the decision page and the export show. Every page is saved as a screenshot
 under tests/artifacts/screenshots/.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from collections.abc import Iterator
@@ -172,3 +174,39 @@ def test_a_lead_logs_in_finds_a_decision_approves_the_ofd_case_and_the_note_arri
     assert page.locator("svg.chart").count() == 3
     assert "Rückgabe" in page.locator("#volume").inner_text()
     screenshot(page, "09-service-kennzahlen")
+
+
+def test_a_notes_stimmt_nicht_link_records_the_right_type_on_the_decision_page_and_in_the_export(
+    page: Any, stack: Stack, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    [note] = [n for n in stack.notes(RETURN) if "Stimmt die Einschätzung?" in n]
+    link = re.search(r'<a href="([^"]+/verdict/[^"]+)">Stimmt nicht</a>', note)
+    assert link, note
+    decision_id = stack.decision(RETURN).id
+
+    # No login: the signed link is enough. Pick the right type and outcome, say why, sign with a name.
+    page.goto(link.group(1).replace("&amp;", "&"))
+    assert "Was wäre richtig gewesen?" in page.inner_text("main")
+    page.select_option("select[name=right_type]", "program_extension")
+    page.select_option("select[name=right_outcome]", "approve")
+    page.fill("textarea[name=comment]", "Sie will verlängern, nicht zurückgeben.")
+    page.fill("input[name=name]", "Eva Agentin")
+    screenshot(page, "10-stimmt-nicht")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    assert "ist festgehalten" in page.inner_text("main")
+
+    log_in(page, stack)
+    page.goto(f"{stack.url}/decisions/{decision_id}")
+    verdicts = page.locator("#verdicts").inner_text()
+    assert "Stimmt nicht" in verdicts and "Verlängerung" in verdicts and "Genehmigen" in verdicts
+    assert "Eva Agentin" in verdicts and "Sie will verlängern, nicht zurückgeben." in verdicts
+    screenshot(page, "11-urteil")
+
+    out = tmp_path_factory.mktemp("export") / "verdicts.jsonl"
+    r = stack.goodwill(["verdicts", "export", str(out)])
+    assert r.returncode == 0, r.stderr
+    [row] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert row["ticket"]["number"] == RETURN and row["verdict"]["name"] == "Eva Agentin"
+    assert (row["label"]["request_type"], row["label"]["outcome"]) == ("program_extension", "approve")
+    assert row["label"]["why"] == "Sie will verlängern, nicht zurückgeben."

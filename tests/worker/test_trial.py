@@ -117,7 +117,7 @@ def test_six_week_extensions_change_the_extension_and_the_report_shows_both_note
     assert "um 4 Wochen" in old["note"] and "um 6 Wochen" in new["note"]
     assert summary["pack"] == {"id": "goodwill", "version": "2026.12-six-weeks", "origin": "six-weeks.toml"}
     html = render_html(summary)
-    assert f'id="changed-' in html and f'data-ticket="{EXTENSION_TICKET}"' in html
+    assert 'id="changed-' in html and f'data-ticket="{EXTENSION_TICKET}"' in html
     assert "Vorher" in html and "Nachher" in html and "um 6 Wochen" in html and "um 4 Wochen" in html
     assert "<script" not in html and "http://" not in html and "https://" not in html  # self-contained
 
@@ -293,9 +293,38 @@ def test_goodwill_trial_refuses_a_bad_date_and_a_fair_use_pack_with_one_line(
     rt: Runtime, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["trial", "--since", "2026-02-30"]) == 2
-    assert capsys.readouterr().err.strip() == "goodwill: trial: --since: invalid date '2026-02-30' (expected YYYY-MM-DD)"
+    assert (
+        capsys.readouterr().err.strip() == "goodwill: trial: --since: invalid date '2026-02-30' (expected YYYY-MM-DD)"
+    )
     assert main(["trial", "--since", "2026-01-01", "--pack", str(PACK_DIR / "fair-use.toml")]) == 2
     assert capsys.readouterr().err == (
         "goodwill: trial: --pack " + str(PACK_DIR / "fair-use.toml") + ": policy pack fair-use decides usage "
         "overruns, not tickets\n"
     )
+
+
+def test_the_report_lists_the_tickets_the_two_readers_disagree_on(
+    rt: Runtime, recorded: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import policies.decide as deciding
+    from policies.reading.agreement import ReaderView, Reading, read_both
+
+    def model_says_other(ticket: Any, rules: Any, min_confidence: float) -> Reading:
+        reading = read_both(ticket, rules, min_confidence)
+        if ticket.number != EXTENSION_TICKET:
+            return reading
+        other = ReaderView("other", 0.81, False, "weights-abc123")
+        return Reading(reading.rules, other, agreed=False, min_confidence=min_confidence, doubts=("type",))
+
+    monkeypatch.setattr(deciding, "read_both", model_says_other)
+    summary = summarize(trial_records(offline(rt), LONG_AGO, rt.today()))
+    assert summary["totals"]["readers_disagree"] == 1
+    [d] = summary["disagreements"]
+    assert d["ticket_number"] == EXTENSION_TICKET
+    assert (d["reading"]["rules"]["request_type"], d["reading"]["model"]["request_type"]) == (
+        "program_extension",
+        "other",
+    )
+    html = render_html(summary)
+    table = html[html.index('id="disagreements"') :]
+    assert f"#{EXTENSION_TICKET}" in table and "Verlängerung" in table and "Sonstiges (81 %)" in table

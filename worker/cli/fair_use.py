@@ -3,7 +3,8 @@
 Every row is validated first; any bad row → one line per bad row on stderr ("FILE: line N: …"),
 exit 2, nothing stored. Otherwise all rows are stored in one transaction (customer+months already
 stored are skipped, so importing the same file twice creates nothing new) and the months over the
-limit are queued.
+limit are queued. The file is streamed twice (validate, then store in batches), never held whole:
+memory stays bounded whatever its size (docs/fair-use.md).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from worker.intake.usage_reports import current_month, read_csv_file, store_reports
+from worker.intake.usage_reports import check_csv_file, current_month, import_csv_file
 
 EXIT_BAD_INPUT = 2
 log = logging.getLogger("goodwill.fairuse")
@@ -43,27 +44,26 @@ def import_csv(path: Path, out: TextIO, err: TextIO) -> int:
     from worker.store.db import upgrade
 
     settings = load_settings()
-    rows, errors = read_csv_file(path, current_month(datetime.now(TEAM_TZ)))
-    if errors:
-        for line in errors:
+    month = current_month(datetime.now(TEAM_TZ))
+    check = check_csv_file(path, month)  # first pass: validate only
+    if check.errors:
+        for line in check.errors:
             print(f"{path}: {line}", file=err)
-        print(f"{path}: {len(errors)} bad row(s); nothing imported", file=err)
+        print(f"{path}: {len(check.errors)} bad row(s); nothing imported", file=err)
         return EXIT_BAD_INPUT
     upgrade(settings.db_url)
-    stored = store_reports(settings.db_url, [r.report for r in rows], origin=f"csv:{path.name}")
-    for row, result in zip(rows, stored):
-        if result.conflict:
-            print(
-                f"{path}: line {row.line}: customer {row.report.customer_key} {row.report.month} is already "
-                "stored with other values; the stored ones are kept",
-                file=err,
-            )
-    new = [s for s in stored if not s.duplicate]
-    queued = [s.inbox_id for s in new if s.status == "queued"]
+    done = import_csv_file(settings.db_url, path, month, check, origin=f"csv:{path.name}")  # second pass: store
+    for row in done.conflicts:
+        print(
+            f"{path}: line {row.line}: customer {row.report.customer_key} {row.report.month} is already "
+            "stored with other values; the stored ones are kept",
+            file=err,
+        )
+    queued = done.queued
     unqueued = _enqueue_all(settings, queued)
     print(
-        f"{path}: {len(rows)} rows: {len(new)} new ({len(queued)} over the limit, queued; "
-        f"{len(new) - len(queued)} within the limit), {len(rows) - len(new)} already stored",
+        f"{path}: {done.rows} rows: {done.new} new ({len(queued)} over the limit, queued; "
+        f"{done.new - len(queued)} within the limit), {done.rows - done.new} already stored",
         file=out,
     )
     if unqueued:

@@ -253,6 +253,20 @@ def _cmd_fair_use_import(args: argparse.Namespace) -> int:
     return import_csv(Path(args.file), sys.stdout, sys.stderr)
 
 
+def _cmd_history_import(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from worker.cli.history import import_history
+
+    try:
+        since = datetime.strptime(args.since.strip(), "%Y-%m-%d").date()
+    except ValueError:
+        raise UsageError(f"history import: --since must be a date YYYY-MM-DD, got {args.since!r}") from None
+    if args.max_rate is not None and args.max_rate <= 0:
+        raise UsageError("history import: --max-rate must be positive")
+    return import_history(since, dry_run=args.dry_run, max_rate=args.max_rate, out=sys.stdout, err=sys.stderr)
+
+
 def _cmd_read(args: argparse.Namespace) -> int:
     from worker.cli.read import ReadInputError, read_file, read_stream
 
@@ -305,7 +319,7 @@ def _parser() -> argparse.ArgumentParser:
 
     vd = sub.add_parser("verdicts", help="the team's verdicts on decisions").add_subparsers(dest="verdicts_cmd",
                                                                                            required=True)
-    ve = vd.add_parser("export", help="write verdicts as labelled cases (CASE corpus JSONL, docs/verdicts.md)")
+    ve = vd.add_parser("export", help="write verdicts as labelled cases (CASE corpus JSONL, docs/trial.md)")
     ve.add_argument("file")
     ve.add_argument("--split", choices=("train", "test"), help="only the cases of this split (stable, per ticket)")
     ve.set_defaults(func=_cmd_verdicts_export)
@@ -388,6 +402,16 @@ def _parser() -> argparse.ArgumentParser:
     fi = fu.add_parser("import", help="import a monthly usage export (CSV, docs/fair-use.md)")
     fi.add_argument("file")
     fi.set_defaults(func=_cmd_fair_use_import)
+
+    hi = sub.add_parser("history", help="the goodwill history earlier tickets show").add_subparsers(
+        dest="history_cmd", required=True
+    )
+    hin = hi.add_parser("import", help="walk the team's Groove tickets since a date into the ledger (resumable)")
+    hin.add_argument("--since", required=True, help="first day (YYYY-MM-DD) of the tickets to read")
+    hin.add_argument("--dry-run", action="store_true", help="print the table of findings, write nothing")
+    hin.add_argument("--max-rate", type=float, default=None,
+                     help="Groove calls per second for the import (default: half of GROOVE_RATE_LIMIT)")
+    hin.set_defaults(func=_cmd_history_import)
 
     r = sub.add_parser("replay", help="re-run an inbox event or all failed ones")
     r.add_argument("id", nargs="?", type=int)

@@ -60,10 +60,10 @@ def run_trial(
     settings = load_settings()
     if source == "groove":
         real = build_runtime(settings)  # the real clients with the shared rate limiter (the team's budget)
-        helpdesk: HelpDesk = ReadOnlyHelpDesk(real.helpdesk)  # type: ignore[assignment]
-        crm: Crm = ReadOnlyCrm(real.crm)  # type: ignore[assignment]
+        helpdesk: HelpDesk = ReadOnlyHelpDesk(real.helpdesk)
+        crm: Crm = ReadOnlyCrm(real.crm)
     else:
-        helpdesk, crm = ReadOnlyHelpDesk(None), ReadOnlyCrm(None)  # type: ignore[assignment]
+        helpdesk, crm = ReadOnlyHelpDesk(None), ReadOnlyCrm(None)
     rt = runtime_with(settings, helpdesk=helpdesk, crm=crm, pack=candidate)
     origin = str(Path(pack).name) if pack else None
     try:
@@ -122,9 +122,8 @@ def run_export(*, file: str, split: str | None, out: TextIO) -> int:
 
 def readiness_lines() -> list[str]:
     """Readiness per request type for `goodwill policy show`; empty when there is no database to read."""
-    from sqlalchemy import inspect
-
     from pydantic import ValidationError
+    from sqlalchemy import inspect
 
     from worker.config import DatabaseSettings
     from worker.store.db import get_engine
@@ -141,7 +140,7 @@ def readiness_lines() -> list[str]:
         if not inspect(get_engine(url)).has_table("verdicts"):
             return []
         rows = readiness(url)
-    except Exception:  # noqa: BLE001 - a pack listing must not fail because the database is away
+    except Exception:  # a pack listing must not fail because the database is away
         return []
     lines = [
         f"Bereitschaft für auto (letzte {READINESS_DAYS} Tage; {de.READY} ab {READY_SHARE * 100:.0f} % Übereinstimmung "

@@ -1,8 +1,11 @@
 """One Celery task base: every task maps its errors to a retry or a dead letter the same way.
 
 LockBusy → retry in 1-3 s (whoever holds the ticket finishes soon, or dies and frees the lock).
-Transient (integrations.errors.is_retryable, or the soft time limit) → retry with backoff, up to
-MAX_RETRIES. Anything else, and a transient error that outlasted the retries → dead letter: a
+A vendor's account budget used up (429 / our limiter refusing during a Retry-After, with a known
+wait) → a deferral: retry when the vendor said (the wait plus a little jitter), counted apart from
+the error retries (up to MAX_DEFERRALS), so waiting out rate limits never grows the backoff or uses
+up the retries. Transient (integrations.errors.is_retryable, or the soft time limit) → retry with
+backoff, up to MAX_RETRIES. Anything else, and a transient error that outlasted the retries → dead letter: a
 failed-job row with the task's name and JSON arguments, which `goodwill replay` sends again as is.
 Tasks add their own bookkeeping through the hooks `on_retry_scheduled` and `dead_letter`.
 """
@@ -16,7 +19,7 @@ from typing import Any
 from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded, TaskPredicate
 
-from integrations.errors import is_retryable, retry_after_seconds
+from integrations.errors import ApiRateLimited, RateLimitTimeout, is_retryable, retry_after_seconds
 from worker.jobs.celery_app import RETRY_BACKOFF_MAX
 from worker.store.locks import LockBusy
 
@@ -25,6 +28,9 @@ from worker.store.locks import LockBusy
 MAX_RETRIES = 12
 # A busy ticket lock is held for one pipeline run: seconds, not minutes.
 LOCK_BUSY_RETRY = (1.0, 3.0)
+# Waiting for a vendor's budget is no failure of the task: ~1 h of 30-s Retry-Afters before a failed job.
+MAX_DEFERRALS = 120
+DEFERRALS_HEADER = "goodwill_deferrals"  # carried from one retry message to the next
 
 # The one source of retry jitter; tests put a seeded Random here to get exact countdowns.
 rng = random.Random()
@@ -35,6 +41,29 @@ def backoff_seconds(retries: int, hint: float | None, jitter: random.Random | No
     base = min(RETRY_BACKOFF_MAX, 2**retries)  # 1, 2, 4, … s: most upstream hiccups pass within seconds
     delay = (jitter or rng).uniform(base / 2, base)
     return max(delay, hint or 0.0)
+
+
+def deferral_seconds(hint: float, jitter: random.Random | None = None) -> float:
+    """When a rate-limited task runs again: when the vendor said, spread a little (at most 5 s, a quarter
+    of the wait) so that the tasks that waited do not all ask in the same instant."""
+    return hint + (jitter or rng).uniform(0.0, min(5.0, hint / 4))
+
+
+def is_budget_wait(exc: BaseException) -> bool:
+    """The vendor's account budget is used up and we know until when (Retry-After, or our limiter's estimate)."""
+    return isinstance(exc, (ApiRateLimited, RateLimitTimeout)) and retry_after_seconds(exc) is not None
+
+
+def deferrals_of(request: Any) -> int:
+    """How many deferrals the task's message has been through (our header; a worker may expose it as
+    an attribute of the request, an eager run in `request.headers`)."""
+    value = getattr(request, DEFERRALS_HEADER, None)
+    if value is None and isinstance(getattr(request, "headers", None), dict):
+        value = request.headers.get(DEFERRALS_HEADER)
+    try:
+        return max(0, int(value or 0))
+    except (TypeError, ValueError):
+        return 0
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -58,10 +87,18 @@ class GoodwillTask(Task):  # type: ignore[misc]
             self.on_retry_scheduled(exc, "lock_busy", args, kwargs)
             raise self.retry(exc=exc, countdown=rng.uniform(*LOCK_BUSY_RETRY)) from None
         except Exception as exc:
-            retries = self.request.retries
+            deferrals = deferrals_of(self.request)
+            if is_budget_wait(exc) and deferrals < MAX_DEFERRALS:
+                self.on_retry_scheduled(exc, type(exc).__name__, args, kwargs)
+                headers = {**(self.request.headers or {}), DEFERRALS_HEADER: deferrals + 1}
+                countdown = deferral_seconds(retry_after_seconds(exc) or 0.0)
+                raise self.retry(exc=exc, countdown=countdown, headers=headers) from None
+            retries = max(0, self.request.retries - deferrals)  # the error retries, deferrals not counted
             if is_transient(exc) and retries < MAX_RETRIES:
                 self.on_retry_scheduled(exc, type(exc).__name__, args, kwargs)
-                raise self.retry(exc=exc, countdown=backoff_seconds(retries, retry_after_seconds(exc))) from None
+                headers = {**(self.request.headers or {}), DEFERRALS_HEADER: deferrals}
+                countdown = backoff_seconds(retries, retry_after_seconds(exc))
+                raise self.retry(exc=exc, countdown=countdown, headers=headers) from None
             return self.dead_letter(exc, self.arguments(args, kwargs))
 
     def arguments(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:

@@ -7,7 +7,8 @@ vendors included — carries them.
 
 A redaction processor runs last on every line, as a safety net behind the code's own care: known
 secret values (the API tokens, the webhook secrets, the session key, passwords in database / Redis
-URLs) become "[secret]", e-mail addresses become "[email]", secrets in URL paths "[redacted]".
+URLs) become "[secret]", e-mail addresses become "[email]", secrets in URL paths "[redacted]"
+(worker/ops/redact.py: the same redaction as for stored error texts).
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ import structlog
 from structlog.contextvars import bind_contextvars, clear_contextvars, merge_contextvars, unbind_contextvars
 from structlog.stdlib import ProcessorFormatter
 
+from worker.ops.redact import redact
+from worker.ops.redact import redact_secret_paths as redact_secret_paths  # re-exported for worker/web/serve.py
+
 # Environment variables whose values must never appear in a log line.
 SECRET_VARIABLES = (
     "GROOVE_API_TOKEN",
@@ -33,20 +37,12 @@ SECRET_VARIABLES = (
     "GOODWILL_METRICS_TOKEN",
 )
 MIN_SECRET_LENGTH = 6  # shorter "secrets" would mask ordinary words
-EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
-URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.\-]*://[^:/@\s]*:)[^@/\s]+@", re.IGNORECASE)
-SECRET_PATH = re.compile(r"(/webhooks/groove/|/events/[a-z-]+/|/decisions/\d+/act/)[^/?\s\"']+")
 NOISY_LOGGERS = {
     "urllib3": logging.WARNING,
     "kombu": logging.WARNING,
     "amqp": logging.WARNING,
     "alembic.runtime.plugins": logging.WARNING,
 }
-
-
-def redact_secret_paths(text: str) -> str:
-    """URL path segments that are secrets (webhook secret, one-click link token) → [redacted]."""
-    return SECRET_PATH.sub(r"\1[redacted]", text)
 
 
 class Redactor:
@@ -59,9 +55,7 @@ class Redactor:
         for secret in self.secrets:
             if secret in value:
                 value = value.replace(secret, "[secret]")
-        value = URL_PASSWORD.sub(r"\1[secret]@", value)
-        value = redact_secret_paths(value)
-        return EMAIL.sub("[email]", value)
+        return redact(value)  # the one redaction of error texts: worker/ops/redact.py
 
     def value(self, value: Any) -> Any:
         if isinstance(value, str):

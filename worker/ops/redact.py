@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import re
 
-# Local part: letters of any script, digits, . _ % + - (percent escapes included); the separator:
-# "@", or "%40" (and "%2540", encoded twice). Domain: labels of the same kind, the last one starting
-# with a letter. Bounded repetitions keep the search linear on long texts without an address.
-EMAIL = re.compile(
-    r"[\w.%+\-]{1,256}(?:@|%(?:25)?40)(?:[\w%\-]{1,256}\.){0,16}(?:[^\W\d_]|%[0-9A-Fa-f]{2})[\w%\-]{0,256}"
-)
+# An address around each separator: "@", or "%40" (and "%2540", encoded twice). Local part: letters
+# of any script, digits, . _ % + - (percent escapes included), at most 128 characters; domain: labels
+# of the same kind, the last one starting with a letter. Searched from the separators outward, so a
+# long text costs linear time.
+_SEPARATOR = re.compile(r"@|%(?:25)?40")
+_LOCAL = re.compile(r"[\w.%+\-]{1,128}\Z")
+_DOMAIN = re.compile(r"(?:[\w%\-]{1,128}\.){0,16}(?:[^\W\d_]|%[0-9A-Fa-f]{2})[\w%\-]{0,128}")
 URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.\-]*://[^:/@\s]*:)[^@/\s]+@", re.IGNORECASE)
 SECRET_PATH = re.compile(r"(/webhooks/groove/|/events/[a-z-]+/|/decisions/\d+/act/)[^/?\s\"']+")
 
@@ -31,7 +32,18 @@ def redact_secret_paths(text: str) -> str:
 
 
 def redact_emails(text: str) -> str:
-    return EMAIL.sub("[email]", text)
+    """Every e-mail address → [email]."""
+    out: list[str] = []
+    done = 0
+    for sep in _SEPARATOR.finditer(text):
+        if sep.start() < done:
+            continue  # inside the address just replaced
+        local = _LOCAL.search(text, max(done, sep.start() - 128), sep.start())
+        domain = _DOMAIN.match(text, sep.end())
+        if local and domain:
+            out += (text[done : local.start()], "[email]")
+            done = domain.end()
+    return "".join(out) + text[done:] if out else text
 
 
 def redact(text: str | None) -> str:

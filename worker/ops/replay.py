@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from worker.intake.inbox import reset_for_replay
 from worker.jobs.celery_app import PROCESS_TASK, REVIEW_TASK
+from worker.ops.redact import redact
 from worker.ops.status import aware, queue_status
 from worker.store.db import session_scope
 from worker.store.models import DecisionRecord, FailedJob, InboxEvent, utcnow
@@ -186,7 +187,7 @@ def print_status(out: TextIO, *, as_json: bool = False) -> int:
     age = st.oldest_age_seconds()
     with session_scope(settings.db_url) as s:
         failures = [
-            (f.id, f.task_name, f.task_args, f.inbox_event_id, f.error, aware(f.failed_at))
+            (f.id, f.task_name, f.task_args, f.inbox_event_id, redact(f.error), aware(f.failed_at))
             for f in s.scalars(select(FailedJob).where(FailedJob.replayed_at.is_(None)).order_by(FailedJob.id)).all()
         ]
     if as_json:

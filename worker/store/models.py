@@ -28,6 +28,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from policies.vocab import ActionState, InboxStatus, Mode
 
 
+LEDGER_DECISION = "decision"  # ledger.source of the worker's own decisions
+LEDGER_HISTORY_IMPORT = "history_import"  # ledger.source of what `goodwill history import` found
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -62,6 +66,8 @@ class InboxEvent(Base):
     payload: Mapped[str] = mapped_column(Text)
     # received → queued → processing → done | failed;  ignored for events we do not act on
     status: Mapped[str] = mapped_column(String(20), default=InboxStatus.RECEIVED, index=True)
+    # Why an event the pipeline looked at was ignored (e.g. an out-of-office auto-reply): for the team.
+    ignore_reason: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -165,7 +171,12 @@ class Verdict(Base):
 
 
 class LedgerEntry(Base):
-    """Goodwill-relevant history per customer: what was decided and whether it was applied."""
+    """Goodwill-relevant history per customer: what was decided and whether it was applied.
+
+    `source` "decision": one of the worker's decisions (`decision_id`). "history_import": found by
+    `goodwill history import` in an earlier Groove ticket (`source_ticket`), with the `sentence` it
+    came from; an import adds each (customer, ticket, request type, outcome) once.
+    """
 
     __tablename__ = "ledger"
 
@@ -177,7 +188,38 @@ class LedgerEntry(Base):
     applied: Mapped[bool] = mapped_column(Boolean, default=False)
     ticket_number: Mapped[int | None] = mapped_column(BigInteger)
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), unique=True)
+    source: Mapped[str] = mapped_column(String(40), default=LEDGER_DECISION, server_default=LEDGER_DECISION)
+    source_ticket: Mapped[int | None] = mapped_column(BigInteger)
+    sentence: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint(
+            "customer_email", "source", "source_ticket", "request_type", "outcome", name="uq_ledger_source_entry"
+        ),
+    )
+
+
+class HistoryImportRun(Base):
+    """One `goodwill history import --since DATE`: where the walk through Groove's ticket pages stands.
+
+    The cursor (`next_page`) moves only together with the ledger rows of the page before it, so a
+    run killed at any point resumes from the first page not yet recorded (`state` running).
+    """
+
+    __tablename__ = "history_import_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    since: Mapped[date] = mapped_column(Date, index=True)
+    state: Mapped[str] = mapped_column(String(20), default="running", index=True)  # running | done
+    next_page: Mapped[int] = mapped_column(Integer, default=1)
+    tickets_read: Mapped[int] = mapped_column(Integer, default=0)
+    tickets_skipped: Mapped[int] = mapped_column(Integer, default=0)
+    entries_added: Mapped[int] = mapped_column(Integer, default=0)
+    groove_calls: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    finished_at: Mapped[datetime | None]
 
 
 class AbuseIncident(Base):

@@ -4,7 +4,7 @@ A verdict comes from the note's signed links (source `link`), from a rejected as
 (`assist_reject`) or from a decision changed on the OFD page (`ofd`). A decision may get several
 verdicts; the latest one counts. Readiness per request type over the last `READINESS_DAYS` days:
 the share of verdicts that agree with the worker, how many verdicts that rests on, and the share
-of decisions both readers agreed on (`facts["reading"]["agreed"]`, when a second reader is there).
+of decisions both readers agreed on (`reading["agreed"]`, when a second reader is there).
 A type is "ready for auto" at `READY_SHARE` or more over at least `READY_MIN_VERDICTS` verdicts;
 switching it stays a pack change by a person.
 """
@@ -113,12 +113,14 @@ class TypeReadiness:
         return self.verdicts >= READY_MIN_VERDICTS and (self.agreement or 0.0) >= READY_SHARE
 
 
-def readers_agreed(facts: dict[str, Any] | None) -> bool | None:
-    """facts["reading"]["agreed"] when the decision carries a second reader's verdict, else None."""
-    reading = (facts or {}).get("reading")
-    if not isinstance(reading, dict) or not isinstance(reading.get("agreed"), bool):
-        return None
-    return bool(reading["agreed"])
+def readers_agreed(facts: dict[str, Any] | None, output: dict[str, Any] | None = None) -> bool | None:
+    """`reading["agreed"]` when the decision carries both readers' verdict (in its facts, or in its output
+    as the decision records it), else None: a decision of one reader."""
+    for where in (facts, output):
+        reading = (where or {}).get("reading")
+        if isinstance(reading, dict) and isinstance(reading.get("agreed"), bool):
+            return bool(reading["agreed"])
+    return None
 
 
 def readiness(db_url: str, *, now: datetime | None = None, days: int = READINESS_DAYS) -> list[TypeReadiness]:
@@ -126,20 +128,20 @@ def readiness(db_url: str, *, now: datetime | None = None, days: int = READINESS
     since = (now or datetime.now(UTC)) - timedelta(days=days)
     with session_scope(db_url) as s:
         rows = s.execute(
-            select(DecisionRecord.id, DecisionRecord.request_type, DecisionRecord.facts).where(
+            select(DecisionRecord.id, DecisionRecord.request_type, DecisionRecord.facts, DecisionRecord.output).where(
                 DecisionRecord.created_at >= since
             )
         ).all()
         latest = latest_verdicts(s, [r[0] for r in rows])
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
-    for decision_id, request_type, facts in rows:
+    for decision_id, request_type, facts, output in rows:
         c = counts[request_type]
         c[0] += 1
         v = latest.get(decision_id)
         if v is not None:
             c[1] += 1
             c[2] += v.verdict == AGREE
-        both = readers_agreed(facts)
+        both = readers_agreed(facts, output)
         if both is not None:
             c[3] += 1
             c[4] += both

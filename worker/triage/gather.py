@@ -21,7 +21,8 @@ from policies.reading.classify import classify
 from policies.reading.text import customer_text
 from worker.bootstrap import Runtime
 from worker.store.db import session_scope
-from worker.store.models import AbuseIncident, LedgerEntry
+from worker.store.models import LEDGER_HISTORY_IMPORT, AbuseIncident, LedgerEntry
+from worker.triage.autoreply import auto_reply_reason
 
 EARLIER_TICKETS_LOOKED_AT = 10
 # Attachment names cost a Groove call per message (GET /v1/attachments?message=): a ticket's reading
@@ -38,6 +39,8 @@ class Gathered:
     mailbox: str | None = None  # the Groove mailbox: it picks the policy pack (Runtime.pack_for)
     # The ticket's classification when gathering needed it already (decide reuses it).
     classification: Classification | None = None
+    # Why the event's message is an automatic reply (out-of-office …): then nothing is decided.
+    auto_reply: str | None = None
 
 
 def parse_date(value: Any) -> date | None:
@@ -147,14 +150,15 @@ def ledger_history(db_url: str, email: str, exclude_ticket: int | None) -> list[
     with session_scope(db_url) as s:
         rows = s.scalars(select(LedgerEntry).where(LedgerEntry.customer_email == email.lower())).all()
         abuse = s.scalars(select(AbuseIncident).where(AbuseIncident.customer_email == email.lower())).all()
+        # Rows `goodwill history import` found in earlier tickets are named as such in the note ("laut Ticket #…").
         out = [
             HistoryEntry(
                 date=r.date,
                 request_type=r.request_type,
                 outcome=r.outcome,
                 applied=r.applied,
-                source="ledger",
-                ticket_number=r.ticket_number,
+                source="import" if r.source == LEDGER_HISTORY_IMPORT else "ledger",
+                ticket_number=r.source_ticket if r.source == LEDGER_HISTORY_IMPORT else r.ticket_number,
             )
             for r in rows
             if r.ticket_number != exclude_ticket
@@ -197,10 +201,17 @@ def customer_from_contact(contact: AcContact | None, email: str | None, history:
 
 def gather(rt: Runtime, ticket_number: int, message_id: str | None) -> Gathered:
     gt = rt.helpdesk.get_ticket(ticket_number)
-    if process_of(rt.pack_for(gt.mailbox)) != "goodwill":
+    if process_of(rt.pack_for(gt.mailbox, gt.mailbox_id)) != "goodwill":
         # Not triaged (e.g. the fair-use task tickets): spend no Groove or ActiveCampaign calls on it.
         return Gathered(_to_ticket(gt, [], message_id), Customer(known=False), None, (), gt.mailbox)
-    messages = with_attachment_names(rt, gt, rt.helpdesk.list_messages(ticket_number), message_id)
+    listed = rt.helpdesk.list_messages(ticket_number)
+    auto = auto_reply_reason(listed, message_id)
+    if auto is not None:
+        # An out-of-office answer asks for nothing: no attachment, CRM or ledger reads for it.
+        return Gathered(
+            _to_ticket(gt, listed, message_id), Customer(known=False), None, tuple(listed), gt.mailbox, auto_reply=auto
+        )
+    messages = with_attachment_names(rt, gt, listed, message_id)
     ticket = _to_ticket(gt, messages, message_id)
     email = (ticket.customer_email or "").strip().lower() or None
     if email is None:

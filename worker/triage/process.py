@@ -38,6 +38,7 @@ from worker.store.records import (
     supersede_earlier,
 )
 from worker.triage import apply as applying
+from worker.triage import autoreply
 from worker.triage.gather import Gathered, gather, parse_date
 
 log = logging.getLogger("goodwill.pipeline")
@@ -88,7 +89,7 @@ def _plan(rt: Runtime, inbox: InboxEvent, g: Gathered) -> int:
             pack_id=rt.pack.id,
             pack_version=rt.pack.version,
             classifier=decision.facts.get("classifier"),
-            model=model_version(decision.facts),
+            model=model_version(decision.facts, decision.reading),
             mailbox=g.mailbox,
         )
         s.add(rec)
@@ -143,6 +144,8 @@ def process(rt: Runtime, inbox_id: int) -> str:
             g = gather(rt, inbox.ticket_number, inbox.message_id)  # type: ignore[arg-type]
             if process_of(rt.pack_for(g.mailbox)) != "goodwill":
                 return fairuse.leave_ticket_alone(db, inbox_id, g.mailbox)  # e.g. our own fair-use task tickets
+            if g.auto_reply is not None:  # an out-of-office answer does not (re-)decide the ticket
+                return autoreply.record_ignored(db, inbox_id, g.auto_reply)
             decision_id = _plan(rt, inbox, g)
             messages, contact = g.messages, g.contact
         else:

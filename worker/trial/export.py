@@ -1,4 +1,4 @@
-"""`goodwill verdicts export FILE [--split train|test]`: the team's verdicts as labelled cases (docs/verdicts.md).
+"""`goodwill verdicts export FILE [--split train|test]`: the team's verdicts as labelled cases (docs/trial.md).
 
 One JSON line per decision with a verdict (the latest verdict counts), in the CASE corpus format of
 tests/corpus/cases/*.jsonl: `id`, `today`, `ticket`, `customer` (the decision's recorded inputs, as

@@ -91,7 +91,7 @@ class Side:
             note=str(out.get("note") or rec.note or ""),
             fingerprint=rec.fingerprint,
             pack=f"{rec.pack_id} {rec.pack_version}",
-            reading=_reading(rec.facts),
+            reading=_reading(rec.facts, out),
         )
 
     @classmethod
@@ -107,7 +107,7 @@ class Side:
             note=d.note,
             fingerprint=d.fingerprint,
             pack=f"{d.pack_id} {d.pack_version}",
-            reading=_reading(d.facts),
+            reading=_reading(d.facts, {"reading": d.reading}),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -121,9 +121,13 @@ class Side:
         return replace(self, note="")
 
 
-def _reading(facts: dict[str, Any] | None) -> dict[str, Any] | None:
-    reading = (facts or {}).get("reading")
-    return reading if isinstance(reading, dict) else None
+def _reading(facts: dict[str, Any] | None, output: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """Both readers' verdict ({"rules", "model", "agreed", …}): in the facts, or in the decision's output; None: one reader."""
+    for where in (facts, output):
+        reading = (where or {}).get("reading")
+        if isinstance(reading, dict):
+            return reading
+    return None
 
 
 @dataclass
@@ -298,7 +302,9 @@ def trial_records(
         old = Side.of_record(rec)
         pack = _recorded_pack(rt, ((rec.inputs or {}).get("pack") or {}).get("id") or rec.pack_id)
         if pack is None:
-            trial.items.append(Item(rec.id, rec.ticket_number, rec.decided_on.isoformat(), old, None, "kein Kulanz-Pack"))
+            trial.items.append(
+                Item(rec.id, rec.ticket_number, rec.decided_on.isoformat(), old, None, "kein Kulanz-Pack")
+            )
             continue
         try:
             new = Side.of_decision(decide_again(rec.inputs or {}, pack))

@@ -63,7 +63,7 @@ def verdict(decision_id: int, token: str):  # type: ignore[no-untyped-def]
     rec = _load(decision_id)
     if rec is None:
         return render_template("message.html", title="Unbekannt", text="Diese Entscheidung gibt es nicht."), 404
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD (Flask answers HEAD with this view) only show the page
         return _page(rec, kind)
     name = (request.form.get("name") or "")[:MAX_NAME] or None  # as typed
     comment = (request.form.get("comment") or "").strip()[:MAX_COMMENT] or None

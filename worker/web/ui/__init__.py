@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from flask import Flask, Response, redirect, request, url_for
 
+from worker.ops.redact import redact
 from worker.web import auth
 from worker.web.ui import labels
 
@@ -50,7 +51,9 @@ def init_ui(app: Flask) -> None:
         app.register_blueprint(bp)
     app.after_request(_security_headers)
     app.jinja_env.globals.update(current_user=auth.current_user, L=labels, label=labels.label)
-    app.jinja_env.filters.update(dt=labels.fmt_datetime, d=labels.fmt_date, duration=labels.fmt_duration)
+    app.jinja_env.filters.update(
+        dt=labels.fmt_datetime, d=labels.fmt_date, duration=labels.fmt_duration, redact=redact  # error texts
+    )
 
     @app.get("/")
     def index():  # type: ignore[no-untyped-def]

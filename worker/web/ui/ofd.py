@@ -67,9 +67,7 @@ def decide(decision_id: int):  # type: ignore[no-untyped-def]
     if verb == "reject" and not comment:
         flash("Bitte begründe die Ablehnung in einem Kommentar (er erscheint in der Notiz im Ticket).", "error")
         return redirect(url_for("ofd.page") + f"#case-{decision_id}"), 303
-    current_app.extensions["celery"].send_task(
-        REVIEW_TASK, args=[decision_id, verb, user.name, comment or None, "ofd"]
-    )
+    current_app.extensions["celery"].send_task(REVIEW_TASK, args=[decision_id, verb, user.name, comment or None, "ofd"])
     metrics.REVIEWS.labels(verb=verb, via="ofd").inc()
     log.info(
         "review sent", extra={"decision_id": decision_id, "ticket": rec.ticket_number, "verb": verb, "user_id": user.id}

@@ -1,0 +1,1 @@
+"""`goodwill history import`: the goodwill history that earlier Groove tickets show, into the ledger."""
