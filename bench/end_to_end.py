@@ -67,6 +67,12 @@ P95_GOAL_S, RSS_GOAL_MB = 2.0, 200.0
 FIRST_TICKET = 100_001
 
 
+def route_of(method: str, path: str) -> str:
+    """A request log path as its route: /v1/tickets/100001/messages → GET /v1/tickets/{n}/messages."""
+    parts = ["{n}" if part.isdigit() else part for part in path.split("/")]
+    return f"{method} {'/'.join(parts)}"
+
+
 def corpus_rows() -> list[dict[str, Any]]:
     rows = []
     for f in sorted((ROOT / "tests" / "corpus").glob("*.jsonl")):
@@ -350,6 +356,9 @@ def main() -> int:
     ac_calls, ac_429 = vendor[("ac", False)] + vendor[("ac", True)], vendor[("ac", True)]
     groove_calls = vendor[("groove", False)] + vendor[("groove", True)]
     ac_ok = sum(1 for r in state["requests"] if r["vendor"] == "ac" and r["status"] < 400)
+    by_route = Counter(
+        f"{r['vendor']} {route_of(r['method'], r['path'])}" for r in state["requests"] if r["vendor"] in ("groove", "ac")
+    )
     processed = max(1, final.get("done", 0))
     p50, p95, p99 = (percentile(lat, p) for p in (50, 95, 99))
     worker_mb = sampler.peak_sum["worker"] / 2**20 if sampler else float("nan")
@@ -396,6 +405,10 @@ Per-ticket latencies: `{latency_file.relative_to(ROOT)}` (ticket, seconds after 
 
 - vendor calls per processed ticket: AC {ac_calls / processed:.2f} ({ac_ok / processed:.2f} successful,
   {ac_429 / processed:.2f} answered 429 by the sandbox's 5/s limit), Groove {groove_calls / processed:.2f}
+  (attachments counted: `GET /v1/attachments?message=` {by_route["groove GET /v1/attachments"] / processed:.2f})
+- by route, per processed ticket: {
+        ", ".join(f"{route} {n / processed:.2f}" for route, n in sorted(by_route.items(), key=lambda kv: -kv[1]))
+    }
 - throughput bound by the budgets: min(AC {args.ac_rate_limit:g}/s ÷ {ac_ok / processed:.2f}, Groove {
         args.groove_rate_limit:g}/s ÷
   {groove_calls / processed:.2f}) = **{capacity:.2f} tickets/s** — {

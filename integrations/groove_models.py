@@ -89,7 +89,10 @@ def int_or_none(value: Any) -> int | None:
         return value
     # isdecimal, not isdigit: "²".isdigit() is True but int("²") raises (a 500 at the webhook).
     if isinstance(value, str) and value.strip().isdecimal():
-        return int(value.strip())
+        try:
+            return int(value.strip())
+        except ValueError:  # more than 4,300 digits: no number of ours (and int() refuses it)
+            return None
     return None
 
 
@@ -114,7 +117,7 @@ def ticket_number_from_href(href: Any) -> int | None:
     if not isinstance(href, str):
         return None
     match = _TICKET_HREF.search(urlsplit(href).path or href)
-    return int(match.group(1)) if match else None
+    return int_or_none(match.group(1)) if match else None
 
 
 def message_id_from_href(href: Any) -> str | None:
@@ -158,9 +161,7 @@ def _headers_of(value: Any) -> dict[str, str]:
         items = list(value.items())
     elif isinstance(value, list):
         items = [
-            (item.get("name") or item.get("key"), item.get("value"))
-            for item in value
-            if isinstance(item, Mapping)
+            (item.get("name") or item.get("key"), item.get("value")) for item in value if isinstance(item, Mapping)
         ]
     else:
         items = []
@@ -462,7 +463,9 @@ def parse_webhook(event: str, raw: bytes | str) -> GrooveWebhook:
         raise InvalidPayload("empty body")
     try:
         data = json.loads(text)
-    except ValueError:
+    except RecursionError:
+        raise InvalidPayload("body is nested too deeply") from None
+    except ValueError:  # also an integer of more than 4,300 digits
         raise InvalidPayload("body is not valid JSON") from None
     if not isinstance(data, dict):
         raise InvalidPayload("body is not a JSON object")

@@ -313,7 +313,9 @@ class RedisRateLimiter:
 def _refuse_long_pause(vendor: str, paused: float, max_pause_wait: float | None) -> None:
     """A Retry-After pause longer than the caller may sleep: fail fast with its rest as the countdown."""
     if max_pause_wait is not None and paused > max_pause_wait:
-        raise RateLimitTimeout(vendor, f"{vendor} is paused by a Retry-After for {paused:.1f}s more", retry_after=paused)
+        raise RateLimitTimeout(
+            vendor, f"{vendor} is paused by a Retry-After for {paused:.1f}s more", retry_after=paused
+        )
 
 
 def make_rate_limiter(

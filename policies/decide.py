@@ -38,9 +38,8 @@ def decide_ticket(
     ctx = Context(ticket=ticket, customer=customer, today=today, pack=pack, classification=classification)
     request_type, ruling = clauses.rule(ctx)
     reading = read_both(ticket, classification, float(param(pack, "reading.min_confidence")))
-    body = note.render_note(ctx, request_type, ruling)
-    if not reading.agreed:
-        body = notes.uncertain_banner(reading.to_dict()) + body
+    banner = "" if reading.agreed else notes.uncertain_banner(reading.to_dict())
+    body = note.render_note(ctx, request_type, ruling, banner, notes.uncertain_banner_short() if banner else "")
     facts = {
         **classification.facts.to_dict(),
         **ruling.facts,

@@ -59,6 +59,29 @@ QUESTIONS = [
 ]
 
 
+class Draft:
+    """One ticket being written: its messages and the ledger entries it must give."""
+
+    def __init__(self, rng: random.Random, texts: dict[str, list[dict]], created: datetime, agent: str) -> None:
+        self.rng, self.texts, self.created, self.agent = rng, texts, created, agent
+        self.messages: list[dict] = []
+        self.found: list[tuple[str, str, datetime]] = []  # (request_type, outcome, when)
+        self.subject = ""
+
+    def customer(self, body: str, when: datetime) -> None:
+        self.messages.append({"body": body, "author": "customer", "created_at": iso(when)})
+
+    def reply(self, body: str, when: datetime, note: bool = False) -> None:
+        self.messages.append({"body": body, "author": self.agent, "created_at": iso(when), "note": note})
+
+    def corpus_mail(self, rtype: str) -> None:
+        row = self.rng.choice(self.texts[rtype])
+        self.subject = row.get("subject") or ""
+        self.customer(html(row["body"]), self.created)
+        if rtype in GESTURE_TYPES:
+            self.found.append((rtype, "requested", self.created))
+
+
 def corpus() -> dict[str, list[dict]]:
     by_type: dict[str, list[dict]] = {}
     for name in ("dev.jsonl", "holdout.jsonl"):
@@ -112,26 +135,14 @@ def main() -> None:
         created = START + step * i + timedelta(minutes=rng.randint(0, 300))
         email = rng.choice(customers)
         kind = rng.choices(names, weights)[0]
-        agent = rng.choice(AGENTS)
-        messages: list[dict] = []
-        found: list[tuple[str, str, datetime]] = []  # (request_type, outcome, when)
-        subject = ""
+        draft = Draft(rng, texts, created, rng.choice(AGENTS))
+        messages, found = draft.messages, draft.found
+        customer, reply = draft.customer, draft.reply
         mailbox = None
         tags: list[str] = []
 
-        def customer(body: str, when: datetime) -> None:
-            messages.append({"body": body, "author": "customer", "created_at": iso(when)})
-
-        def reply(body: str, when: datetime, note: bool = False) -> None:
-            messages.append({"body": body, "author": agent, "created_at": iso(when), "note": note})
-
-        def corpus_mail(rtype: str) -> None:
-            nonlocal subject
-            row = rng.choice(texts[rtype])
-            subject = row.get("subject") or ""
-            customer(html(row["body"]), created)
-            if rtype in GESTURE_TYPES:
-                found.append((rtype, "requested", created))
+        def corpus_mail(rtype: str, draft: Draft = draft) -> None:
+            draft.corpus_mail(rtype)
 
         later = created + timedelta(hours=rng.randint(2, 40))
         if kind == "extension_granted":
@@ -202,7 +213,7 @@ def main() -> None:
             reply("<p>Wir haben deine Laufzeit angepasst, viel Freude weiterhin!</p>", later)
             found.append(("program_extension", "approve", later))
         elif kind == "customer_quotes_insert":
-            subject = "Danke"
+            draft.subject = "Danke"
             customer(
                 f"<p>Hallo, danke euch! In eurer Mail stand „{INSERT_DONE}“ – ich freue mich sehr.</p>"
                 "<p>Liebe Grüße</p>",
@@ -210,15 +221,15 @@ def main() -> None:
             )
             reply("<p>Sehr gern, viel Erfolg!</p>", later)
         elif kind == "question":
-            subject, body = rng.choice(QUESTIONS)
+            draft.subject, body = rng.choice(QUESTIONS)
             customer(body, created)
             reply("<p>Danke für deine Nachricht, wir haben dir eine Anleitung geschickt.</p>", later)
         elif kind == "auto_reply":
-            subject = "Automatische Antwort: Ihr Newsletter"
+            draft.subject = "Automatische Antwort: Ihr Newsletter"
             customer(rng.choice(OUT_OF_OFFICE).format(d=(created + timedelta(days=10)).strftime("%d.%m.%Y")), created)
         elif kind == "fair_use_mailbox":
             mailbox = "Kundendienst Finecom"
-            subject = "Rückmeldung KNU"
+            draft.subject = "Rückmeldung KNU"
             customer("<p>Ich möchte mein Programm verlängern, bitte.</p>", created)  # not read: another process
             reply("<p>Verlängerung eingerichtet.</p>", later, note=True)
         else:  # other_corpus: no goodwill request (other / unclear)
@@ -226,7 +237,7 @@ def main() -> None:
             reply("<p>Danke, erledigt.</p>", later)
         ticket = {
             "number": number,
-            "subject": subject,
+            "subject": draft.subject,
             "customer_email": email,
             "created_at": iso(created),
             "state": "closed",
@@ -253,7 +264,9 @@ def main() -> None:
         json.dumps(seed, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
     OUT.joinpath("history_truth__600.json").write_text(
-        json.dumps({"generator": "scripts/make_history_seed.py", "seed": SEED, "entries": truth}, ensure_ascii=False, indent=1)
+        json.dumps(
+            {"generator": "scripts/make_history_seed.py", "seed": SEED, "entries": truth}, ensure_ascii=False, indent=1
+        )
         + "\n",
         encoding="utf-8",
     )

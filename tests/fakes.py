@@ -307,7 +307,9 @@ class FakeHelpDesk(_Recorder):
 
     def mailbox_by_address(self, ref: str) -> GrooveMailbox | None:
         wanted = str(ref).strip().casefold()
-        return next((b for b in self.mailboxes if wanted in {(b.id or "").casefold(), (b.email or "").casefold()}), None)
+        return next(
+            (b for b in self.mailboxes if wanted in {(b.id or "").casefold(), (b.email or "").casefold()}), None
+        )
 
     def seed(self, groove: Mapping[str, Any]) -> None:
         """The "groove" part of a sandbox seed (docs/sandbox.md): agents, mailboxes and tickets with messages."""

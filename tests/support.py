@@ -120,6 +120,7 @@ def running_stack(
     redis_db: int,
     extra_env: dict[str, str] | None = None,
     concurrency: int = 2,
+    sandbox_seed: dict[str, Any] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Sandbox + real `goodwill web` + real `goodwill worker`, on Redis+PostgreSQL or the embedded defaults.
 
@@ -149,6 +150,8 @@ def running_stack(
         db_url = f"sqlite:///{(tmp_path / 'data' / 'goodwill.sqlite').resolve()}"
         (tmp_path / "data").mkdir()
     with Sandbox() as sandbox:
+        if sandbox_seed:  # before the worker starts: it checks the configured mailboxes against Groove's
+            sandbox.seed(sandbox_seed)
         env["GROOVE_API_URL"] = f"{sandbox.url}/groove/v1"
         env["AC_API_URL"] = f"{sandbox.url}/ac/api/3"
         upgrade(db_url)

@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter, ValidationError
 
 from worker.config import Settings
-from worker.intake.edge import reject
+from worker.intake.edge import reject, too_large_reason
 from worker.intake.groove_hook import hooks
 from worker.intake.usage_hook import fair_use_bp
 from worker.jobs.celery_app import make_celery
@@ -22,7 +22,7 @@ from worker.web.ui import init_ui
 from worker.web.verdicts import verdicts_bp
 
 log = logging.getLogger("goodwill.web")
-MAX_BODY_BYTES = 1024 * 1024
+MAX_BODY_BYTES = 1024 * 1024  # the UI's forms; the two hooks set their own (worker/intake/edge.py)
 
 
 def _metrics_token_ok(settings: Settings, authorization: str) -> bool:
@@ -42,10 +42,13 @@ _GERMAN = {
 
 
 class RowIdConverter(IntegerConverter):
-    """`<int:…>` in every route: ASCII digits up to a BIGINT. A larger id is no row: 404, never a database error."""
+    """`<int:…>` in every route: ASCII digits up to the largest INTEGER primary key (int4 on PostgreSQL).
+
+    A larger id is no row: 404, never a database error.
+    """
 
     regex = r"[0-9]+"
-    MAX = 2**63 - 1
+    MAX = 2**31 - 1
 
     def to_python(self, value: str) -> int:
         digits = value.lstrip("0") or "0"  # int() refuses more than 4,300 digits, leading zeros included
@@ -57,7 +60,11 @@ class RowIdConverter(IntegerConverter):
 def _json_errors(app: Flask) -> None:
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_e: Exception):  # type: ignore[no-untyped-def]
-        return reject(413, f"body larger than {MAX_BODY_BYTES} bytes")
+        limit = request.max_content_length or MAX_BODY_BYTES
+        if request.path.startswith(("/webhooks/", "/events/")):
+            return reject(413, too_large_reason(limit))
+        text = f"Die Anfrage ist zu groß (höchstens {limit // (1024 * 1024)} MiB)."
+        return render_template("message.html", title="Fehler 413", text=text), 413
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):  # type: ignore[no-untyped-def]

@@ -28,7 +28,6 @@ from integrations.sandbox import ac_api, groove_api
 from integrations.sandbox.store import SandboxStore
 from integrations.sandbox.webhooks import message_webhook, ticket_webhook
 
-
 # ActiveCampaign's rate-limits page: "5 requests per second per account … we will respond with a 429 Too
 # Many Requests response. This response will include headers for a duration in seconds (ex. Retry-After:
 # 30) in order to pause the existing requests", plus "RateLimit-Limit: 5" and "RateLimit-Remaining: 3".

@@ -232,7 +232,11 @@ class SandboxStore:
         for key in ("id", "email", "name"):
             if spec.get(key):
                 box = next(
-                    (b for b in self.mailboxes.values() if str(b.get(key) or "").casefold() == str(spec[key]).casefold()),
+                    (
+                        b
+                        for b in self.mailboxes.values()
+                        if str(b.get(key) or "").casefold() == str(spec[key]).casefold()
+                    ),
                     None,
                 )
                 if box is not None:

@@ -187,9 +187,9 @@ def read_past_ticket(ticket: PastTicket, pack: PolicyPack) -> list[Finding]:
     tag_day = _day(last_agent[-1].created_at if last_agent else None, ticket.created_at, tz)
     if tag_day is not None:
         for tag in ticket.tags:
-            rtype = tag_types.get(tag.casefold())
-            if rtype is not None:
-                findings.append(Finding(tag_day, rtype, APPROVED, True, "ticket_tag", f"Ticket-Tag {tag}"))
+            tagged = tag_types.get(tag.casefold())
+            if tagged is not None:
+                findings.append(Finding(tag_day, tagged, APPROVED, True, "ticket_tag", f"Ticket-Tag {tag}"))
     return _one_per_type(findings)
 
 
@@ -207,14 +207,14 @@ def _confirmations(
         if refused:
             continue
         if note and any(p.search(sentence) for p in _EXTENSION_DONE):
-            rtype = RequestType.COACH_EXTENSION if _COACH.search(sentence) else RequestType.PROGRAM_EXTENSION
-            found.append(Finding(day, str(rtype), APPROVED, True, "note", _short(sentence)))
+            extended = RequestType.COACH_EXTENSION if _COACH.search(sentence) else RequestType.PROGRAM_EXTENSION
+            found.append(Finding(day, str(extended), APPROVED, True, "note", _short(sentence)))
         for token in _TAG_TOKEN.findall(sentence):
             if "_" not in token or not pack.is_goodwill_marker(token):
                 continue
-            rtype = tag_types.get(token.casefold())
-            if rtype is not None:
-                found.append(Finding(day, rtype, APPROVED, True, "marker_tag", _short(sentence)))
+            marked = tag_types.get(token.casefold())
+            if marked is not None:
+                found.append(Finding(day, marked, APPROVED, True, "marker_tag", _short(sentence)))
     return found
 
 

@@ -214,6 +214,7 @@ def _find_intents(
     starts = sorted(a for _, _, a, _ in found)
     wish.cue_positions = starts
     wish.context = context
+    wish.body_start = body_start
     hits: list[_Hit] = []
     for intent, weight, a, b in found:
         product, near = _resolve_product(intent, a, b, folded, mentions)

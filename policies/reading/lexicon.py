@@ -296,6 +296,7 @@ INTENTS: dict[str, list[tuple[float, Cue | Guarded]]] = {
                 r"beend(?:e|en|et|est|ige|igen|igt)",
                 r"zu beenden",
                 r"beendigung",
+                r"(?:mitgliedschaft|abo|abonnement|club) (?:\w+ ){0,3}auf ?(?:lösen|zulösen|gelöst)",
                 r"nicht (?:mehr )?(?:weiter )?(?:fortführen|fortsetzen|weiterführen|weitermachen)",
                 r"abbrechen",
                 r"abzubrechen",
@@ -365,6 +366,10 @@ BILLING = rx(
     r"falsch(?:er betrag| abgebucht|e rechnung)",
     r"fehlbuchung",
     r"zu viel (?:\w+ ){0,2}abgebucht",
+    r"(?:duplicate|double|second) (?:payment|charge|debit)",
+    r"(?:two|2) (?:payments|charges|debits)",
+    r"doppelte\w* (?:zahlung|abbuchung|belastung)\w*",
+    r"(?:zwei|2) (?:zahlungen|abbuchungen|belastungen)",
 )
 
 # --- products -----------------------------------------------------------------------
@@ -717,7 +722,7 @@ REASONS: list[tuple[str, Cue]] = [
     (
         "illness",
         rx(
-            r"krank\w*",
+            r"krank(?!enkasse|enversicherung|enkassen|enversicherer)\w*",
             r"erkrank\w*",
             r"diagnos\w*",
             r"chemo\w*",
@@ -1349,6 +1354,9 @@ RETRACTED = rx(
     r"no \w+ (?:needed|necessary|required)",
     r"disregard",
     r"ignore my (?:\w+ )?(?:mail|email|e-mail|message|request)",
+    r"ignoriert? (?:das|es|meine (?:\w+ )?(?:mail|nachricht|anfrage))",
+    r"bitte ignorieren",
+    r"(?:please )?ignore (?:that|it|this)",
     r"forget (?:about )?(?:my|it|that|the)",
     r"withdraw (?:my|the) (?:\w+ )?(?:request|cancellation|refund request|application)",
 )
@@ -1573,6 +1581,7 @@ PRESENT_WISH = rx(
 REQUEST_NOUN = rx(
     r"bitte",
     r"anfrage\w*",
+    r"ersuche\w*",
     r"antrag\w*",
     r"wunsch",
     r"anliegen",
@@ -1725,6 +1734,12 @@ OTHER_OBJECTS_STRONG = rx(
     r"vertragsverlängerung",
     r"leihgerät\w*",
     r"mappe",
+    r"\w*formular\w*",
+    r"\w*(?:quittung|beleg|gutschrift)\w*",
+    r"zahlungsfrist\w*",
+    r"payment (?:deadline|date|plan)",
+    r"(?:residence |work )?permit",
+    r"aufenthalts\w*",
     r"\w*rechnung\w*",
     r"invoice\w*",
     r"bill",

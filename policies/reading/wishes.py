@@ -124,6 +124,7 @@ class WishText:
         self.keeps = [(m.start(), m.end()) for m in lx.KEEP.finditer(folded)]
         self.cue_positions: list[int] = []  # starts of every wish cue found (set by the caller)
         self.context: str | None = None  # the product a reply's subject names (set by the caller)
+        self.body_start = 0  # where the new text starts (after a subject that counts; set by the caller)
 
     def _modified(self, start: int, folded: str) -> bool:
         before = folded[max(0, start - 25) : start]
@@ -167,7 +168,7 @@ class WishText:
             why_not = "other_object"
         elif lx.HYPOTHETICAL.search(folded[cs:start]) or _THIRD_PARTY.match(folded[cs:start]):
             why_not = "hypothetical"
-        elif self._mention_only(start, end):
+        elif self._mention_only(start, end) or _TOPIC_BEFORE.search(folded[max(0, start - 25) : start]):
             why_not = "mention"
         elif _inside_quotes(folded, start, end):
             why_not = "quoted"
@@ -187,6 +188,8 @@ class WishText:
             if v is None:
                 return False
             between = v.group("between")
+            if _NOT_ENOUGH.search(between):
+                return False  # "sechs Wochen Verlängerung reichen mir nicht": the customer wants more
             return not (_NEW_SUBJECT.search(between) and not _MODAL_BEFORE_SUBJECT.search(between))
         rest = m.group("rest")
         if _NEG_AFTER_NOT.match(rest):
@@ -218,8 +221,10 @@ class WishText:
             return False
         i = self.sentence_of(start)
         s, e = self.spans[i] if self.spans else (0, len(self.folded))
+        if s < self.body_start:
+            return False  # a subject names its request with a noun ("Austritt aus dem Club")
         sentence = self.folded[s:e]
-        if len(_WORDS.findall(sentence)) <= 6 or self.original[e : e + 1] == "?":
+        if len(_WORDS.findall(sentence)) <= 4 or self.original[e : e + 1] == "?":
             return False  # a subject line, "Verlängerung bitte", a question
         return not (self._present_in(s, e) or lx.REQUEST_NOUN.search(sentence))
 
@@ -329,6 +334,8 @@ class WishText:
         if a >= b and not cue_text:
             return False
         seg = self.folded[a:b]
+        if cue_text and lx.PAST_PARTICIPLE.search(cue_text) and _AUX_RIGHT_BEFORE.search(seg):
+            return True  # "my permit was extended", "mein Club wurde pausiert"
         for m in lx.PAST_AUX.finditer(seg):
             pos = a + m.start()
             word = m.group()
@@ -379,6 +386,9 @@ class WishText:
     ) -> tuple[str | None, str | None]:
         i = self.sentence_of(start)
         s, e = self.spans[i] if self.spans else (0, len(self.folded))
+        head = [o for o in self.others if o.kind == "other_strong" and o.start <= start and end <= o.end]
+        if head:
+            return "other", self.original[head[0].start : head[0].end]  # "Stornorechnung", "Vertragsverlängerung"
         in_clause = [p for p in self.products if cs <= p.start < ce]
         if in_clause:
             return _product(min(in_clause, key=lambda p: abs(p.start - start)).kind), None
@@ -427,6 +437,14 @@ _NOUN_CUE = re.compile(
 )
 _DETERMINER_BEFORE = re.compile(
     r"\b(?:a|an|the|my|your|our|this|that|any|first|further|second|another|for|of)\s+(?:\w+\s+)?$"
+)
+_TOPIC_BEFORE = re.compile(
+    r"\b(?:frage|fragen|question|questions|info|infos|information)\s+(?:zu[rm]?|about|on|regarding|wegen)\s+(?:\w+\s+)?$"
+)
+_NOT_ENOUGH = re.compile(r"\b(?:reich\w*|genüg\w*|genug|enough|suffice\w*)\b")
+_AUX_RIGHT_BEFORE = re.compile(
+    r"\b(?:was|were|has been|have been|had been|wurde|wurden|ist|sind|war|waren|worden|hat|haben|habt|hattet)\s+"
+    r"(?:\w+\s+){0,4}$"
 )
 _ZU_INFINITIVE = re.compile(r"\w+zu\w+en\b|^zu ")
 _NOUN = re.compile(r"\b[A-ZÄÖÜ][a-zäöüß]{2,}[\w-]*")

@@ -297,8 +297,11 @@ def _wants(ctx: Context, request_type: str, with_quote: bool) -> str:
     return out
 
 
-def render_note(ctx: Context, request_type: str, ruling: Ruling) -> str:
-    """The note for one decision (the parts the agent needs, in reading order)."""
+def render_note(ctx: Context, request_type: str, ruling: Ruling, banner: str = "", short_banner: str = "") -> str:
+    """The note for one decision (the parts the agent needs, in reading order).
+
+    `banner` (e.g. the agreement gate's "Unsicher erkannt") opens the note and counts towards MAX_WORDS,
+    so the background lines make room for it rather than the note growing past the limit."""
     header = (
         f"<p><b>Kulanz-Check {REQUEST_TYPE.get(request_type, request_type)} – "
         f"{_verdict(ruling.outcome, ruling.alternative, ruling.escalate_to)}</b>"
@@ -310,7 +313,7 @@ def render_note(ctx: Context, request_type: str, ruling: Ruling) -> str:
     ask = ([text(Line("unknown_contact"))] if not ctx.customer.known else []) + [text(x) for x in ruling.ask]
 
     def build(with_quote: bool, why_lines: list[str]) -> str:
-        parts = [header, f"<p><b>Was:</b> {_wants(ctx, request_type, with_quote)}</p>"]
+        parts = [*([banner] if banner else []), header, f"<p><b>Was:</b> {_wants(ctx, request_type, with_quote)}</p>"]
         if why_lines:
             parts.append("<p><b>Warum:</b></p>" + _ul(why_lines))
         if todo:
@@ -325,6 +328,9 @@ def render_note(ctx: Context, request_type: str, ruling: Ruling) -> str:
     # Background facts go last-first; the first (the deciding fact) stays.
     while word_count(note) > MAX_WORDS and len(why) > 1:
         why = why[:-1]
+        note = build(False, why)
+    if word_count(note) > MAX_WORDS and short_banner:
+        banner = short_banner  # the readings are on the OFD page too
         note = build(False, why)
     return note
 

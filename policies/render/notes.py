@@ -79,6 +79,11 @@ def _reader_line(name: str, view: Mapping[str, Any]) -> str:
     return f"{name}: {_e(REQUEST_TYPE.get(rtype, rtype))}{abusive} ({share} % sicher)"
 
 
+def uncertain_banner_short() -> str:
+    """The banner where the note has no room for both readings: they are shown on the OFD page."""
+    return "<p><b>Unsicher erkannt – bitte prüfen.</b> Angewendet wird erst nach Bestätigung im OFD.</p>"
+
+
 def uncertain_banner(reading: Mapping[str, Any]) -> str:
     """Shown on top of a decision the two readers did not agree on: a person confirms it first."""
     doubts = [_DOUBTS[d] for d in reading.get("doubts", ()) if d in _DOUBTS]
@@ -87,7 +92,7 @@ def uncertain_banner(reading: Mapping[str, Any]) -> str:
     return (
         "<p><b>Unsicher erkannt – bitte prüfen.</b> "
         + (_e("; ".join(doubts).capitalize()) + ". " if doubts else "")
-        + "Bis eine Person den Fall auf der OFD-Seite bestätigt, wird nichts angewendet.</p>"
+        + "Angewendet wird erst nach Bestätigung im OFD.</p>"
         + _ul(lines)
     )
 

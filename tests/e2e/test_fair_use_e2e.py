@@ -31,7 +31,11 @@ def stack(request: pytest.FixtureRequest, tmp_path: Path, webhook_secret: str): 
         "GROOVE_NOTE_AUTHOR": "agent@sandbox.invalid",
         "GOODWILL_MAILBOX_PACKS": "Kundendienst Finecom=fair-use,Support=goodwill",
     }
-    with running_stack(request, tmp_path, webhook_secret, redis_db=4, extra_env=extra) as running:
+    # The account has the mailboxes the setting names (the worker checks them when it starts).
+    mailboxes = {"groove": {"mailboxes": [{"name": "Support", "email": "support@intumind.example"}]}}
+    with running_stack(
+        request, tmp_path, webhook_secret, redis_db=4, extra_env=extra, sandbox_seed=mailboxes
+    ) as running:
         yield running
 
 

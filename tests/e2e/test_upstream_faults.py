@@ -170,9 +170,7 @@ def run_fault_load(  # type: ignore[type-arg]
         procs.append(start_goodwill(["web", "--port", str(web_port), "--workers", "1"], env, tmp_path / "web.log"))
         for i in range(2):
             procs.append(
-                start_goodwill(
-                    ["worker", "--concurrency", "2", "--loglevel", "INFO"], env, tmp_path / f"worker{i}.log"
-                )
+                start_goodwill(["worker", "--concurrency", "2", "--loglevel", "INFO"], env, tmp_path / f"worker{i}.log")
             )
         wait_for_port(sandbox_port)
         wait_for_port(web_port, timeout=30)

@@ -145,7 +145,9 @@ def test_fifty_two_reads_of_contacts_with_one_foreign_tag_cost_one_tag_lookup_an
     tags = load_fixture("activecampaign", "tags_list.GET.200.json")
     tags["tags"] = [t for t in tags["tags"] if t["id"] != "1"]
     responses.get(f"{API}/tags", json=tags)
-    responses.get(f"{API}/fields", json=load_fixture("activecampaign", "constructed__fields_list_goodwill.GET.200.json"))
+    responses.get(
+        f"{API}/fields", json=load_fixture("activecampaign", "constructed__fields_list_goodwill.GET.200.json")
+    )
     c = client()
     c.warm_up()
     responses.calls.reset()

@@ -225,7 +225,10 @@ def test_attachments_are_not_in_the_message_listing_but_one_call_away(vendors: V
     [message] = vendors.helpdesk.list_messages(502)
     assert message.attachments == () and message.attachments_message_id
     files = vendors.helpdesk.list_attachments(message.attachments_message_id)
-    assert [(f.name, f.size is not None, bool(f.url)) for f in files] == [("attest.pdf", True, True), ("b.png", True, True)]
+    assert [(f.name, f.size is not None, bool(f.url)) for f in files] == [
+        ("attest.pdf", True, True),
+        ("b.png", True, True),
+    ]
     reply = vendors.reply(502, "<p>Danke</p>")
     [later] = [m for m in vendors.helpdesk.list_messages(502) if m.id == reply]
     assert later.attachments_message_id and vendors.helpdesk.list_attachments(later.attachments_message_id) == []

@@ -84,9 +84,7 @@ def test_a_thirty_second_retry_after_is_a_celery_countdown_and_the_other_tickets
     send(stack, webhook_secret, 801)
 
     def the_429() -> float | None:
-        return next(
-            (r["at"] for r in sandbox.state()["requests"] if r["vendor"] == "ac" and r["status"] == 429), None
-        )
+        return next((r["at"] for r in sandbox.state()["requests"] if r["vendor"] == "ac" and r["status"] == 429), None)
 
     t429 = wait_until(the_429, timeout=30, what="the AC 429")
     send(stack, webhook_secret, 802)

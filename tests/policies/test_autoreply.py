@@ -19,7 +19,10 @@ from policies.reading.autoreply import auto_reply
         ("Abwesenheitsnotiz\n\nIch bin vom 1. bis 14. Dezember im Urlaub. Meine Vertretung ist Herr Meier.", "label"),
         ("Hallo zusammen, ich bin vom 1. bis 14. Dezember im Urlaub, meine Vertretung ist Herr Meier.", "absence"),
         ("Ich bin ab dem 3.12. wieder im Büro. Ihre E-Mail wird nicht weitergeleitet.", "absence"),
-        ("Danke für Ihre Nachricht! Ich bin erst wieder ab Montag erreichbar. Bei dringenden Anliegen: 0123.", "absence"),
+        (
+            "Danke für Ihre Nachricht! Ich bin erst wieder ab Montag erreichbar. Bei dringenden Anliegen: 0123.",
+            "absence",
+        ),
         ("Thank you for your email. I am out of the office until Monday with limited access to email.", "absence"),
         ("Out of Office: back on 5 January.", "label"),
     ],

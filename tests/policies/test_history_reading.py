@@ -31,7 +31,9 @@ def read(*messages: PastMessage, tags: tuple[str, ...] = (), subject: str = "Anf
 
 
 def test_a_request_and_the_agents_confirmation_note_are_two_entries_with_their_dates() -> None:
-    ticket = PastTicket(4711, "Verlängerung", at(1), (), (customer(ASK), agent("Verlängerung um 4 Wochen eingerichtet.", note=True)))
+    ticket = PastTicket(
+        4711, "Verlängerung", at(1), (), (customer(ASK), agent("Verlängerung um 4 Wochen eingerichtet.", note=True))
+    )
     found = read_past_ticket(ticket, PACK)
     assert [(f.date, f.request_type, f.outcome, f.applied, f.sentence) for f in found] == [
         (date(2025, 3, 1), "program_extension", "requested", False, "Könnt ihr mein Programm bitte verlängern"),
@@ -59,11 +61,15 @@ def test_a_note_recording_a_second_extension_counts_and_says_so() -> None:
 
 
 def test_ac_marker_tags_named_in_a_note_or_set_on_the_ticket_mark_their_gesture() -> None:
-    assert ("club_pause", "approve", "marker_tag") in read(agent("Pause eingetragen, Tag kulanz_club_pause gesetzt.", note=True))
+    assert ("club_pause", "approve", "marker_tag") in read(
+        agent("Pause eingetragen, Tag kulanz_club_pause gesetzt.", note=True)
+    )
     assert ("coach_extension", "approve", "marker_tag") in read(
         agent("Tag memb_intueat_coach_1.0_extended_6weeks in AC gesetzt.", note=True)
     )
-    assert ("program_extension", "approve", "ticket_tag") in read(agent("<p>Erledigt.</p>"), tags=("kulanz_verlaengerung",))
+    assert ("program_extension", "approve", "ticket_tag") in read(
+        agent("<p>Erledigt.</p>"), tags=("kulanz_verlaengerung",)
+    )
     assert read(agent("Tag kulanz_club_pause wieder entfernt.", note=True)) == []
 
 
@@ -88,7 +94,9 @@ def test_the_note_names_a_return_wish_from_an_imported_ticket_by_its_number() ->
         body="<p>Ich möchte das Programm zurückgeben und mein Geld zurück.</p>",
         created_at=datetime(2026, 11, 20, 9, tzinfo=UTC),
     )
-    history = (HistoryEntry(date(2026, 11, 5), "program_return", "requested", False, source="import", ticket_number=4711),)
+    history = (
+        HistoryEntry(date(2026, 11, 5), "program_return", "requested", False, source="import", ticket_number=4711),
+    )
     customer_ = Customer(program_purchase_date=date(2026, 10, 20), history=history)
     decision = decide_ticket(ticket, customer_, date(2026, 11, 20), pack=PACK)
     assert decision.outcome == "approve"  # day 16 of 30: the earlier wish counts

@@ -84,7 +84,17 @@ def test_a_hostile_filter_parameter_gets_a_400_with_a_german_message(client, que
     assert "Fehler 400" in html
 
 
-@pytest.mark.parametrize("path", ["/decisions/99999999999999999999", "/decisions/" + "9" * 5000, "/decisions/" + "0" * 5000 + "99999", "/decisions/²"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/decisions/2147483648",  # one beyond the INTEGER primary key (PostgreSQL: integer out of range)
+        "/decisions/1111111111111111111",
+        "/decisions/99999999999999999999",
+        "/decisions/" + "9" * 5000,
+        "/decisions/" + "0" * 5000 + "99999",
+        "/decisions/²",
+    ],
+)
 def test_a_decision_id_beyond_any_row_gets_a_404_with_a_german_message(client, path: str) -> None:  # type: ignore[no-untyped-def]
     r = client.get(path)
     _german_refusal(r)

@@ -70,9 +70,7 @@ def test_a_session_cookie_copied_before_logout_is_refused_afterwards(app) -> Non
     assert r.status_code == 302 and "/login" in r.headers["Location"]
 
 
-def test_a_login_ends_after_the_session_hours_however_active_it_is(
-    app, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_login_ends_after_the_session_hours_however_active_it_is(app, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     hours = app.config["SETTINGS"].goodwill_session_hours
     client = logged_in(app)
     real, shift = time.time, [0.0]

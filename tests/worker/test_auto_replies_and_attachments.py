@@ -184,3 +184,16 @@ def test_an_auto_submitted_header_on_a_message_is_read_when_groove_passes_one_on
     assert as_list.auto_submitted == "X-Autoreply: yes"
     assert GrooveMessage.from_api({"headers": {"Auto-Submitted": "no"}}).auto_submitted is None
     assert GrooveMessage.from_api({"body": "x"}).auto_submitted is None  # Groove's documented messages have none
+
+
+def test_an_earlier_out_of_office_answer_is_not_read_with_the_conversation(rt: Runtime, vendors: FakeVendors) -> None:
+    extension_case(vendors)
+    assert pipeline.process(rt, deliver(rt, 901)) == "done"
+    ooo = vendors.customer_reply(901, OUT_OF_OFFICE)
+    assert pipeline.process(rt, deliver(rt, 901, "customer_replied", ooo)) == "ignored"
+    real = vendors.customer_reply(901, "<p>Anbei noch das Attest.</p>", attachments=["attest.pdf"])
+    vendors.forget_calls()
+    g = gather(rt, 901, real)
+    assert "nicht im Büro" not in g.ticket.body and "Attest" in g.ticket.body
+    asked = {c.args[0] for c in vendors.helpdesk.called("list_attachments")}
+    assert ooo not in asked and g.ticket.attachments == ("attest.pdf",)

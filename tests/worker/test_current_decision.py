@@ -49,7 +49,12 @@ def club_pause_with_link(rt: Runtime, vendors: FakeVendors) -> tuple[int, str]:
     """Decision A: an assist-mode club pause; returns its id and the apply link's path from the note."""
     vendors.seed(
         ticket_seed(
-            NUMBER, EMAIL, "Club pausieren", CLUB_PAUSE, fields={"CLUB_START_DATE": "2025-03-01"}, tags=["club_mitglied"]
+            NUMBER,
+            EMAIL,
+            "Club pausieren",
+            CLUB_PAUSE,
+            fields={"CLUB_START_DATE": "2025-03-01"},
+            tags=["club_mitglied"],
         )
     )
     pipeline.process(rt, deliver(rt, NUMBER))

@@ -66,7 +66,9 @@ def ledger(db_url: str) -> dict[tuple[int, str, str], tuple[str, str]]:
 
 def scores(found: dict[tuple[int, str, str], tuple[str, str]]) -> dict[str, dict[str, float]]:
     """Precision and recall per outcome against the answer key (tickets created on or after SINCE)."""
-    wanted = {(e["ticket"], e["request_type"], e["outcome"]): e for e in TRUTH if e["ticket_created"] >= SINCE.isoformat()}
+    wanted = {
+        (e["ticket"], e["request_type"], e["outcome"]): e for e in TRUTH if e["ticket_created"] >= SINCE.isoformat()
+    }
     out: dict[str, dict[str, float]] = {}
     for outcome in ("requested", "approve"):
         want = {k for k in wanted if k[2] == outcome}
@@ -166,12 +168,26 @@ def test_a_dry_run_prints_a_table_and_writes_nothing(rt: Runtime, vendors: FakeV
 def test_tickets_older_than_the_date_and_tickets_the_worker_decided_are_not_read(
     rt: Runtime, vendors: FakeVendors
 ) -> None:
-    old = ticket_seed(1001, "alt@example.org", "Verlängerung", "<p>Bitte verlängert mein Programm.</p>", created_at="2024-12-30T10:00:00Z")
-    new = ticket_seed(1002, "neu@example.org", "Verlängerung", "<p>Bitte verlängert mein Programm.</p>", created_at="2025-02-01T10:00:00Z")
+    old = ticket_seed(
+        1001,
+        "alt@example.org",
+        "Verlängerung",
+        "<p>Bitte verlängert mein Programm.</p>",
+        created_at="2024-12-30T10:00:00Z",
+    )
+    new = ticket_seed(
+        1002,
+        "neu@example.org",
+        "Verlängerung",
+        "<p>Bitte verlängert mein Programm.</p>",
+        created_at="2025-02-01T10:00:00Z",
+    )
     vendors.seed(old)
     vendors.seed(new)
     raw = json.dumps({"number": 1002}).encode()
-    inbox_id = store_event(rt.settings.db_url, event="ticket_started", ticket_number=1002, message_id=None, raw=raw).inbox_id
+    inbox_id = store_event(
+        rt.settings.db_url, event="ticket_started", ticket_number=1002, message_id=None, raw=raw
+    ).inbox_id
     pipeline.process(rt, inbox_id)  # the worker decided 1002 itself: its ledger row is there already
     vendors.forget_calls()
     out, _ = run(rt)
@@ -209,7 +225,9 @@ def test_the_decision_note_names_imported_history_as_such(rt: Runtime, vendors: 
         )
     )
     raw = json.dumps({"number": 3002}).encode()
-    inbox_id = store_event(rt.settings.db_url, event="ticket_started", ticket_number=3002, message_id=None, raw=raw).inbox_id
+    inbox_id = store_event(
+        rt.settings.db_url, event="ticket_started", ticket_number=3002, message_id=None, raw=raw
+    ).inbox_id
     assert pipeline.process(rt, inbox_id) == "done"
     [note] = vendors.notes(3002)
     assert "Frühere Kulanz: Verlängerung am 03.03.2025 (laut Ticket #3001)." in note  # K-3 from the import

@@ -93,11 +93,13 @@ def test_a_missing_event_header_is_refused_with_400(app, client, webhook_secret)
     assert "X-Groove-Event" in r.get_json()["reason"]
 
 
-def test_a_body_of_two_megabytes_is_refused_with_413(app, client, webhook_secret):
+def test_a_body_of_two_megabytes_is_accepted_but_one_beyond_25_megabytes_is_refused_with_413(app, client, webhook_secret):
     big = b'{"number": 5, "title": "' + b"a" * (2 * 1024 * 1024) + b'"}'
-    r = post(client, webhook_secret, "ticket_started", big)
-    assert r.status_code == 413
-    assert inbox_rows(app) == []
+    assert post(client, webhook_secret, "ticket_started", big).status_code == 202  # a reply with inline images
+    huge = b'{"number": 6, "title": "' + b"a" * (25 * 1024 * 1024) + b'"}'
+    r = post(client, webhook_secret, "ticket_started", huge)
+    assert r.status_code == 413 and "25 MiB" in r.get_json()["reason"]
+    assert [row.ticket_number for row in inbox_rows(app)] == [5]
 
 
 def test_the_same_event_delivered_ten_times_is_stored_and_queued_once(app, client, webhook_secret):

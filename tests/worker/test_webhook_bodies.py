@@ -153,7 +153,8 @@ NESTED = "[" * 200_000 + "]" * 200_000
 GROOVE_BODIES = {
     "ticket number of 5,000 digits as a string": ("ticket_started", json.dumps({"number": DIGITS})),
     "ticket number of 5,000 digits as a number": ("ticket_started", '{"number": ' + DIGITS + "}"),
-    "ticket_number of 5,000 digits": ("ticket_state_changed", json.dumps({"ticket_number": DIGITS})),
+    "ticket_number of 5,000 digits": ("ticket_started", json.dumps({"ticket_number": DIGITS})),
+    "ticket number of 400 digits": ("customer_replied", json.dumps({"ticket_number": "9" * 400, "id": "1"})),
     "ticket href with 5,000 digits": ("ticket_started", json.dumps({"href": f"https://api.groovehq.com/v1/tickets/{DIGITS}"})),
     "reply href with 5,000 digits": (
         "customer_replied",
@@ -179,6 +180,14 @@ def test_a_hostile_groove_body_is_refused_with_400_and_the_reason(app, webhook_s
     answer = r.get_json()
     assert answer["status"] == "rejected" and len(answer["reason"]) > 5
     assert rows(app) == []
+
+
+def test_an_event_we_ignore_with_a_5000_digit_ticket_number_is_recorded_without_one(app, webhook_secret) -> None:  # type: ignore[no-untyped-def]
+    """Events we do not act on are recorded whenever the body is JSON; an unusable number is simply not theirs."""
+    r = post_hook(app.test_client(), webhook_secret, json.dumps({"ticket_number": DIGITS}).encode(), "ticket_state_changed")
+    assert (r.status_code, r.get_json()["status"]) == (202, "ignored")
+    [row] = rows(app)
+    assert (row.status, row.ticket_number) == ("ignored", None)
 
 
 USAGE_BODIES = {

@@ -92,7 +92,11 @@ class ImportSummary:
         out.append(
             "  confirmed gestures: "
             + (", ".join(f"{n} {t}" for t, n in sorted(gestures.items())) or "none")
-            + (f" (found as: {', '.join(f'{n} {k}' for k, n in sorted(self.kinds.items()) if k != 'request')})" if gestures else "")
+            + (
+                f" (found as: {', '.join(f'{n} {k}' for k, n in sorted(self.kinds.items()) if k != 'request')})"
+                if gestures
+                else ""
+            )
             + (f"; {self.second_extensions} notes of a second extension" if self.second_extensions else "")
         )
         if self.dry_run:
@@ -125,7 +129,7 @@ class Progress:
         self.last_print = now
         elapsed = now - self.started
         eta = "--:--" if share <= 0.0 else _clock(elapsed / share * (1.0 - share))
-        filled = int(round(share * BAR_WIDTH))
+        filled = round(share * BAR_WIDTH)
         text = (
             f"history import [{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {share * 100:3.0f}%  "
             f"{tickets} tickets  {entries} entries  page {page}  ETA {eta}"
@@ -144,8 +148,10 @@ class Progress:
 
 def _clock(seconds: float) -> str:
     seconds = int(max(0.0, seconds))
-    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else (
-        f"{seconds // 60}:{seconds % 60:02d}"
+    return (
+        f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+        if seconds >= 3600
+        else (f"{seconds // 60}:{seconds % 60:02d}")
     )
 
 
@@ -197,9 +203,7 @@ def _decided_tickets(db_url: str, numbers: list[int]) -> set[int]:
         return set()
     try:
         with session_scope(db_url) as s:
-            return set(
-                s.scalars(select(DecisionRecord.ticket_number).where(DecisionRecord.ticket_number.in_(numbers)))
-            )
+            return set(s.scalars(select(DecisionRecord.ticket_number).where(DecisionRecord.ticket_number.in_(numbers))))
     except SQLAlchemyError:  # --dry-run on a database never migrated: nothing is decided there
         return set()
 
@@ -264,7 +268,13 @@ def _open_run(db_url: str, since: date) -> tuple[int, int, bool]:
         if run is not None:
             return run.id, run.next_page, True
         run = HistoryImportRun(
-            since=since, state="running", next_page=1, tickets_read=0, tickets_skipped=0, entries_added=0, groove_calls=0
+            since=since,
+            state="running",
+            next_page=1,
+            tickets_read=0,
+            tickets_skipped=0,
+            entries_added=0,
+            groove_calls=0,
         )
         s.add(run)
         s.flush()
@@ -320,7 +330,8 @@ def run_import(
                 skipped += 1
                 continue
             messages = groove.call(
-                f"GET /tickets/{ticket.number}/messages", lambda n=ticket.number: rt.helpdesk.list_messages(n)  # type: ignore[misc]
+                f"GET /tickets/{ticket.number}/messages",
+                lambda n=ticket.number: rt.helpdesk.list_messages(n),  # type: ignore[misc]
             )
             summary.tickets_read += 1
             for finding in read_past_ticket(_past_ticket(ticket, messages), rt.pack):

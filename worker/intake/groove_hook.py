@@ -7,7 +7,15 @@ from flask import Blueprint, current_app, jsonify, request
 from integrations.errors import InvalidPayload
 from integrations.groove import parse_webhook
 from worker.config import Settings
-from worker.intake.edge import enqueue, is_json, reject, secret_ok
+from worker.intake.edge import (
+    GROOVE_MAX_BODY_BYTES,
+    enqueue,
+    is_json,
+    read_body,
+    reject,
+    secret_ok,
+    too_large_reason,
+)
 from worker.intake.inbox import PROCESSED_EVENTS, store_event
 from worker.ops import metrics
 from worker.store.models import InboxEvent, column_length
@@ -31,11 +39,16 @@ def groove_webhook(secret: str):  # type: ignore[no-untyped-def]
         return reject(400, "missing X-Groove-Event header")
     if len(event) > MAX_EVENT_CHARS:
         return reject(400, "X-Groove-Event header too long")
-    raw = request.get_data(cache=False)  # JSON whatever the Content-Type says (Groove sends a form type)
+    raw = read_body(GROOVE_MAX_BODY_BYTES)  # JSON whatever the Content-Type says (Groove sends a form type)
+    if raw is None:
+        return reject(413, too_large_reason(GROOVE_MAX_BODY_BYTES))
     ticket_number: int | None = None
     message_id: str | None = None
     try:
-        hook = parse_webhook(event, raw)
+        try:
+            hook = parse_webhook(event, raw)
+        except RecursionError:  # a safety net: the parser refuses deep nesting itself
+            raise InvalidPayload("body is nested too deeply") from None
         if hook.ticket_number > MAX_TICKET_NUMBER:
             raise InvalidPayload("ticket number out of range")
         if hook.message_id is not None and len(hook.message_id) > MAX_MESSAGE_ID_CHARS:

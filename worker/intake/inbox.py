@@ -6,6 +6,8 @@ Used by the webhook view and by `goodwill replay`; the sweeper re-enqueues what 
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,6 +21,15 @@ from worker.store.models import InboxEvent, utcnow
 
 # Events that (re)decide a ticket. Everything else is recorded as ignored.
 PROCESSED_EVENTS = frozenset({"ticket_started", "customer_replied"})
+
+# A body up to this size is stored as it came. A larger one (a reply with inline images: up to the
+# hook's 25 MiB) is stored as the fields read after the webhook: the worker reads only the row's
+# columns (event, ticket number, message id) and fetches ticket and messages from Groove; the UI
+# reads Groove's link to the ticket (`app_url` / `app_ticket_url`).
+MAX_STORED_PAYLOAD_BYTES = 256 * 1024
+KEPT_FIELDS = ("number", "ticket_number", "id", "href", "note", "state", "type", "created_at", "updated_at",
+               "app_url", "app_ticket_url")  # fmt: skip
+_KEPT_TEXT_CHARS = 2000
 
 
 @dataclass(frozen=True)
@@ -35,6 +46,32 @@ def dedup_key(event: str, ticket_number: int | None, message_id: str | None, raw
     if message_id:
         return f"groove:{event}:{ticket_number}:{message_id}"
     return f"groove:{event}:{ticket_number}:{hashlib.sha256(raw).hexdigest()[:32]}"
+
+
+def _scalar(value: object) -> bool:
+    return isinstance(value, (int, float, bool)) or (isinstance(value, str) and len(value) <= _KEPT_TEXT_CHARS)
+
+
+def stored_payload(raw: bytes) -> str:
+    """What the inbox keeps of a body: the body itself, or, when large, only the fields read later
+    (plus its size and SHA-256, so the row still says what came) — never the whole raw body."""
+    if len(raw) <= MAX_STORED_PAYLOAD_BYTES:
+        return raw.decode("utf-8", "replace")
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (ValueError, RecursionError):
+        data = None
+    kept: dict[str, object] = {"truncated_bytes": len(raw), "sha256": hashlib.sha256(raw).hexdigest()}
+    if isinstance(data, Mapping):
+        kept.update((k, data[k]) for k in KEPT_FIELDS if _scalar(data.get(k)))
+        for parent in ("links", "ticket"):
+            inner = data.get(parent)
+            ticket = inner.get("ticket") if parent == "links" and isinstance(inner, Mapping) else inner
+            if isinstance(ticket, Mapping):
+                fields = {k: ticket[k] for k in ("number", "href") if _scalar(ticket.get(k))}
+                if fields:
+                    kept[parent] = {"ticket": fields} if parent == "links" else fields
+    return json.dumps(kept, ensure_ascii=False)
 
 
 def store_event(
@@ -61,7 +98,7 @@ def store_event(
         "event": event,
         "ticket_number": ticket_number,
         "message_id": message_id,
-        "payload": raw.decode("utf-8", "replace"),
+        "payload": stored_payload(raw),
         "status": status,
         "attempts": 0,
         "received_at": now,

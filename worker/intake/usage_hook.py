@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify
 
 from worker.bootstrap import TEAM_TZ
 from worker.config import Settings
-from worker.intake.edge import enqueue, reject, secret_ok
+from worker.intake.edge import USAGE_MAX_BODY_BYTES, enqueue, read_body, reject, secret_ok, too_large_reason
 from worker.intake.usage_reports import ReportError, current_month, parse_json, store_reports
 from worker.ops import metrics
 
@@ -24,8 +24,11 @@ def usage_overrun(secret: str):  # type: ignore[no-untyped-def]
     if not secret_ok(secret):
         metrics.WEBHOOKS.labels(result="unauthorized").inc()
         return jsonify({"status": "not found"}), 404
+    raw = read_body(USAGE_MAX_BODY_BYTES)
+    if raw is None:
+        return reject(413, too_large_reason(USAGE_MAX_BODY_BYTES))
     try:
-        report = parse_json(request.get_data(cache=False), current_month(datetime.now(TEAM_TZ)))
+        report = parse_json(raw, current_month(datetime.now(TEAM_TZ)))
     except ReportError as e:
         return reject(400, str(e))
     settings: Settings = current_app.config["SETTINGS"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import hashlib
 import io
 import itertools
 import json
@@ -223,7 +222,8 @@ class CsvRow:
 
 
 def _digest(report: OverrunReport) -> int:
-    return int.from_bytes(hashlib.blake2b(report.payload().encode(), digest_size=8).digest(), "big")
+    """Its values in 8 bytes (both passes run in one process, so Python's hash of the frozen fields will do)."""
+    return hash(report)
 
 
 @dataclass
@@ -421,6 +421,9 @@ def read_csv_file(path: Path, now_month: str) -> tuple[list[CsvRow], list[str]]:
 
 
 # -- storing ------------------------------------------------------------------------------------------
+_INBOX, _USAGE = InboxEvent.__table__, UsageMonthRecord.__table__  # Core: no ORM bookkeeping per row
+
+
 def _store_batch(s: Session, reports: Sequence[OverrunReport], origin: str) -> list[StoredReport]:
     """One batch inside the caller's transaction: new customer+months inserted (bulk, no ORM objects kept),
     known ones (stored before, or earlier in this transaction) reported as duplicates."""
@@ -435,12 +438,12 @@ def _store_batch(s: Session, reports: Sequence[OverrunReport], origin: str) -> l
     }
     first = {r.dedup_key: r for r in reversed(reports)}  # the first report of each key
     fresh = [first[k] for k in keys if k not in known]
+    new: dict[str, Any] = {}
     if fresh:
         now = utcnow()
         inserted = s.execute(
-            insert(InboxEvent).returning(
-                InboxEvent.id, InboxEvent.dedup_key, InboxEvent.status, InboxEvent.payload, sort_by_parameter_order=True
-            ),
+            # RETURNING the key with the id: matched by key, so SQLAlchemy may batch the rows in any order
+            insert(_INBOX).returning(_INBOX.c.id, _INBOX.c.dedup_key, _INBOX.c.status, _INBOX.c.payload),
             [
                 {
                     "dedup_key": r.dedup_key,
@@ -457,8 +460,9 @@ def _store_batch(s: Session, reports: Sequence[OverrunReport], origin: str) -> l
                 for r in fresh
             ],
         ).all()
+        new = {row.dedup_key: row for row in inserted}
         s.execute(
-            insert(UsageMonthRecord),
+            insert(_USAGE),
             [
                 {
                     "customer_key": r.customer_key,
@@ -471,14 +475,11 @@ def _store_batch(s: Session, reports: Sequence[OverrunReport], origin: str) -> l
                     "migration_refused": r.migration_refused,
                     "migration_impossible": r.migration_impossible,
                     "origin": origin[:200],
-                    "inbox_event_id": row.id,
+                    "inbox_event_id": new[r.dedup_key].id,
                 }
-                for r, row in zip(fresh, inserted)
+                for r in fresh
             ],
         )
-    else:
-        inserted = []
-    new = {row.dedup_key: row for row in inserted}
     out: list[StoredReport] = []
     seen: set[str] = set()
     for r in reports:

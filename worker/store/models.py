@@ -27,7 +27,6 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from policies.vocab import ActionState, InboxStatus, Mode
 
-
 LEDGER_DECISION = "decision"  # ledger.source of the worker's own decisions
 LEDGER_HISTORY_IMPORT = "history_import"  # ledger.source of what `goodwill history import` found
 

@@ -41,6 +41,10 @@ def auto_reply_reason(messages: Sequence[GrooveMessage], message_id: str | None)
     return found.reason if found else None
 
 
+def is_auto_reply(message: GrooveMessage) -> bool:
+    return auto_reply(message.body_html or message.plain_text, header=message.auto_submitted) is not None
+
+
 def record_ignored(db_url: str, inbox_id: int, reason: str) -> str:
     with session_scope(db_url) as s:
         s.execute(

@@ -22,7 +22,7 @@ from policies.reading.text import customer_text
 from worker.bootstrap import Runtime
 from worker.store.db import session_scope
 from worker.store.models import LEDGER_HISTORY_IMPORT, AbuseIncident, LedgerEntry
-from worker.triage.autoreply import auto_reply_reason
+from worker.triage.autoreply import auto_reply_reason, is_auto_reply
 
 EARLIER_TICKETS_LOOKED_AT = 10
 # Attachment names cost a Groove call per message (GET /v1/attachments?message=): a ticket's reading
@@ -55,7 +55,8 @@ def parse_date(value: Any) -> date | None:
 def _messages_read(messages: list[GrooveMessage], message_id: str | None) -> list[GrooveMessage]:
     """The customer messages the policy reads (text and attachments): a new ticket's first one; for
     a reply the newest, or all of them once the customer wrote twice or more."""
-    from_customer = [m for m in messages if m.from_customer and not m.note]
+    # An out-of-office answer in the conversation asks for nothing: it is not read with the rest.
+    from_customer = [m for m in messages if m.from_customer and not m.note and not is_auto_reply(m)]
     if message_id is None or len(from_customer) < 2:
         if not from_customer:
             return []
