@@ -357,7 +357,9 @@ def main() -> int:
     groove_calls = vendor[("groove", False)] + vendor[("groove", True)]
     ac_ok = sum(1 for r in state["requests"] if r["vendor"] == "ac" and r["status"] < 400)
     by_route = Counter(
-        f"{r['vendor']} {route_of(r['method'], r['path'])}" for r in state["requests"] if r["vendor"] in ("groove", "ac")
+        f"{r['vendor']} {route_of(r['method'], r['path'])}"
+        for r in state["requests"]
+        if r["vendor"] in ("groove", "ac")
     )
     processed = max(1, final.get("done", 0))
     p50, p95, p99 = (percentile(lat, p) for p in (50, 95, 99))

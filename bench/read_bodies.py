@@ -13,6 +13,7 @@ the caps on (64 KB of new text, 1 MB of text scanned, 200,000 HTML tags); "caps 
 show the scan itself grows linearly. The process is pinned to one CPU. Writes the "## Reading bodies" section
 of BENCHMARKS.md unless --no-write.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,9 +30,11 @@ import policies.reading.text as text
 
 COMMAND = "./run bench read_bodies"
 SIZES = [("10 KB", 10_000), ("100 KB", 100_000), ("1 MB", 1_000_000), ("10 MB", 10_000_000)]
-PROSE = ("Ich möchte mein Programm gern um vier Wochen verlängern, weil ich im März lange krank war. ",
-         "Die Rechnung vom Februar habe ich bezahlt, die Abbuchung im März kann ich nicht zuordnen. ",
-         "Könnt ihr mir bitte sagen, bis wann mein Zugang zum Club noch läuft und ob ich pausieren kann? ")
+PROSE = (
+    "Ich möchte mein Programm gern um vier Wochen verlängern, weil ich im März lange krank war. ",
+    "Die Rechnung vom Februar habe ich bezahlt, die Abbuchung im März kann ich nicht zuordnen. ",
+    "Könnt ihr mir bitte sagen, bis wann mein Zugang zum Club noch läuft und ob ich pausieren kann? ",
+)
 
 
 def _fill(unit: str, size: int, head: str = "") -> str:
@@ -58,8 +61,12 @@ def deep_quotes(size: int) -> str:
     return _fill("".join(lines), size, head)
 
 
-SHAPES = [("plain text", plain, None), ("blank lines", blank_lines, False), ("`<br>` HTML", br_html, True),
-          ("deep quotes", deep_quotes, False)]
+SHAPES = [
+    ("plain text", plain, None),
+    ("blank lines", blank_lines, False),
+    ("`<br>` HTML", br_html, True),
+    ("deep quotes", deep_quotes, False),
+]
 
 
 def median_cpu_ms(body: str, is_html: bool | None, runs: int) -> tuple[float, text.Reply]:

@@ -29,8 +29,12 @@ class ReaderView:
     version: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"request_type": self.request_type, "confidence": round(self.confidence, 3), "abusive": self.abusive,
-                "version": self.version}
+        return {
+            "request_type": self.request_type,
+            "confidence": round(self.confidence, 3),
+            "abusive": self.abusive,
+            "version": self.version,
+        }
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,13 @@ class Reading:
     doubts: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rules": self.rules.to_dict(), "model": self.model.to_dict(), "agreed": self.agreed,
-                "min_confidence": self.min_confidence, "doubts": list(self.doubts)}
+        return {
+            "rules": self.rules.to_dict(),
+            "model": self.model.to_dict(),
+            "agreed": self.agreed,
+            "min_confidence": self.min_confidence,
+            "doubts": list(self.doubts),
+        }
 
 
 def reader_input(ticket: Ticket) -> tuple[str, str]:

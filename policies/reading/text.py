@@ -14,6 +14,7 @@ The reading is bounded too: lines are taken from the body only as the scan gets 
 `TEXT_SCAN_CAP` characters of text are scanned and at most `NEW_TEXT_CAP` characters of new text
 kept (`Reply.capped` says so).
 """
+
 from __future__ import annotations
 
 import html
@@ -69,11 +70,58 @@ class Reply:
 # (answers remembered, so many unclosed "<!--" stay linear); quoting blockquotes become "> " lines,
 # quote and signature containers of mail clients leave a mark line. No HTMLParser: it is not linear
 # on broken input.
-_VOID = frozenset({"br", "hr", "img", "meta", "input", "wbr", "link", "area", "base", "col", "embed", "param",
-                   "source", "track", "o:p"})
-_BLOCK = frozenset({"div", "li", "ul", "ol", "tr", "table", "tbody", "thead", "section", "article", "header",
-                    "footer", "center", "address", "dl", "dt", "dd", "form", "aside", "nav", "main", "body",
-                    "html", "caption", "figure", "figcaption", "fieldset", "details", "summary"})
+_VOID = frozenset(
+    {
+        "br",
+        "hr",
+        "img",
+        "meta",
+        "input",
+        "wbr",
+        "link",
+        "area",
+        "base",
+        "col",
+        "embed",
+        "param",
+        "source",
+        "track",
+        "o:p",
+    }
+)
+_BLOCK = frozenset(
+    {
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "tr",
+        "table",
+        "tbody",
+        "thead",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "center",
+        "address",
+        "dl",
+        "dt",
+        "dd",
+        "form",
+        "aside",
+        "nav",
+        "main",
+        "body",
+        "html",
+        "caption",
+        "figure",
+        "figcaption",
+        "fieldset",
+        "details",
+        "summary",
+    }
+)
 _PARAGRAPH = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote"})
 _SKIP_CONTENT = frozenset({"style", "script", "title", "template", "textarea", "noscript", "svg", "object"})
 _CELL = frozenset({"td", "th"})
@@ -88,9 +136,12 @@ _ATTR = re.compile(r"""\b(class|id|name|type|style)\s*=\s*(?:"([^"]*)"|'([^']*)'
 _QUOTE_CONTAINER = re.compile(
     r"gmail_quote|gmail_attr|yahoo_quoted|moz-cite-prefix|divRplyFwdMsg|OutlookMessageHeader|AppleOriginalContents|"
     r"OLK_SRC_BODY_SECTION|appendonsend|protonmail_quote|zmail_extra|mail_android_quote|reference-message|"
-    r"\bquote\b|quoted-content|replyforward|stopSpelling", re.I)
+    r"\bquote\b|quoted-content|replyforward|stopSpelling",
+    re.I,
+)
 _SIGNATURE_CONTAINER = re.compile(
-    r"gmail_signature|moz-signature|AppleMailSignature|ms-outlook-mobile-signature|(?:^|\s)x?_?signature(?:\s|$)", re.I)
+    r"gmail_signature|moz-signature|AppleMailSignature|ms-outlook-mobile-signature|(?:^|\s)x?_?signature(?:\s|$)", re.I
+)
 _BORDER_NONE = re.compile(r"border\s*:\s*none", re.I)
 _OUTLOOK_TOP_BORDER = re.compile(r"border-top\s*:\s*solid[^;]{0,40};\s*padding\s*:\s*3\.0pt", re.I)
 _HTML_SPACE = re.compile(r"[ \t\n\r\f\v]+")
@@ -312,7 +363,9 @@ def _closing_tag(name: str) -> re.Pattern[str]:
 
 _HTML_HINT = re.compile(
     r"<(?:p|div|br|html|body|span|blockquote|table|tr|td|b|i|u|strong|em|ul|ol|li|font|head|meta|img|hr|h[1-6])"
-    r"(?:\s[^<>]{0,500})?/?>|<a\s[^<>]{0,500}>|<!doctype\s+html", re.I)
+    r"(?:\s[^<>]{0,500})?/?>|<a\s[^<>]{0,500}>|<!doctype\s+html",
+    re.I,
+)
 
 
 def looks_like_html(body: str) -> bool:
@@ -376,8 +429,21 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u1427\u00ad]+")
 _TRAILING_LINK = re.compile(r"\s*(?:<[^<>\s]{1,300}>|\[[^\[\]]{0,80}\]\([^()\s]{1,300}\))$")
 
 # Words that end an "On ... wrote:" line, in the languages we see. A cheap filter before the patterns.
-_VERBS = ("wrote", "writes", "schrieb", "geschrieben", "écrit", "ecrit", "escribió", "escribio", "schreef", "skrev",
-          "scritto", "escreveu", "napisa")
+_VERBS = (
+    "wrote",
+    "writes",
+    "schrieb",
+    "geschrieben",
+    "écrit",
+    "ecrit",
+    "escribió",
+    "escribio",
+    "schreef",
+    "skrev",
+    "scritto",
+    "escreveu",
+    "napisa",
+)
 
 
 def _has_verb(text: str) -> bool:
@@ -391,35 +457,65 @@ _STAMP = r"(?=.{0,250}(?:\d{1,2}[:.]\d{2}|\d{4}|@))"
 _NOT_PRONOUN = r"(?!\s+(?:mir|uns|mich|ich|du|er|sie|wir|ihr|man|mein|meine|meiner|unser|unsere)\b)"
 _REPLY_HEADER = re.compile(
     r"""(?:
-        (?:-+\s*)?on\s""" + _STAMP + r""".{2,280}?\b(?:wrote|writes)\s*:\s*-*      # On Tue, May 16, 2017 at 10:20 AM Name <a@x> wrote:
+        (?:-+\s*)?on\s"""
+    + _STAMP
+    + r""".{2,280}?\b(?:wrote|writes)\s*:\s*-*      # On Tue, May 16, 2017 at 10:20 AM Name <a@x> wrote:
       | (?:-+\s*)?on\s(?=.{0,280}@).{2,280}?\bwrote\s*-*                         # On Wed, 14 Nov 2018 08:14 Name <a@x> wrote
       | -+\s*on\s.{2,280}?\bwrote\s*-+                                            # ------On 12/29/1987 17:32 PM, Name wrote-----
       | -{2,}\s*.{1,150}?\bwrote\s*-{2,}                                          # ---- John Smith wrote ----
-      | at\s""" + _STAMP + r""".{2,120}?\bwrote\s*:                                 # At 6/16/2016 08:32 PM, you wrote:
-      | (?:-+\s*)?am\s""" + _STAMP + r""".{2,280}?\bschrieb\b""" + _NOT_PRONOUN + r"""(?:.{0,200}:|\s*:?)   # Am 16.05.2017 um 10:20 schrieb Name <a@x>:
-      | .{1,200}?\sschrieb\s+am\s""" + _STAMP + r""".{2,150}:                       # Name <a@x> schrieb am Di., 16. Mai 2017 um 10:20:
+      | at\s"""
+    + _STAMP
+    + r""".{2,120}?\bwrote\s*:                                 # At 6/16/2016 08:32 PM, you wrote:
+      | (?:-+\s*)?am\s"""
+    + _STAMP
+    + r""".{2,280}?\bschrieb\b"""
+    + _NOT_PRONOUN
+    + r"""(?:.{0,200}:|\s*:?)   # Am 16.05.2017 um 10:20 schrieb Name <a@x>:
+      | .{1,200}?\sschrieb\s+am\s"""
+    + _STAMP
+    + r""".{2,150}:                       # Name <a@x> schrieb am Di., 16. Mai 2017 um 10:20:
       | (?=.{0,200}[@<]).{1,200}?\s(?:hat\s+am\s.{2,100}\s)?(?:schrieb|geschrieben)\s*:   # Name <a@x> schrieb:
       | zitat\s+von\s(?=.{0,200}@).{2,200}:                                       # Zitat von Name <a@x>:
-      | (?:-+\s*)?le\s""" + _STAMP + r""".{2,280}?\ba\s+[ée]crit\s*:?               # Le 15 janv. 2024 à 14:30, Name <a@x> a écrit :
-      | (?:-+\s*)?el\s""" + _STAMP + r""".{2,280}?\bescribi[óo]\s*:?                # El 16 may 2017, a las 10:20, Name escribió:
-      | (?:-+\s*)?op\s""" + _STAMP + r""".{2,280}?\bschreef\b(?:.{0,200}:|\s*:?)    # Op 16 mei 2017 om 10:20 schreef Name <a@x>:
-      | (?:-+\s*)?den\s""" + _STAMP + r""".{2,280}?\bskrev\b(?:.{0,200}:|\s*:?)     # Den 16. maj 2017 kl. 10.20 skrev Name <a@x>:
+      | (?:-+\s*)?le\s"""
+    + _STAMP
+    + r""".{2,280}?\ba\s+[ée]crit\s*:?               # Le 15 janv. 2024 à 14:30, Name <a@x> a écrit :
+      | (?:-+\s*)?el\s"""
+    + _STAMP
+    + r""".{2,280}?\bescribi[óo]\s*:?                # El 16 may 2017, a las 10:20, Name escribió:
+      | (?:-+\s*)?op\s"""
+    + _STAMP
+    + r""".{2,280}?\bschreef\b(?:.{0,200}:|\s*:?)    # Op 16 mei 2017 om 10:20 schreef Name <a@x>:
+      | (?:-+\s*)?den\s"""
+    + _STAMP
+    + r""".{2,280}?\bskrev\b(?:.{0,200}:|\s*:?)     # Den 16. maj 2017 kl. 10.20 skrev Name <a@x>:
       | .{2,200}?\bkl\.\s?\d{1,2}[.:]\d{2}\s+skrev\b.{0,200}:                     # tir. 16. maj 2017 kl. 10.20 skrev Name:
-      | (?:-+\s*)?il\s""" + _STAMP + r""".{2,280}?\bha\s+scritto\s*:?               # Il giorno ... ha scritto:
-      | (?:-+\s*)?em\s""" + _STAMP + r""".{2,280}?\bescreveu\s*:?                   # Em ... escreveu:
-      | (?:w\s+dniu|dnia)\s""" + _STAMP + r""".{2,280}?\bnapisa[łl]\w{0,4}(?:\s*\(a\))?\s*:?   # W dniu ... napisał(a):
+      | (?:-+\s*)?il\s"""
+    + _STAMP
+    + r""".{2,280}?\bha\s+scritto\s*:?               # Il giorno ... ha scritto:
+      | (?:-+\s*)?em\s"""
+    + _STAMP
+    + r""".{2,280}?\bescreveu\s*:?                   # Em ... escreveu:
+      | (?:w\s+dniu|dnia)\s"""
+    + _STAMP
+    + r""".{2,280}?\bnapisa[łl]\w{0,4}(?:\s*\(a\))?\s*:?   # W dniu ... napisał(a):
     )$""",
     re.I | re.X,
 )
 _NAME_EMAIL_WROTE = re.compile(
-    r".{0,200}?" + _EMAIL + r"\)?\s*(?:wrote|schrieb|a\s+[ée]crit|escribi[óo]|schreef|skrev|ha\s+scritto|escreveu)\s*:$", re.I)
+    r".{0,200}?"
+    + _EMAIL
+    + r"\)?\s*(?:wrote|schrieb|a\s+[ée]crit|escribi[óo]|schreef|skrev|ha\s+scritto|escreveu)\s*:$",
+    re.I,
+)
 # Date first, sender last: "30.09.2017, 18.30, X <a@x>:", "2017-11-24 16:32 GMT+01:00 X <a@x>:", "2011/4/7 X <a@x>".
 _DATE_FIRST = re.compile(
-    r"(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.\s?[a-zäöü]{3,9}\.?\s\d{4})\b.{0,200}?" + _EMAIL + r"\)?\s*:?$", re.I)
+    r"(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.\s?[a-zäöü]{3,9}\.?\s\d{4})\b.{0,200}?" + _EMAIL + r"\)?\s*:?$", re.I
+)
 # A line that may start an "On ... wrote:" header broken over several lines (a date in it).
 _HEADER_START = re.compile(
     r"(?:-+\s*)?(?:(?:on|am|le|el|op|den|il|em)\s(?=.{0,60}\d)|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b)|.{1,200}?\sschrieb\s+am\s|.{1,200}<$",
-    re.I)
+    re.I,
+)
 _SEPARATOR = re.compile(
     r"""[-=_*\s]{0,40}(?:
         original(?:\s+|-)?message | original(?:-|\s)?nachricht | original | urspr(?:ü|ue|u)ngliche\s+nachricht
@@ -452,11 +548,31 @@ _FIELD = re.compile(
 )
 _FIELD_KIND = {
     **dict.fromkeys(("from", "von", "de", "da", "van", "fra", "från", "od"), "from"),
-    **dict.fromkeys(("sent", "gesendet", "envoyé", "envoye", "enviado", "verzonden", "verstuurd", "sendt", "skickat",
-                     "inviato", "date", "datum", "fecha", "data", "dato"), "date"),
+    **dict.fromkeys(
+        (
+            "sent",
+            "gesendet",
+            "envoyé",
+            "envoye",
+            "enviado",
+            "verzonden",
+            "verstuurd",
+            "sendt",
+            "skickat",
+            "inviato",
+            "date",
+            "datum",
+            "fecha",
+            "data",
+            "dato",
+        ),
+        "date",
+    ),
     **dict.fromkeys(("to", "an", "à", "a", "para", "aan", "til", "till"), "to"),
     **dict.fromkeys(("cc", "bcc", "kopie"), "cc"),
-    **dict.fromkeys(("subject", "betreff", "objet", "asunto", "onderwerp", "emne", "ämne", "oggetto", "assunto"), "subject"),
+    **dict.fromkeys(
+        ("subject", "betreff", "objet", "asunto", "onderwerp", "emne", "ämne", "oggetto", "assunto"), "subject"
+    ),
 }
 _INLINE_FIELD = re.compile(r"\b(?:date|sent|to|subject|datum|gesendet|betreff|an)\*{0,2}\s*:", re.I)
 _FORWARD_SUBJECT = re.compile(r"(?:wg|fw|fwd|tr|rv|vs|vb|doorst|wtr|enc)\s*:", re.I)
@@ -557,7 +673,7 @@ class _Lines:
                 d, rest = 0, line
                 m = _QUOTE_MARKS.match(line)
                 if m:
-                    rest = line[m.end():]
+                    rest = line[m.end() :]
                     d = m.group().count(">")
                     if d and rest.rstrip().endswith("<<"):  # ">>> http://x <<<" is decoration, not a quote
                         d, rest = 0, line
@@ -763,7 +879,7 @@ def _soft_cut(kept: list[tuple[int, str]]) -> tuple[int, str] | None:
             in_fence.add(k)
         elif fence:
             in_fence.add(k)
-    window = nonblank[max(1, len(nonblank) - 9):]
+    window = nonblank[max(1, len(nonblank) - 9) :]
     for pos, k in enumerate(window):
         if k in in_fence:
             continue
@@ -772,7 +888,7 @@ def _soft_cut(kept: list[tuple[int, str]]) -> tuple[int, str] | None:
         if rest <= 8 and len(t) <= 80 and (_SIGNOFF.match(t) or _DASH_NAME.match(t)):
             return k, "sign_off"
         if rest <= 6 and _DELIMITER.match(t):
-            after = [kept[x][1] for x in window[pos + 1:]]
+            after = [kept[x][1] for x in window[pos + 1 :]]
             prev_blank = k > 0 and not kept[k - 1][1]
             if all(len(a) <= 100 for a in after) and (prev_blank or rest <= 2):
                 return k, "delimiter"
@@ -884,7 +1000,12 @@ def _scan(lines: _Lines, nested: int = 0) -> Reply:
             i = end + 1
             continue
         if not fence:
-            if provisional and own and (_is_sig_delimiter(text) or _DELIMITER.match(text)) and _text_follows(lines, i + 1):
+            if (
+                provisional
+                and own
+                and (_is_sig_delimiter(text) or _DELIMITER.match(text))
+                and _text_follows(lines, i + 1)
+            ):
                 # Header, quoted mail, "--", then the customer's own lines: written below the quote.
                 for _, t in kept:
                     quoted.add(t)
@@ -936,14 +1057,28 @@ def _scan(lines: _Lines, nested: int = 0) -> Reply:
         fwd = _quoted_forward(lines, first_quote) if nested < 2 else None
         if fwd is not None:  # a forward without a comment, all of it quoted (Apple Mail)
             inner = _scan(fwd, nested + 1)
-            return Reply(inner.new_text, quoted_text=quoted.text(), signature=inner.signature, cut_reason="forward",
-                         removed=tuple(dict.fromkeys(("forward", *inner.removed))), forwarded=True,
-                         forwarded_text=inner.new_text, capped=inner.capped)
+            return Reply(
+                inner.new_text,
+                quoted_text=quoted.text(),
+                signature=inner.signature,
+                cut_reason="forward",
+                removed=tuple(dict.fromkeys(("forward", *inner.removed))),
+                forwarded=True,
+                forwarded_text=inner.new_text,
+                capped=inner.capped,
+            )
         cut_reason = cut_reason or "only_quote"
         removed.append("only_quote")
-    return Reply(new_text, quoted_text=quoted.text(), signature=signature.text(), cut_reason=cut_reason or tail_reason,
-                 removed=tuple(dict.fromkeys(removed)), forwarded=forwarded,
-                 forwarded_text=forwarded_text.text() if forwarded else "", capped=capped)
+    return Reply(
+        new_text,
+        quoted_text=quoted.text(),
+        signature=signature.text(),
+        cut_reason=cut_reason or tail_reason,
+        removed=tuple(dict.fromkeys(removed)),
+        forwarded=forwarded,
+        forwarded_text=forwarded_text.text() if forwarded else "",
+        capped=capped,
+    )
 
 
 def _text_follows(lines: _Lines, i: int) -> bool:
@@ -967,7 +1102,7 @@ def _collect_forward(lines: _Lines, start: int, quoted: bool, out: _Capped) -> N
 
 def _strip_marks(raw: str) -> str:
     m = _QUOTE_MARKS.match(raw)
-    return raw[m.end():] if m else raw
+    return raw[m.end() :] if m else raw
 
 
 def _sandwiched(lines: _Lines, i: int) -> bool:
@@ -997,7 +1132,7 @@ def _quoted_forward(lines: _Lines, start: int) -> _Lines | None:
             break
         r = lines.raw[k]
         m = _ONE_MARK.match(r)
-        raw.append(r[m.end():] if m else r)
+        raw.append(r[m.end() :] if m else r)
         k += 1
     return _Lines(raw)
 
@@ -1034,8 +1169,30 @@ def sentences(text: str) -> list[str]:
 # --- folding for matching ------------------------------------------------------------
 # Length-preserving: offsets in the folded text are offsets in the original, so evidence
 # can quote the customer's own spelling. Patterns spell umlauts as (ue|u) etc. (see lexicon).
-_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "Ä": "a", "Ö": "o", "Ü": "u", "’": "'", "‘": "'", "´": "'", "`": "'",
-                       "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‚": "'", "é": "e", "è": "e", "á": "a", "à": "a"})
+_FOLD = str.maketrans(
+    {
+        "ä": "a",
+        "ö": "o",
+        "ü": "u",
+        "Ä": "a",
+        "Ö": "o",
+        "Ü": "u",
+        "’": "'",
+        "‘": "'",
+        "´": "'",
+        "`": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+        "‚": "'",
+        "é": "e",
+        "è": "e",
+        "á": "a",
+        "à": "a",
+    }
+)
 
 
 def fold(text: str) -> str:
@@ -1050,20 +1207,64 @@ def fold(text: str) -> str:
 _SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)|\n")
 _CLAUSE_END = re.compile(r"[.!?;:,()\n\u2013\u2014]|\s-\s")
 # A dot after these does not end a sentence ("ca. 6 Wochen", "z.B.", "3. März").
-_ABBREV = frozenset({"ca", "bzw", "z.b", "zb", "dr", "nr", "u.a", "usw", "evtl", "ggf", "inkl", "bspw", "vs", "etc", "mr", "mrs",
-                     "ms", "st", "str", "tel", "d.h", "o.ä", "u.u", "jan", "feb", "mär", "apr", "jun", "jul", "aug", "sep", "sept",
-                     "okt", "oct", "nov", "dez", "dec", "e.g", "i.e", "prof", "frau", "hr", "fr"})
+_ABBREV = frozenset(
+    {
+        "ca",
+        "bzw",
+        "z.b",
+        "zb",
+        "dr",
+        "nr",
+        "u.a",
+        "usw",
+        "evtl",
+        "ggf",
+        "inkl",
+        "bspw",
+        "vs",
+        "etc",
+        "mr",
+        "mrs",
+        "ms",
+        "st",
+        "str",
+        "tel",
+        "d.h",
+        "o.ä",
+        "u.u",
+        "jan",
+        "feb",
+        "mär",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "okt",
+        "oct",
+        "nov",
+        "dez",
+        "dec",
+        "e.g",
+        "i.e",
+        "prof",
+        "frau",
+        "hr",
+        "fr",
+    }
+)
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 
 def _is_sentence_end(text: str, m: re.Match[str]) -> bool:
-    if m.group() != "." :
+    if m.group() != ".":
         return True
     w = _WORD_BEFORE.search(text, max(0, m.start() - 12), m.start())
     if not w:
         return True
     word = w.group(1).lower().rstrip(".")
-    return not (word.isdigit() and len(word) <= 2 or word in _ABBREV)
+    return not ((word.isdigit() and len(word) <= 2) or word in _ABBREV)
 
 
 # Sentence marks of the last few texts (the folded and the original text of the ticket being read).
@@ -1111,8 +1312,8 @@ def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     s, e = sentence_bounds(text, start, end)
     for m in _CLAUSE_END.finditer(text, s, start):
         s = m.end()
-    m = _CLAUSE_END.search(text, end, e)
-    return s, (m.start() if m else e)
+    after = _CLAUSE_END.search(text, end, e)
+    return s, (after.start() if after else e)
 
 
 def snippet(original: str, start: int, end: int, width: int = 110, clause: bool = False) -> str:

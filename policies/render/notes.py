@@ -87,8 +87,10 @@ def uncertain_banner_short() -> str:
 def uncertain_banner(reading: Mapping[str, Any]) -> str:
     """Shown on top of a decision the two readers did not agree on: a person confirms it first."""
     doubts = [_DOUBTS[d] for d in reading.get("doubts", ()) if d in _DOUBTS]
-    lines = [_reader_line("Regel-Leser", reading.get("rules") or {}),
-             _reader_line("Statistischer Leser", reading.get("model") or {})]
+    lines = [
+        _reader_line("Regel-Leser", reading.get("rules") or {}),
+        _reader_line("Statistischer Leser", reading.get("model") or {}),
+    ]
     return (
         "<p><b>Unsicher erkannt – bitte prüfen.</b> "
         + (_e("; ".join(doubts).capitalize()) + ". " if doubts else "")

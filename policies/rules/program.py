@@ -135,7 +135,11 @@ def program_return(ctx: Context) -> Ruling:
     }
     # The earlier ticket the first wish came from, so the note can name it ("laut Ticket #4711").
     wish_entry = next(
-        (e for e in ctx.customer.history if source == "history" and e.request_type == RequestType.PROGRAM_RETURN and e.date == wish),
+        (
+            e
+            for e in ctx.customer.history
+            if source == "history" and e.request_type == RequestType.PROGRAM_RETURN and e.date == wish
+        ),
         None,
     )
     why = [

@@ -346,13 +346,19 @@ gb = st.one_of(
 report_like = st.fixed_dictionaries(
     {},
     optional={
-        "customer_id": st.one_of(st.sampled_from(["100231", "100232", "K-7"]), hostile_text, st.integers(), json_values),
-        "email": st.one_of(st.sampled_from(["anna@example.ch", "jürgen@müller.de"]), hostile_text, st.text(max_size=20)),
+        "customer_id": st.one_of(
+            st.sampled_from(["100231", "100232", "K-7"]), hostile_text, st.integers(), json_values
+        ),
+        "email": st.one_of(
+            st.sampled_from(["anna@example.ch", "jürgen@müller.de"]), hostile_text, st.text(max_size=20)
+        ),
         "month": months,
         "usage_gb": gb,
         "limit_gb": gb,
         "products": st.one_of(st.lists(st.one_of(st.text(max_size=20), hostile_text), max_size=3), json_values),
-        "migration_refused": st.one_of(st.booleans(), st.sampled_from(["ja", "nein", "1", ""]), hostile_text, json_values),
+        "migration_refused": st.one_of(
+            st.booleans(), st.sampled_from(["ja", "nein", "1", ""]), hostile_text, json_values
+        ),
         "migration_impossible": st.one_of(st.booleans(), hostile_text),
         "extra": st.text(max_size=5),
     },
@@ -371,7 +377,9 @@ usage_bodies = st.one_of(
     st.builds(lambda base, off: _encode({**base, **off}, False), valid_report, report_like),  # some fields hostile
     st.builds(_encode, report_like, st.booleans()),
     st.builds(
-        lambda n, inner: b'{"customer_id": "1", "month": "2026-10", "usage_gb": ' + n + b', "limit_gb": 2' + inner + b"}",
+        lambda n, inner: (
+            b'{"customer_id": "1", "month": "2026-10", "usage_gb": ' + n + b', "limit_gb": 2' + inner + b"}"
+        ),
         raw_number,
         st.sampled_from([b"", b', "products": ' + _nested(200_000, "list")]),
     ),
@@ -397,7 +405,9 @@ def _fuzz_usage(app, secret: str, examples: int) -> Counter[int]:  # type: ignor
         database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
-    @given(body=usage_bodies, content_type=st.sampled_from(["application/json", "text/plain", ""]), chunked=st.booleans())
+    @given(
+        body=usage_bodies, content_type=st.sampled_from(["application/json", "text/plain", ""]), chunked=st.booleans()
+    )
     def one(body: bytes, content_type: str, chunked: bool) -> None:
         last_id = _last_id(db_url)
         r = _post(client, f"/events/usage-overrun/{secret}", body, {}, content_type, chunked)
@@ -419,7 +429,9 @@ def _fuzz_usage(app, secret: str, examples: int) -> Counter[int]:  # type: ignor
     return seen
 
 
-def test_a_few_hundred_fuzzed_usage_reports_never_get_a_5xx_or_leave_a_half_written_row(fuzz_app, webhook_secret) -> None:  # type: ignore[no-untyped-def]
+def test_a_few_hundred_fuzzed_usage_reports_never_get_a_5xx_or_leave_a_half_written_row(
+    fuzz_app, webhook_secret
+) -> None:  # type: ignore[no-untyped-def]
     seen = _fuzz_usage(fuzz_app, webhook_secret, examples=int(os.environ.get("FUZZ_USAGE_EXAMPLES", "150")))
     db = fuzz_app.config["SETTINGS"].db_url.split(":")[0].split("+")[0]
     print(
@@ -429,7 +441,9 @@ def test_a_few_hundred_fuzzed_usage_reports_never_get_a_5xx_or_leave_a_half_writ
 
 
 @pytest.mark.slow
-def test_three_thousand_fuzzed_usage_reports_never_get_a_5xx_or_leave_a_half_written_row(fuzz_app, webhook_secret) -> None:  # type: ignore[no-untyped-def]
+def test_three_thousand_fuzzed_usage_reports_never_get_a_5xx_or_leave_a_half_written_row(
+    fuzz_app, webhook_secret
+) -> None:  # type: ignore[no-untyped-def]
     seen = _fuzz_usage(fuzz_app, webhook_secret, examples=3_000)
     db = fuzz_app.config["SETTINGS"].db_url.split(":")[0].split("+")[0]
     print(
@@ -445,8 +459,11 @@ QUERY_KEYS = ["type", "outcome", "from", "to", "ticket", "page", "weeks", "next"
 dates = st.one_of(
     st.sampled_from(["0001-01-01", "9999-12-31", "1999-12-31", "2101-01-01", "2026-02-30", "2026-10-31", "", "2026"]),
     st.builds(lambda y, m, d: f"{y:04d}-{m:02d}-{d:02d}", st.integers(0, 9999), st.integers(0, 13), st.integers(0, 32)),
-    st.builds(lambda d, digits: d.translate(str.maketrans("0123456789", digits)), st.just("2026-10-31"),
-              st.sampled_from(["٠١٢٣٤٥٦٧٨٩", "０１２３４５６７８９"])),  # fmt: skip
+    st.builds(
+        lambda d, digits: d.translate(str.maketrans("0123456789", digits)),
+        st.just("2026-10-31"),
+        st.sampled_from(["٠١٢٣٤٥٦٧٨٩", "０１２３４５６７８９"]),
+    ),
 )
 query_values = st.one_of(
     hostile_text,

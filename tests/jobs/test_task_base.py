@@ -281,7 +281,8 @@ def test_a_review_that_fails_for_good_keeps_the_decision_verb_actor_and_comment(
     result = app.tasks[REVIEW_TASK].apply(args=[decision_id, "reject", "Eva Lead", "kein Härtefall"])
     assert result.get() == "failed"
     assert retries == []
-    assert failed_jobs(db) == [(REVIEW_TASK, [decision_id, "reject", "Eva Lead", "kein Härtefall"], None)]
+    # Bound to the task's signature, defaults included (`via`: None = the one-click link), as a replay sends it.
+    assert failed_jobs(db) == [(REVIEW_TASK, [decision_id, "reject", "Eva Lead", "kein Härtefall", None], None)]
     with session_scope(db) as s:
         assert s.scalars(select(FailedJob.error)).one().startswith(f"decision {decision_id} (reject by Eva Lead): ")
 
@@ -333,7 +334,7 @@ def test_replay_failed_resends_each_dead_letter_as_the_stored_task_with_its_stor
     assert r.stdout.strip() == f"re-enqueued 1 event(s): {inbox_id}; re-sent 1 review(s) for decision(s) {decision_id}"
     assert queued(broker) == [
         (PROCESS_TASK, [inbox_id]),
-        (REVIEW_TASK, [decision_id, "reject", "Eva Lead", "kein Härtefall"]),
+        (REVIEW_TASK, [decision_id, "reject", "Eva Lead", "kein Härtefall", None]),
     ]
     with session_scope(db) as s:
         assert s.get(InboxEvent, inbox_id).status == "queued"  # type: ignore[union-attr]

@@ -63,7 +63,11 @@ def test_the_listing_shows_the_fair_use_parameters_and_not_the_goodwill_clauses(
         ("tasks.agent", "kundendienst", "tasks.agent must be an e-mail address"),
         ("tasks.fallback_to", "a b@x.ch", "tasks.fallback_to must be an e-mail address"),
         ("tasks.mailbox", "", "tasks.mailbox must be a Groove mailbox e-mail or id"),
-        ("tasks.mailbox", "Kundendienst Finecom", "tasks.mailbox must be a Groove mailbox e-mail or id (not its display"),
+        (
+            "tasks.mailbox",
+            "Kundendienst Finecom",
+            "tasks.mailbox must be a Groove mailbox e-mail or id (not its display",
+        ),
         ("tasks.mailbox", 0, "tasks.mailbox must be a Groove mailbox e-mail or id"),
         ("tasks.tags", [], "tasks.tags must be a non-empty list of tag names"),
         ("texts.partner", " ", "texts.partner must be a non-empty string"),

@@ -90,8 +90,17 @@ def test_after_login_the_next_parameter_never_leads_to_another_site(client) -> N
 
 @pytest.mark.parametrize(
     "raw",
-    ["/%09/evil.com", "/%0a/x", "/%0d%0aSet-Cookie:%20x=1", "/%5Cevil.com", "https://evil.com/", "%2F%2Fevil.com",
-     "/%00/x", "/%2509/evil.com", "/%E2%80%A8/x"],
+    [
+        "/%09/evil.com",
+        "/%0a/x",
+        "/%0d%0aSet-Cookie:%20x=1",
+        "/%5Cevil.com",
+        "https://evil.com/",
+        "%2F%2Fevil.com",
+        "/%00/x",
+        "/%2509/evil.com",
+        "/%E2%80%A8/x",
+    ],
 )
 def test_the_next_parameter_leads_only_to_a_path_on_this_site(client, raw: str) -> None:  # type: ignore[no-untyped-def]
     login(client, "agent")

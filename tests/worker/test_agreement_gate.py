@@ -20,8 +20,9 @@ from worker.triage.review import carry_out
 COACH_FIELDS = {"COACH_ROUND_START": "2025-06-01", "COACH_END_DATE": "2026-12-31", "PRO_END_DATE": "2027-02-28"}
 
 
-def _second_reader_says(monkeypatch: pytest.MonkeyPatch, request_type: str, confidence: float = 0.95,
-                        abusive: bool = False) -> None:
+def _second_reader_says(
+    monkeypatch: pytest.MonkeyPatch, request_type: str, confidence: float = 0.95, abusive: bool = False
+) -> None:
     # The second reader's weights are data rebuilt from the corpus; pin its answer so the gate itself is tested.
     reading = ModelReading(request_type, confidence, abusive, 0.9, "reader-test")
     monkeypatch.setattr(agreement.model, "read", lambda subject, text: reading)

@@ -34,7 +34,18 @@ ADDRESSES = {
     "jürgen@müller.de": "j%C3%BCrgen%40m%C3%BCller.de",
     "user@localhost": "user%40localhost",
 }
-PIECES = ("anna@", "anna%40", "example.org", "jürgen", "müller", "j%C3%BCrgen", "m%C3%BCller", "user@", "user%40", "%40")
+PIECES = (
+    "anna@",
+    "anna%40",
+    "example.org",
+    "jürgen",
+    "müller",
+    "j%C3%BCrgen",
+    "m%C3%BCller",
+    "user@",
+    "user%40",
+    "%40",
+)
 
 
 def leaks(text: str) -> list[str]:

@@ -58,7 +58,7 @@ def test_a_month_in_other_digits_or_outside_2000_to_2100_is_refused_and_stores_n
 @pytest.mark.parametrize("month", NOT_MONTHS)
 def test_the_csv_import_refuses_such_a_month_with_its_line(month: str) -> None:
     text = f"customer_id,email,month,usage_gb,limit_gb,products\n1,,2026-10,300,200,A\n1,,{month},300,200,A\n"
-    rows, errors = read_csv(text, "2026-11")
+    _rows, errors = read_csv(text, "2026-11")
     assert len(errors) == 1 and errors[0].startswith("line 3: month: "), errors
 
 

@@ -22,7 +22,9 @@ from worker.triage import process as pipeline
 
 EXTENSION = "<p>Hallo, ich war drei Wochen krank. Könnt ihr mein Programm verlängern?</p><p>Danke, Gabi</p>"
 RETURN = "<p>Hallo, ich möchte das Programm zurückgeben und bitte um Erstattung. Viele Grüße, Ute</p>"
-OUT_OF_OFFICE = "<p>Vielen Dank für Ihre Nachricht. Ich bin bis 12.01. nicht im Büro. In dringenden Fällen: zentrale@x.de</p>"
+OUT_OF_OFFICE = (
+    "<p>Vielen Dank für Ihre Nachricht. Ich bin bis 12.01. nicht im Büro. In dringenden Fällen: zentrale@x.de</p>"
+)
 
 
 @pytest.fixture
@@ -33,13 +35,17 @@ def rt_and_sandbox(base_env, monkeypatch):  # type: ignore[no-untyped-def]
         settings = load_settings()
         upgrade(settings.db_url)
         rt = build_runtime(settings)
-        sandbox.seed(ticket_seed(800, "warm@example.org", "Rückgabe", RETURN, fields={"PROGRAM_PURCHASE_DATE": "2026-11-10"}))
+        sandbox.seed(
+            ticket_seed(800, "warm@example.org", "Rückgabe", RETURN, fields={"PROGRAM_PURCHASE_DATE": "2026-11-10"})
+        )
         pipeline.process(rt, deliver(rt, 800))  # warm: mailboxes, AC tags and fields
         yield rt, sandbox
 
 
 def calls(sandbox: Sandbox, since: float, vendor: str = "groove") -> list[str]:
-    return [f"{r['method']} {r['path']}" for r in sandbox.state()["requests"] if r["vendor"] == vendor and r["at"] >= since]
+    return [
+        f"{r['method']} {r['path']}" for r in sandbox.state()["requests"] if r["vendor"] == vendor and r["at"] >= since
+    ]
 
 
 def route(call: str) -> str:
@@ -50,10 +56,18 @@ def test_groove_calls_per_ticket_with_attachments_counted(rt_and_sandbox) -> Non
     rt, sandbox = rt_and_sandbox
     fields = {"PROGRAM_PURCHASE_DATE": "2026-06-01", "PROGRAM_END_DATE": "2026-12-31"}
     sandbox.seed(ticket_seed(801, "gabi@example.org", "Verlängerung", EXTENSION, fields=fields))
-    sandbox.seed(ticket_seed(802, "nina@example.org", "Verlängerung", EXTENSION, fields=fields, attachments=["attest.pdf"]))
-    sandbox.seed(ticket_seed(803, "ute@example.org", "Rückgabe", RETURN, fields={"PROGRAM_PURCHASE_DATE": "2026-11-12"}))
+    sandbox.seed(
+        ticket_seed(802, "nina@example.org", "Verlängerung", EXTENSION, fields=fields, attachments=["attest.pdf"])
+    )
+    sandbox.seed(
+        ticket_seed(803, "ute@example.org", "Rückgabe", RETURN, fields={"PROGRAM_PURCHASE_DATE": "2026-11-12"})
+    )
     figures: dict[str, list[str]] = {}
-    for name, number in (("new ticket, no attachment", 801), ("new ticket, one attachment", 802), ("return request", 803)):
+    for name, number in (
+        ("new ticket, no attachment", 801),
+        ("new ticket, one attachment", 802),
+        ("return request", 803),
+    ):
         since = time.time()
         pipeline.process(rt, deliver(rt, number))
         figures[name] = [route(c) for c in calls(sandbox, since)]
@@ -83,7 +97,11 @@ def test_a_contact_with_a_tag_created_by_another_integration_costs_one_tag_looku
     rt, sandbox = rt_and_sandbox
     rt.crm.warm_up()  # the tag map a running worker loaded at start (worker/bootstrap.py install_warm_up)
     for i in range(3):
-        sandbox.seed(ticket_seed(810 + i, f"k{i}@example.org", "Rückgabe", RETURN, fields={"PROGRAM_PURCHASE_DATE": "2026-11-12"}))
+        sandbox.seed(
+            ticket_seed(
+                810 + i, f"k{i}@example.org", "Rückgabe", RETURN, fields={"PROGRAM_PURCHASE_DATE": "2026-11-12"}
+            )
+        )
     # Another integration creates a tag after the worker loaded its map, and puts it on the contacts.
     sandbox.seed({"ac": {"contacts": [{"email": f"k{i}@example.org", "tags": ["webinar_2026"]} for i in range(3)]}})
     since = time.time()

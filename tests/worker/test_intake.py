@@ -93,7 +93,9 @@ def test_a_missing_event_header_is_refused_with_400(app, client, webhook_secret)
     assert "X-Groove-Event" in r.get_json()["reason"]
 
 
-def test_a_body_of_two_megabytes_is_accepted_but_one_beyond_25_megabytes_is_refused_with_413(app, client, webhook_secret):
+def test_a_body_of_two_megabytes_is_accepted_but_one_beyond_25_megabytes_is_refused_with_413(
+    app, client, webhook_secret
+):
     big = b'{"number": 5, "title": "' + b"a" * (2 * 1024 * 1024) + b'"}'
     assert post(client, webhook_secret, "ticket_started", big).status_code == 202  # a reply with inline images
     huge = b'{"number": 6, "title": "' + b"a" * (25 * 1024 * 1024) + b'"}'

@@ -227,7 +227,7 @@ def test_a_return_counts_from_the_first_return_wish_in_an_earlier_ticket(rt: Run
     with session_scope(rt.settings.db_url) as s:
         rec = s.scalars(select(DecisionRecord)).one()
         assert (rec.request_type, rec.outcome) == ("program_return", "approve")
-    assert "früheres Ticket" in vendors.notes(511)[0]
+    assert "erster Rückgabewunsch 20.10.2026 (laut Ticket #510)" in vendors.notes(511)[0]  # names the ticket
     assert "list_customer_tickets" in groove_calls(vendors)  # the customer's ticket list (?customer=…)
 
 

@@ -73,7 +73,12 @@ def test_a_customer_reply_of_three_megabytes_is_accepted_and_stored_without_the_
     assert r.status_code == 202, r.get_data(as_text=True)[:300]
     assert r.get_json()["status"] == "accepted"
     [row] = rows(app)
-    assert (row.event, row.ticket_number, row.message_id, row.status) == ("customer_replied", 101, "4810291604", "queued")
+    assert (row.event, row.ticket_number, row.message_id, row.status) == (
+        "customer_replied",
+        101,
+        "4810291604",
+        "queued",
+    )
     assert len(row.payload) < 16 * 1024  # only what the worker and the UI read, never the 3 MB
     kept = json.loads(row.payload)
     assert kept["id"] == "4810291604" and kept["links"]["ticket"]["href"].endswith("/tickets/101")
@@ -138,7 +143,9 @@ def test_a_chunked_reply_over_one_megabyte_is_read_whole_by_the_real_server(web:
     body = big_reply(3 * MiB)
     status, answer = chunked_post(web, f"/webhooks/groove/{webhook_secret}", body, "customer_replied")
     assert (status, answer.get("status")) == (202, "accepted"), answer
-    status, answer = chunked_post(web, f"/webhooks/groove/{webhook_secret}", big_reply(26 * MiB, "77"), "customer_replied")
+    status, answer = chunked_post(
+        web, f"/webhooks/groove/{webhook_secret}", big_reply(26 * MiB, "77"), "customer_replied"
+    )
     assert status == 413 and "25 MiB" in answer["reason"], answer
     with session_scope(load_settings().db_url) as s:
         [row] = s.scalars(select(InboxEvent)).all()
@@ -184,7 +191,9 @@ def test_a_hostile_groove_body_is_refused_with_400_and_the_reason(app, webhook_s
 
 def test_an_event_we_ignore_with_a_5000_digit_ticket_number_is_recorded_without_one(app, webhook_secret) -> None:  # type: ignore[no-untyped-def]
     """Events we do not act on are recorded whenever the body is JSON; an unusable number is simply not theirs."""
-    r = post_hook(app.test_client(), webhook_secret, json.dumps({"ticket_number": DIGITS}).encode(), "ticket_state_changed")
+    r = post_hook(
+        app.test_client(), webhook_secret, json.dumps({"ticket_number": DIGITS}).encode(), "ticket_state_changed"
+    )
     assert (r.status_code, r.get_json()["status"]) == (202, "ignored")
     [row] = rows(app)
     assert (row.status, row.ticket_number) == ("ignored", None)

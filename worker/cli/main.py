@@ -2,6 +2,7 @@
 
 Bad input gets one line on stderr and exit code 2; configuration problems name the setting.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,7 +48,6 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 def _cmd_policy_show(args: argparse.Namespace) -> int:
     from policies.pack.loader import load_pack
     from policies.pack.params import describe_pack
-
     from worker.cli.trial import readiness_lines
 
     print(describe_pack(load_pack(args.pack or os.environ.get("GOODWILL_POLICY_PACK") or "goodwill")))
@@ -60,8 +60,16 @@ def _cmd_trial(args: argparse.Namespace) -> int:
     from worker.cli.trial import TrialUsageError, run_trial
 
     try:
-        return run_trial(since=args.since, until=args.until, pack=args.pack, source=args.source, report=args.report,
-                         as_json=args.json, out=sys.stdout, err=sys.stderr)
+        return run_trial(
+            since=args.since,
+            until=args.until,
+            pack=args.pack,
+            source=args.source,
+            report=args.report,
+            as_json=args.json,
+            out=sys.stdout,
+            err=sys.stderr,
+        )
     except TrialUsageError as e:
         raise UsageError(f"trial: {e}") from None
 
@@ -88,9 +96,9 @@ def _cmd_web(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     prepare_multiproc_dir(settings.data_dir)  # before anything imports prometheus_client
+    from worker.app import create_app
     from worker.store.db import upgrade
     from worker.web.serve import run
-    from worker.app import create_app
 
     upgrade(settings.db_url)
     run(create_app(settings), host=args.host, port=args.port, workers=args.workers, threads=args.threads)
@@ -102,10 +110,10 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     from worker.ops.metrics_env import prepare_multiproc_dir
 
     prepare_multiproc_dir(load_settings().data_dir)  # before anything imports prometheus_client
+    from worker.bootstrap import check_mailboxes, get_runtime, install_warm_up
     from worker.jobs.celery_worker import app
     from worker.ops.logs import install_celery_hooks
     from worker.ops.metrics import install_celery_task_metrics, start_worker_metrics_server
-    from worker.bootstrap import check_mailboxes, get_runtime, install_warm_up
 
     settings = app.conf.goodwill_settings
     # Every configured mailbox must exist in Groove (GET /v1/mailboxes): ConfigError → one line, exit 2.
@@ -136,8 +144,15 @@ def _cmd_beat(args: argparse.Namespace) -> int:
 
     install_celery_hooks()
 
-    app.start(["beat", "--loglevel", args.loglevel,
-               "--schedule", str(app.conf.goodwill_settings.data_dir / "celerybeat-schedule")])
+    app.start(
+        [
+            "beat",
+            "--loglevel",
+            args.loglevel,
+            "--schedule",
+            str(app.conf.goodwill_settings.data_dir / "celerybeat-schedule"),
+        ]
+    )
     return 0
 
 
@@ -156,10 +171,18 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
         raise UsageError("--ac-limit-503-share must be between 0 and 1")
     if args.ac_retry_after < 0 or args.groove_retry_after < 0:
         raise UsageError("--ac-retry-after and --groove-retry-after must not be negative")
-    serve(host=args.host, port=args.port, latency_ms=args.latency_ms, error_rate=args.error_rate,
-          ac_rate_limit=args.ac_rate_limit, seed=seed, ac_retry_after=args.ac_retry_after,
-          ac_limit_503_share=args.ac_limit_503_share, groove_rate_limit=args.groove_rate_limit,
-          groove_retry_after=args.groove_retry_after)
+    serve(
+        host=args.host,
+        port=args.port,
+        latency_ms=args.latency_ms,
+        error_rate=args.error_rate,
+        ac_rate_limit=args.ac_rate_limit,
+        seed=seed,
+        ac_retry_after=args.ac_retry_after,
+        ac_limit_503_share=args.ac_limit_503_share,
+        groove_rate_limit=args.groove_rate_limit,
+        groove_retry_after=args.groove_retry_after,
+    )
     return 0
 
 
@@ -198,16 +221,17 @@ def _read_password(from_stdin: bool, command: str = "user add") -> str:
 
 
 def _cmd_user_add(args: argparse.Namespace) -> int:
-    from worker.web.auth import UserError, add_user
     from worker.config import load_database_settings
     from worker.store.db import upgrade
+    from worker.web.auth import UserError, add_user
 
     settings = load_database_settings()
     upgrade(settings.db_url)
     password = _read_password(args.password_stdin)
     try:
-        user_id = add_user(settings.db_url, email=args.email, name=args.name, password=password, role=args.role,
-                           targets=args.targets)
+        user_id = add_user(
+            settings.db_url, email=args.email, name=args.name, password=password, role=args.role, targets=args.targets
+        )
     except UserError as e:
         raise UsageError(f"user add: {e}") from None
     print(f"user {user_id} created: {args.email.strip().lower()} ({args.role})")
@@ -296,8 +320,10 @@ def _parser() -> argparse.ArgumentParser:
     e.set_defaults(func=_cmd_eval)
 
     rd = sub.add_parser("read", help="print the customer's new text of a mail (JSON; `-`: JSON lines on stdin)")
-    rd.add_argument("file", help='CASE.json, a ticket JSON {"subject","body"}, a raw text/HTML mail, or - for '
-                                 'JSON lines {"body","html"}')
+    rd.add_argument(
+        "file",
+        help='CASE.json, a ticket JSON {"subject","body"}, a raw text/HTML mail, or - for JSON lines {"body","html"}',
+    )
     rd.add_argument("--pretty", action="store_true")
     rd.set_defaults(func=_cmd_read)
 
@@ -310,15 +336,20 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--since", required=True, help="first decision day (YYYY-MM-DD)")
     tr.add_argument("--until", help="last decision day (YYYY-MM-DD; default: today)")
     tr.add_argument("--pack", help="candidate policy pack (TOML file) in place of GOODWILL_POLICY_PACK")
-    tr.add_argument("--source", choices=("records", "groove"), default="records",
-                    help="records: the inputs each decision recorded (offline); groove: read the tickets again "
-                         "(read-only, inside the rate limit, resumable)")
+    tr.add_argument(
+        "--source",
+        choices=("records", "groove"),
+        default="records",
+        help="records: the inputs each decision recorded (offline); groove: read the tickets again "
+        "(read-only, inside the rate limit, resumable)",
+    )
     tr.add_argument("--report", help="also write the HTML report to this file")
     tr.add_argument("--json", action="store_true", help="print the summary as JSON")
     tr.set_defaults(func=_cmd_trial)
 
-    vd = sub.add_parser("verdicts", help="the team's verdicts on decisions").add_subparsers(dest="verdicts_cmd",
-                                                                                           required=True)
+    vd = sub.add_parser("verdicts", help="the team's verdicts on decisions").add_subparsers(
+        dest="verdicts_cmd", required=True
+    )
     ve = vd.add_parser("export", help="write verdicts as labelled cases (CASE corpus JSONL, docs/trial.md)")
     ve.add_argument("file")
     ve.add_argument("--split", choices=("train", "test"), help="only the cases of this split (stable, per ticket)")
@@ -338,11 +369,19 @@ def _parser() -> argparse.ArgumentParser:
     wk = sub.add_parser("worker", help="run a Celery worker")
     wk.add_argument("--concurrency", type=int, default=2)
     wk.add_argument("--loglevel", default="INFO")
-    wk.add_argument("--pool", choices=("prefork", "threads"), default="prefork",
-                    help="prefork (default with Redis) or threads (one process; always used with the embedded broker)")
+    wk.add_argument(
+        "--pool",
+        choices=("prefork", "threads"),
+        default="prefork",
+        help="prefork (default with Redis) or threads (one process; always used with the embedded broker)",
+    )
     wk.add_argument("--beat", action="store_true", help="also run the periodic inbox sweeper")
-    wk.add_argument("--metrics-port", type=int, default=None,
-                    help="serve this worker's Prometheus counters on this port (when the web runs elsewhere)")
+    wk.add_argument(
+        "--metrics-port",
+        type=int,
+        default=None,
+        help="serve this worker's Prometheus counters on this port (when the web runs elsewhere)",
+    )
     wk.add_argument("--metrics-host", default="0.0.0.0")
     wk.set_defaults(func=_cmd_worker)
 
@@ -355,14 +394,30 @@ def _parser() -> argparse.ArgumentParser:
     sb.add_argument("--port", type=int, default=8025)
     sb.add_argument("--latency-ms", type=int, default=0)
     sb.add_argument("--error-rate", type=float, default=0.0)
-    sb.add_argument("--ac-rate-limit", type=float, default=None,
-                    help="AC requests per second for the account (over it: 429 + Retry-After)")
-    sb.add_argument("--ac-retry-after", type=float, default=30.0,
-                    help="seconds in AC's Retry-After (default 30, the documented example)")
-    sb.add_argument("--ac-limit-503-share", type=float, default=0.1,
-                    help="share of over-limit AC answers that are a 503 instead (default 0.1)")
-    sb.add_argument("--groove-rate-limit", type=float, default=None,
-                    help="Groove requests per second (Groove publishes no limit; over it: 429 + Retry-After)")
+    sb.add_argument(
+        "--ac-rate-limit",
+        type=float,
+        default=None,
+        help="AC requests per second for the account (over it: 429 + Retry-After)",
+    )
+    sb.add_argument(
+        "--ac-retry-after",
+        type=float,
+        default=30.0,
+        help="seconds in AC's Retry-After (default 30, the documented example)",
+    )
+    sb.add_argument(
+        "--ac-limit-503-share",
+        type=float,
+        default=0.1,
+        help="share of over-limit AC answers that are a 503 instead (default 0.1)",
+    )
+    sb.add_argument(
+        "--groove-rate-limit",
+        type=float,
+        default=None,
+        help="Groove requests per second (Groove publishes no limit; over it: 429 + Retry-After)",
+    )
     sb.add_argument("--groove-retry-after", type=float, default=1.0, help="seconds in Groove's Retry-After")
     sb.add_argument("--seed", help="seed JSON file (format: docs/sandbox.md)")
     sb.set_defaults(func=_cmd_sandbox)
@@ -384,8 +439,12 @@ def _parser() -> argparse.ArgumentParser:
     ua = us.add_parser("add", help="create a web UI user (password from a prompt or --password-stdin)")
     ua.add_argument("email")
     ua.add_argument("--name", required=True)
-    ua.add_argument("--role", choices=("agent", "lead", "admin"), default="agent",
-                    help="agent: read, approve assist-mode changes; lead: also decide OFD cases; admin: all")
+    ua.add_argument(
+        "--role",
+        choices=("agent", "lead", "admin"),
+        default="agent",
+        help="agent: read, approve assist-mode changes; lead: also decide OFD cases; admin: all",
+    )
     ua.add_argument("--targets", help="for a lead: escalation targets they decide, e.g. head_of_ch,ofd (default: all)")
     ua.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     ua.set_defaults(func=_cmd_user_add)
@@ -398,7 +457,9 @@ def _parser() -> argparse.ArgumentParser:
         ud.add_argument("email")
         ud.set_defaults(func=_cmd_user_change)
 
-    fu = sub.add_parser("fair-use", help="fair-use process (seed 004)").add_subparsers(dest="fair_use_cmd", required=True)
+    fu = sub.add_parser("fair-use", help="fair-use process (seed 004)").add_subparsers(
+        dest="fair_use_cmd", required=True
+    )
     fi = fu.add_parser("import", help="import a monthly usage export (CSV, docs/fair-use.md)")
     fi.add_argument("file")
     fi.set_defaults(func=_cmd_fair_use_import)
@@ -409,8 +470,12 @@ def _parser() -> argparse.ArgumentParser:
     hin = hi.add_parser("import", help="walk the team's Groove tickets since a date into the ledger (resumable)")
     hin.add_argument("--since", required=True, help="first day (YYYY-MM-DD) of the tickets to read")
     hin.add_argument("--dry-run", action="store_true", help="print the table of findings, write nothing")
-    hin.add_argument("--max-rate", type=float, default=None,
-                     help="Groove calls per second for the import (default: half of GROOVE_RATE_LIMIT)")
+    hin.add_argument(
+        "--max-rate",
+        type=float,
+        default=None,
+        help="Groove calls per second for the import (default: half of GROOVE_RATE_LIMIT)",
+    )
     hin.set_defaults(func=_cmd_history_import)
 
     r = sub.add_parser("replay", help="re-run an inbox event or all failed ones")
@@ -430,8 +495,11 @@ def main(argv: list[str] | None = None) -> int:
 
     service = args.command in ("web", "worker", "beat", "sandbox", "demo")
     # Services log at INFO; one-shot commands print their own output and log only warnings.
-    setup_logging(args.command if service else "cli", level=getattr(args, "loglevel", None),
-                  default_level="INFO" if service else "WARNING")
+    setup_logging(
+        args.command if service else "cli",
+        level=getattr(args, "loglevel", None),
+        default_level="INFO" if service else "WARNING",
+    )
     try:
         return func(args)
     except UsageError as e:

@@ -11,7 +11,7 @@ classifier's verdict, say) is added in that one place.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -62,9 +62,8 @@ def _verdicts(body: str, subject: str) -> dict[str, Any]:
     rules = classify(ticket, pack)
     reading_ = read_both(ticket, rules, float(param(pack, "reading.min_confidence")))
     out: dict[str, Any] = {"readers": reading_.to_dict(), "evidence": [asdict(e) for e in rules.evidence]}
-    judged = getattr(rules, "sentences", None)  # per-sentence verdicts: cues, negated, tense, object
-    if judged:
-        out["sentence_verdicts"] = [asdict(v) if is_dataclass(v) else v for v in judged]
+    # Per-sentence verdicts: cues, negated, tense, object.
+    out["sentence_verdicts"] = [asdict(v) for v in rules.sentences]
     return out
 
 

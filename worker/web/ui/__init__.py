@@ -52,7 +52,10 @@ def init_ui(app: Flask) -> None:
     app.after_request(_security_headers)
     app.jinja_env.globals.update(current_user=auth.current_user, L=labels, label=labels.label)
     app.jinja_env.filters.update(
-        dt=labels.fmt_datetime, d=labels.fmt_date, duration=labels.fmt_duration, redact=redact  # error texts
+        dt=labels.fmt_datetime,
+        d=labels.fmt_date,
+        duration=labels.fmt_duration,
+        redact=redact,  # error texts (worker/ops/redact.py)
     )
 
     @app.get("/")
