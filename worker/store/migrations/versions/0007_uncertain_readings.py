@@ -17,9 +17,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("decisions", schema=None) as batch_op:
-        # Older decisions were made by one reader; they count as certain, as they were treated then.
-        batch_op.add_column(sa.Column("uncertain", sa.Boolean(), nullable=False, server_default=sa.false()))
+    # A plain ADD COLUMN, not a batch rebuild: on SQLite a rebuild drops the table, which its
+    # foreign keys (actions, ledger …) refuse as soon as a decision exists.
+    # Older decisions were made by one reader; they count as certain, as they were treated then.
+    op.add_column("decisions", sa.Column("uncertain", sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
