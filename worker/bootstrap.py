@@ -114,6 +114,9 @@ def check_mailboxes(rt: Runtime) -> list[GrooveMailbox]:
     """Every configured mailbox must be one of the account's (GET /v1/mailboxes); ConfigError (one
     line) names the unknown ones. Groove unreachable: a warning, and the worker starts unchecked."""
     global _known_mailboxes
+    from worker.ops.logs import bind
+
+    bind(task="mailbox_check")  # its vendor call belongs to no ticket: say what it is
     try:
         directory = rt.helpdesk.list_mailboxes()
     except ApiUnauthorized as exc:
@@ -121,6 +124,8 @@ def check_mailboxes(rt: Runtime) -> list[GrooveMailbox]:
     except ApiError as exc:
         log.warning("could not check the Groove mailboxes at start-up (%s); continuing unchecked", exc)
         return []
+    finally:
+        bind(task=None)
     unknown = [(where, ref) for where, ref in configured_mailboxes(rt) if not any(b.known_as(ref) for b in directory)]
     if unknown:
         named = "; ".join(f"{ref!r} ({where})" for where, ref in unknown)

@@ -164,11 +164,13 @@ def test_webhook_counters_move_with_what_was_sent(run: dict[str, Any]) -> None:
 
 def test_the_workers_counters_show_up_in_the_webs_metrics(run: dict[str, Any]) -> None:
     before, after = run["before"], run["after"]
-    # Before the first ticket: only the worker's warm-up at start (the AC tag and field maps), if any yet.
-    assert total(before, "goodwill_upstream_calls_total", vendor="groove") == 0
+    # Before the first ticket: only the worker's start: its mailbox check (GET /v1/mailboxes, once) and
+    # warm-up (the AC tag and field maps), if any yet.
+    assert total(before, "goodwill_upstream_calls_total", vendor="groove") <= 1
     assert {dict(ls)["route"] for (n, ls), v in before.items() if n == "goodwill_upstream_calls_total" and v} <= {
         "/tags",
         "/fields",
+        "/mailboxes",
     }
     assert total(after, "goodwill_upstream_calls_total", vendor="groove") >= 5
     assert total(after, "goodwill_upstream_calls_total", vendor="ac") >= 2
@@ -209,8 +211,11 @@ def test_log_lines_are_json_and_the_pipelines_lines_name_ticket_and_decision(run
     succeeded = [r for r in records if r["logger"] == "celery.app.trace" and "succeeded" in r["event"]]
     assert {r.get("ticket") for r in succeeded} >= {7101, 7102, 7103}
     assert all("decision_id" in r for r in succeeded if r.get("ticket") in (7101, 7102))
-    vendor_calls = [r for r in records if r["logger"] == "integrations.http" and r.get("task") != "ac_warm_up"]
+    start_up = ("ac_warm_up", "mailbox_check")  # the worker's own calls at start, for no ticket
+    vendor_calls = [r for r in records if r["logger"] == "integrations.http" and r.get("task") not in start_up]
     assert vendor_calls and all(r.get("ticket") in CUSTOMERS for r in vendor_calls)
+    checked = [r for r in records if r.get("task") == "mailbox_check" and r["logger"] == "integrations.http"]
+    assert [r["event"].split(" → ")[0] for r in checked] == ["groove GET /mailboxes"]
     warm_up = [r for r in records if r.get("task") == "ac_warm_up"]
     assert warm_up and {r["event"].split(" → ")[0] for r in warm_up} <= {"ac GET /tags", "ac GET /fields"}
     failed = [r for r in records if r["event"] == "event failed for good"]
