@@ -12,6 +12,8 @@ limiter then holds the request until the (short) pause ends. A longer Retry-Afte
 `ApiRateLimited` with the hint, and the limiter built by the worker (`max_pause_wait` = the same
 2 s) refuses every other request of that vendor at once with `RateLimitTimeout` until the pause
 ends; the task layer re-schedules either with a countdown of at least the hint (worker/jobs/base.py).
+Nor does a request wait longer than `limiter_timeout` (5 s) for a slot of the vendor's budget: then
+`RateLimitTimeout` re-schedules the task for when one is due, and the worker slot is free meanwhile.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from __future__ import annotations
 import email.utils
 import logging
 import time
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +51,23 @@ log = logging.getLogger(__name__)
 # (vendor, method, route template, status); status 0 = no HTTP response (timeout / connection error).
 RequestHook = Callable[[str, str, str, int], None]
 
+# Set by `waiting_budget`: the moment after which no request of this unit of work waits for a slot.
+_wait_until: ContextVar[float | None] = ContextVar("goodwill_wait_until", default=None)
+
+
+@contextmanager
+def waiting_budget(seconds: float) -> Iterator[None]:
+    """Inside, requests wait for rate-limit slots only during the first `seconds`; later a request that
+    would have to wait raises `RateLimitTimeout` at once (one that finds a free slot still goes out).
+
+    The task base wraps each attempt in it, so an attempt never holds its worker slot long waiting for
+    a vendor's budget, however many calls it makes: it is re-scheduled for when a slot is due."""
+    token = _wait_until.set(time.monotonic() + max(0.0, seconds))
+    try:
+        yield
+    finally:
+        _wait_until.reset(token)
+
 
 @dataclass(frozen=True)
 class HttpSettings:
@@ -58,7 +79,9 @@ class HttpSettings:
     # A Retry-After longer than this is not waited out inside the client: the task re-schedules.
     # (The worker's limiter gets the same value as max_pause_wait: worker/bootstrap.py.)
     max_inline_retry_after: float = 2.0
-    limiter_timeout: float = 15.0  # keep well below the task soft time limit
+    # The longest a request waits for a slot of the vendor's budget inside a task (a worker slot held
+    # meanwhile); beyond it RateLimitTimeout re-schedules the task for when a slot is due.
+    limiter_timeout: float = 5.0
     default_pause: float = 1.0  # pause after a 429 that carries no Retry-After
     user_agent: str = "goodwill-triage/0.1"
 
@@ -213,6 +236,12 @@ class JsonHttp:
         return retrying(self._send_once, method, path, params, json, route)
 
     # -- internals --------------------------------------------------------------------------
+    def _limiter_timeout(self) -> float:
+        until = _wait_until.get()
+        if until is None:
+            return self.settings.limiter_timeout
+        return max(0.0, min(self.settings.limiter_timeout, until - time.monotonic()))
+
     def _redact(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, "***")
@@ -228,7 +257,7 @@ class JsonHttp:
 
     def _send_once(self, method: str, path: str, params: Any, body: Any, route: str) -> Any:
         url = path if path.startswith(("http://", "https://")) else f"{self.base_url}{path}"
-        self.limiter.acquire(self.vendor, self.settings.limiter_timeout)
+        self.limiter.acquire(self.vendor, self._limiter_timeout())
         started = time.monotonic()
         try:
             response = self.session.request(

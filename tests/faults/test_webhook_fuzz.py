@@ -365,7 +365,8 @@ report_like = st.fixed_dictionaries(
 )
 valid_report = st.fixed_dictionaries(
     {
-        "customer_id": st.sampled_from(["100231", "100232", "K-7", "9"]),
+        # a few customers (duplicates, conflicts) and many (new months)
+        "customer_id": st.one_of(st.sampled_from(["100231", "K-7"]), st.builds(str, st.integers(1, 10**9))),
         "month": st.builds(lambda m: f"2026-{m:02d}", st.integers(1, 11)),
         "usage_gb": st.one_of(st.floats(0, 1000), st.integers(0, 1000)),
         "limit_gb": st.sampled_from([100, 200, 200.5]),

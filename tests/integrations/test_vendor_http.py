@@ -296,3 +296,28 @@ def test_a_limiter_timeout_is_not_retried_and_sends_nothing():
             make_http(limiter=limiter).request("GET", "/tags")
         assert len(mock.calls) == 0
     assert len(limiter.acquired) == 1
+
+
+def test_inside_a_waiting_budget_requests_stop_waiting_for_slots_once_it_is_spent():
+    import time
+
+    from integrations.errors import RateLimitTimeout
+    from integrations.http import waiting_budget
+    from integrations.ratelimit import LocalRateLimiter
+
+    limiter = LocalRateLimiter({"ac": 1})  # one request per second
+    with responses.RequestsMock() as mock:
+        mock.get(f"{BASE}/tags", json={"tags": []})
+        http = make_http(limiter=limiter)
+        with waiting_budget(0.0):  # a task attempt whose waiting time is used up
+            http.request("GET", "/tags")  # a free slot: it goes out
+            started = time.monotonic()
+            with pytest.raises(RateLimitTimeout) as info:
+                http.request("GET", "/tags")  # would wait ~1 s for the next slot: refused at once
+            assert time.monotonic() - started < 0.1 and 0.5 < info.value.retry_after <= 1.0
+        assert len(mock.calls) == 1
+        limiter_free = LocalRateLimiter({"ac": 1})
+        make_http(limiter=limiter_free).request("GET", "/tags")
+        started = time.monotonic()
+        make_http(limiter=limiter_free).request("GET", "/tags")  # outside a budget: the slot is waited for
+        assert time.monotonic() - started >= 0.4

@@ -20,6 +20,7 @@ from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded, TaskPredicate
 
 from integrations.errors import ApiRateLimited, RateLimitTimeout, is_retryable, retry_after_seconds
+from integrations.http import waiting_budget
 from worker.jobs.celery_app import RETRY_BACKOFF_MAX
 from worker.store.locks import LockBusy
 
@@ -31,6 +32,9 @@ LOCK_BUSY_RETRY = (1.0, 3.0)
 # Waiting for a vendor's budget is no failure of the task: ~1 h of 30-s Retry-Afters before a failed job.
 MAX_DEFERRALS = 120
 DEFERRALS_HEADER = "goodwill_deferrals"  # carried from one retry message to the next
+# An attempt waits for vendors' rate-limit slots only in its first seconds: a worker slot is never held
+# long waiting for budget (whatever the number of calls); the task is re-scheduled instead.
+ATTEMPT_WAIT_BUDGET = 6.0
 
 # The one source of retry jitter; tests put a seeded Random here to get exact countdowns.
 rng = random.Random()
@@ -80,7 +84,8 @@ class GoodwillTask(Task):  # type: ignore[misc]
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
-            return super().__call__(*args, **kwargs)
+            with waiting_budget(ATTEMPT_WAIT_BUDGET):
+                return super().__call__(*args, **kwargs)
         except TaskPredicate:  # Retry, Ignore, Reject: already Celery's answer
             raise
         except LockBusy as exc:
