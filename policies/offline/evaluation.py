@@ -72,9 +72,12 @@ class EvalResult:
     model_per_type: dict[str, TypeScore] = field(default_factory=dict)
     model_macro_f1: float = 0.0
     model_abuse_recall: float = 0.0
+    # The rule reader alone (the decision combines both: policies/reading/agreement.py choose_type, raise_abuse).
+    rule_macro_f1: float = 0.0
+    rule_abuse_recall: float = 0.0
     agreed: int = 0
     agreed_right: int = 0  # request type right where both readers agreed
-    disagreed_right: int = 0  # request type right (by the rule reader) where they did not
+    disagreed_right: int = 0  # request type of the decision right where they did not
     # Wrong approvals the gate lets through: both readers agreed, so nobody would look before AC changes.
     gated_wrong_approvals: list[tuple[str, str, str]] = field(default_factory=list)
     fact_errors: list[tuple[str, str, Any, Any]] = field(default_factory=list)  # (id, key, gold, predicted)
@@ -186,6 +189,8 @@ def evaluate(rows: list[dict[str, Any]]) -> EvalResult:
     wrong_approvals: list[tuple[str, str, str]] = []
     gated: list[tuple[str, str, str]] = []
     model_types: list[str] = []
+    rule_types: list[str] = []
+    rule_abuse: Counter[str] = Counter()
     model_abuse: Counter[str] = Counter()
     agreed = agreed_right = disagreed_right = 0
     for i, row in enumerate(rows, 1):
@@ -193,9 +198,12 @@ def evaluate(rows: list[dict[str, Any]]) -> EvalResult:
         c, decision, reading = _read(row, i)
         gold, pred = label["request_type"], c.request_type
         model_types.append(reading["model"]["request_type"])
+        rule_types.append(reading["rules"]["request_type"])
         g_ab = bool(label.get("abusive"))
         m_ab = bool(reading["model"]["abusive"])
         model_abuse["tp" if g_ab and m_ab else "fp" if m_ab else "fn" if g_ab else "tn"] += 1
+        r_ab = bool(reading["rules"]["abusive"])
+        rule_abuse["tp" if g_ab and r_ab else "fp" if r_ab else "fn" if g_ab else "tn"] += 1
         if reading["agreed"]:
             agreed += 1
             agreed_right += gold == pred
@@ -230,6 +238,7 @@ def evaluate(rows: list[dict[str, Any]]) -> EvalResult:
     per_type = _per_type(gold_types, pred_types)
     macro = _macro(per_type)
     model_per_type = _per_type(gold_types, model_types)
+    rule_per_type = _per_type(gold_types, rule_types)
     ap, ar, _ = _prf(abuse["tp"], abuse["fp"], abuse["fn"])
     sp, sr, _ = _prf(severe["tp"], severe["fp"], severe["fn"])
     return EvalResult(
@@ -250,6 +259,8 @@ def evaluate(rows: list[dict[str, Any]]) -> EvalResult:
         model_per_type=model_per_type,
         model_macro_f1=_macro(model_per_type),
         model_abuse_recall=_prf(model_abuse["tp"], model_abuse["fp"], model_abuse["fn"])[1],
+        rule_macro_f1=_macro(rule_per_type),
+        rule_abuse_recall=_prf(rule_abuse["tp"], rule_abuse["fp"], rule_abuse["fn"])[1],
         agreed=agreed,
         agreed_right=agreed_right,
         disagreed_right=disagreed_right,
@@ -278,9 +289,9 @@ def format_report(res: EvalResult, name: str) -> str:
     disagreed = res.n - res.agreed
     lines += [
         "",
-        "readers:            rule reader  second reader",
-        f"  macro-F1            {res.macro_f1:>9.3f}  {res.model_macro_f1:>13.3f}",
-        f"  abuse recall        {res.abuse_recall:>9.3f}  {res.model_abuse_recall:>13.3f}",
+        "readers:            rule reader  second reader  decision (both combined: docs/policy.md, Two readers)",
+        f"  macro-F1            {res.rule_macro_f1:>9.3f}  {res.model_macro_f1:>13.3f}  {res.macro_f1:>8.3f}",
+        f"  abuse recall        {res.rule_abuse_recall:>9.3f}  {res.model_abuse_recall:>13.3f}  {res.abuse_recall:>8.3f}",
         "agreement (same type and abusive flag, both at least as sure as reading.min_confidence):",
         f"  agreed    {res.agreed:>5} ({res.agreed / res.n if res.n else 0:.3f})  type right "
         f"{res.agreed_right / res.agreed if res.agreed else 0:.3f}",

@@ -36,6 +36,12 @@ PARAMS: dict[str, Param] = {
     "reading.min_confidence": Param(
         "share", 0.6, "agreement gate: both readers at least this sure, or a person confirms before anything is applied"
     ),
+    "reading.model_overrules": Param(
+        "share",
+        0.8,
+        "when the readers name different request types, the decision is made on the statistical reader's type "
+        "if it is at least this sure (a person confirms it first either way)",
+    ),
     "classifier.min_confidence": Param(
         "share",
         0.5,

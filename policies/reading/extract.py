@@ -7,12 +7,13 @@ the folded text (see `policies.reading.text.fold`) and quote the original spelli
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from datetime import date
 
 from policies.model import Evidence
 from policies.reading import lexicon as lx
 from policies.reading.classification import WEIGHTY_REASONS
-from policies.reading.text import sentence_bounds, snippet
+from policies.reading.text import clause_after, clause_before, clause_bounds, sentence_bounds, snippet
 
 # --- language -----------------------------------------------------------------------
 _DE_WORDS = frozenset(
@@ -337,39 +338,135 @@ def _days(m: re.Match[str]) -> int | None:
     return round(num * per)
 
 
+# A span given as months ("von Mai bis einschließlich Dezember", "from September until the end of April next year",
+# "Mai–Dezember"): read as the number of calendar months it covers, both ends included unless the end is the
+# start of a month ("bis Anfang Dezember") or the start is the end of one ("ab Ende Mai").
+_MONTH_START = r"(?:(?P<lead>anfang|mitte|ende|beginning of|start of|middle of|end of|mid|early|late)\s+)?"
+_MONTH_END = (
+    r"(?:(?:einschließlich|einschliesslich|inklusive|inkl\.?|zum|zur|in den|the)\s+)*"
+    r"(?:(?P<tail>anfang|mitte|ende|beginning of|start of|middle of|end of|mid|early|late)\s+)?"
+)
+_MONTH_RANGE = re.compile(
+    rf"(?<![\w])(?:(?:von|vom|ab|from|between|zwischen|starting(?: in| from)?)\s+{_MONTH_START}(?P<a>{_MONTH_RX})\b\.?"
+    rf"(?:\s+(?P<ya>\d{{4}}))?\s*(?:[-–—]|\s(?:bis|until|till|til|to|through|thru|und|and))\s*{_MONTH_END}"
+    rf"|(?P<a2>{_MONTH_RX})\s*[-–—]\s*)"
+    rf"(?P<b>{_MONTH_RX})\b\.?(?:\s+(?P<yb>\d{{4}}))?"
+    r"(?P<next>\s+(?:next year|the following year|nächsten jahres|nachsten jahres|des nächsten jahres|"
+    r"des nachsten jahres|kommenden jahres|im nächsten jahr|im nachsten jahr))?"
+)
+
+
+def _range_days(m: re.Match[str]) -> int | None:
+    a = _MONTHS[m.group("a") or m.group("a2")]
+    b = _MONTHS[m.group("b")]
+    ya, yb = m.group("ya"), m.group("yb")
+    if ya and yb:
+        months = (int(yb) * 12 + b) - (int(ya) * 12 + a) + 1
+    else:
+        months = (b - a) % 12 + 1
+        if m.group("next") and b >= a:
+            months += 12  # "from May until May next year"
+    if m.group("lead") in ("ende", "end of", "late"):
+        months -= 1
+    if m.group("tail") in ("anfang", "beginning of", "start of", "early"):
+        months -= 1
+    return months * 30 if 1 <= months <= 36 else None
+
+
+def _durations(folded: str) -> list[tuple[int, int, int | None, bool]]:
+    """(start, end, days, is_range) of every span of time named in the text, month ranges included, in text order."""
+    found = [(m.start(), m.end(), _days(m), False) for m in _DURATION.finditer(folded)]
+    if any(k in folded for k in _MONTHS):  # cheap test first: most texts name no month
+        # spans found above do not overlap and are in text order: a bisect finds the one a range could overlap
+        starts = [s for s, _, _, _ in found]
+        ends = [e for _, e, _, _ in found]
+        ranges = []
+        for m in _MONTH_RANGE.finditer(folded):
+            i = bisect_right(starts, m.end() - 1) - 1  # the last span starting inside or before the range
+            if i < 0 or ends[i] <= m.start():
+                ranges.append((m.start(), m.end(), _range_days(m), True))
+        if ranges:
+            found = sorted(found + ranges)
+    return found
+
+
 def extract_duration(
     folded: str, original: str, intent_spans: list[tuple[int, int]]
 ) -> tuple[int | None, str | None, Evidence | None]:
-    """The span of time the customer asks for, preferring one in the sentence of an extend/pause wish."""
-    best: tuple[int, re.Match[str], int] | None = None
-    for m in _DURATION.finditer(folded):
-        days = _days(m)
+    """The span of time the customer asks for, preferring one in the sentence of an extend/pause wish.
+
+    A span the customer turns down ("6 Wochen reichen mir nicht", "mehr als 6 Wochen") says the ask is longer
+    than it: it counts as one day more. When several spans are asked for (in the sentence of the wish, after an
+    asking word, in a question, or turned down), the largest counts: an approval must never rest on less than
+    the customer asked for. Without any such span, the best placed one counts.
+    """
+    best: tuple[int, int, int, int, int] | None = None  # (days, start, end, score, end of the quoted text)
+    asked_spans: list[tuple[int, int, int, int]] = []  # (days, start, end, end of the quoted text)
+    for start, end, days, is_range in _durations(folded):
         if not days or days > 3 * 365:
             continue
-        before = folded[max(0, m.start() - 30) : m.start()]
-        after = folded[m.end() : m.end() + 30]
+        before = folded[max(0, start - 30) : start]
+        after = folded[end : end + 30]
+        text_end = end
+        rejected = lx.DURATION_REJECTED_AFTER.search(clause_after(folded, end))
+        more_than = _MORE_THAN_BEFORE.search(before) and not _NO_MORE_THAN_BEFORE.search(before)
         asked = bool(_ASK_BEFORE.search(before))
-        if not asked and (_PAST_BEFORE.search(before) or _PAST_AFTER.search(after)):
-            continue
-        s, e = sentence_bounds(folded, m.start(), m.end())
+        s, e = sentence_bounds(folded, start, end)
         near = any(s <= a < e or s <= b <= e for a, b in intent_spans)
+        # a span told in the past tense away from the wish ("ich war von Mai bis Juli krank") is a report
+        # (read in the original spelling: folded, the subjunctive "wären" would be the past "waren")
+        reported = not near and lx.PAST_AUX.search(clause_before(original, start).lower()) is not None
+        if rejected or more_than:
+            days += 1  # the customer asks for more than this span
+            asked = True
+            if rejected:
+                text_end = end + rejected.end()
+        elif (not asked and (_PAST_BEFORE.search(before) or _PAST_AFTER.search(after))) or (is_range and reported):
+            continue
         score = (2 if near else 0) + (1 if asked else 0)
-        if best is None or score > best[2]:
-            best = (days, m, score)
-    if best is None:
+        if best is None or score > best[3]:
+            best = (days, start, end, score, text_end)
+        if (
+            rejected
+            or more_than
+            or (
+                not reported
+                and not _PAST_AFTER.search(after)
+                and (near or _STRONG_ASK_BEFORE.search(before) or _QUESTION_END.match(folded, end))
+            )
+        ):
+            asked_spans.append((days, start, end, text_end))
+    if asked_spans:
+        days, start, end, text_end = max(asked_spans, key=lambda x: (x[0], -x[1]))
+    elif best is not None:
+        days, start, end, _, text_end = best
+    else:
         return None, None, None
-    days, m, _ = best
-    text = original[m.start() : m.end()]
-    return days, text, Evidence("duration", snippet(original, m.start(), m.end()))
+    text = original[start:text_end].strip()
+    return days, text, Evidence("duration", snippet(original, start, end))
+
+
+_MORE_THAN_BEFORE = re.compile(r"(?:mehr|langer)\s+als\s+$|(?:more|longer)\s+than\s+$")
+_NO_MORE_THAN_BEFORE = re.compile(r"(?:nicht|kein\w*|no|not)\s+(?:mehr|langer|more|longer)\s+(?:als|than)\s+$")
+# Words before a span that ask for it whatever the sentence ("um 6 Wochen", "weitere 3 Monate", "another month");
+# "für", "for" and "etwa" do so only in the sentence of the wish ("ich war für 8 Wochen in der Klinik").
+_STRONG_ASK_BEFORE = re.compile(r"(?:um|another|weitere\w*|zusatzlich\w*|noch(?: mal)?|extra|additional|by)\s+$")
+# The rest of the sentence after a span is only a question about it ("Ginge ein halbes Jahr?").
+_QUESTION_END = re.compile(r"[^.!?\n]{0,40}\?")
 
 
 # --- reason -------------------------------------------------------------------------
 def extract_reason(folded: str, original: str) -> tuple[str | None, str | None, Evidence | None]:
-    """The weightiest non-negated reason the customer gives (REASONS is in precedence order)."""
+    """The weightiest non-negated reason the customer gives (REASONS is in precedence order).
+
+    A reason the customer sets aside later in its sentence ("letztes Jahr war ich krank, das hat mit meiner
+    Frage nichts zu tun") is not the reason either.
+    """
     hits: list[tuple[int, int, str, re.Match[str]]] = []
+    disowned = [m.start() for m in lx.REASON_DISOWNED.finditer(folded)]
     for rank, (name, pattern) in enumerate(lx.REASONS):
         for m in pattern.finditer(folded):
-            if negated(folded, m.start()):
+            if negated(folded, m.start()) or _disowned(folded, m.end(), disowned):
                 continue
             hits.append((rank, m.start(), name, m))
             break
@@ -380,6 +477,15 @@ def extract_reason(folded: str, original: str) -> tuple[str | None, str | None, 
     text = snippet(original, m.start(), m.end(), clause=True)
     label = "reason_weighty" if name in WEIGHTY_REASONS else "reason"
     return name, text, Evidence(label, text)
+
+
+def _disowned(folded: str, end: int, disowned: list[int]) -> bool:
+    """Whether a disowning phrase follows position `end` in the same sentence."""
+    i = bisect_left(disowned, end)  # the first disowning phrase at or after `end` (the list is in text order)
+    if i == len(disowned):
+        return False
+    _, e = sentence_bounds(folded, end, end)
+    return disowned[i] < e
 
 
 # --- documents ----------------------------------------------------------------------
@@ -414,37 +520,96 @@ def _text_claims(folded: str, original: str) -> list[tuple[str, Evidence]]:
     return claims
 
 
+def _kinds_named(text: str, reason: str | None) -> set[str]:
+    """The proof kinds a stretch of text speaks of: a named one, or a generic word meaning the reason's proof."""
+    kinds: set[str] = set()
+    if lx.DOC_UNEMPLOYMENT.search(text):
+        kinds.add("unemployment_certificate")
+    if lx.DOC_ATTEST.search(text):
+        kinds.add("attest")
+    if not kinds and lx.DOC_GENERIC.search(text) and reason in _PROOF_OF:
+        kinds.add(_PROOF_OF[reason])
+    return kinds
+
+
+def _not_current(folded: str, reason: str | None) -> set[str]:
+    """Proof kinds the text says are old or not there yet: then an attachment of that kind is not the proof.
+
+    "Der Bescheid ist noch von meiner letzten Arbeitslosigkeit" marks its sentence's document as old;
+    "Einen Bescheid habe ich noch nicht" says, in its clause, that the proof is still missing.
+    """
+    stale: set[str] = set()
+    for m in lx.DOC_OUTDATED.finditer(folded):
+        s, e = sentence_bounds(folded, m.start(), m.end())
+        stale |= _kinds_named(folded[max(s, m.start() - _NEAR) : min(e, m.end() + _NEAR)], reason)
+    for m in lx.DOC_NOT_YET.finditer(folded):
+        s, e = clause_bounds(folded, m.start(), m.end())
+        stale |= _kinds_named(folded[max(s, m.start() - _NEAR) : min(e, m.end() + _NEAR)], reason)
+    return stale
+
+
+# How far around a cue its sentence is read for a document word: bounds the work on a text without full stops.
+_NEAR = 240
+
+
+def _file_year(name: str) -> int:
+    """The newest year a file name carries (0 without one): "ALG_Bescheid_2024.pdf" → 2024."""
+    return max((int(m.group(1)) for m in lx.ATTACHMENT_YEAR.finditer(name)), default=0)
+
+
 def extract_documents(
     folded: str, original: str, attachments: tuple[str, ...], reason: str | None = None
 ) -> tuple[tuple[str, ...], list[Evidence]]:
     """Document kinds attached to the customer's message (docs/policy.md §4): a text alone never makes one.
 
-    A file that does not name its kind is the document the text says it is ("Attest anbei" + scan.pdf),
-    else the proof of the reason given ("arbeitslos" + scan.pdf → unemployment certificate), else unspecified.
+    A file whose name names no kind (scan.pdf, IMG_1234.jpg, Dokument.pdf, Nachweis.pdf, a person's name) is
+    the document the text says it is ("Attest anbei" + scan.pdf), else the proof of the reason given
+    ("arbeitslos" + scan.pdf → unemployment certificate), else unspecified. A file whose name says it is some
+    other paper (Kontoauszug, Vertraulichkeitserklärung, Kündigungsschreiben des Arbeitgebers) is a document
+    of unspecified kind, never the proof. A proof the text calls old or not there yet is unspecified too.
+    Of several files of one kind, the newest (by the year in its name) is the one quoted.
     """
     kinds: list[str] = []
     evidence: list[Evidence] = []
+    files: list[str] = []
 
-    def add(kind: str, ev: Evidence) -> None:
+    def add(kind: str, name: str) -> None:
         if kind not in kinds:
             kinds.append(kind)
-            evidence.append(ev)
+            evidence.append(Evidence("document", f"Anhang: {name}"))
+            files.append(name)
+            return
+        i = kinds.index(kind)
+        if _file_year(name) > _file_year(files[i]):  # the newest file is the one that can be current
+            evidence[i] = Evidence("document", f"Anhang: {name}")
+            files[i] = name
 
     unnamed: list[str] = []
     for name in attachments:
         if lx.ATTACHMENT_IGNORED.search(name):
             continue
         if lx.ATTACHMENT_ATTEST.search(name):
-            add("attest", Evidence("document", f"Anhang: {name}"))
+            add("attest", name)
         elif lx.ATTACHMENT_UNEMPLOYMENT.search(name):
-            add("unemployment_certificate", Evidence("document", f"Anhang: {name}"))
+            add("unemployment_certificate", name)
+        elif lx.ATTACHMENT_OTHER_DOCUMENT.search(name):
+            add("unspecified", name)  # a paper of its own kind: the agent may look at it, it proves nothing
         elif _ATTACHMENT_FILE.search(name):
             unnamed.append(name)
     if unnamed:
         said = [k for k, _ in _text_claims(folded, original) if k != "unspecified" and k not in kinds]
         for name in unnamed:
             kind = said.pop(0) if said else _PROOF_OF.get(reason or "", "unspecified")
-            add(kind, Evidence("document", f"Anhang: {name}"))
+            add(kind, name)
+    if kinds:
+        stale = _not_current(folded, reason)
+        for i, kind in enumerate(kinds):
+            if kind in stale:
+                kinds[i] = "unspecified"
+        if kinds.count("unspecified") > 1:  # keep one entry per kind
+            first = kinds.index("unspecified")
+            keep = [i for i, k in enumerate(kinds) if k != "unspecified" or i == first]
+            kinds, evidence = [kinds[i] for i in keep], [evidence[i] for i in keep]
     if "unspecified" in kinds and len(kinds) > 1:  # a named document makes the generic one redundant
         i = kinds.index("unspecified")
         kinds.pop(i)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-CLASSIFIER_VERSION = "lex-2026.11.3"
+CLASSIFIER_VERSION = "lex-2026.12.1"
 
 _UMLAUT = {"ä": "(?:ae|a)", "ö": "(?:oe|o)", "ü": "(?:ue|u)", "ß": "(?:ss|ß)"}
 _FOLDED_VARIANTS = {"ä": ("a", "ae"), "ö": ("o", "oe"), "ü": ("u", "ue"), "ß": ("ss", "ß")}
@@ -915,6 +915,23 @@ REASONS: list[tuple[str, Cue]] = [
     ),
 ]
 
+# A reason the customer names only to set it aside ("letztes Jahr war ich krank, das hat mit meiner Frage
+# nichts zu tun"): it is not what the request rests on. Matched after the reason, in the same sentence.
+REASON_DISOWNED = rx(
+    r"(?:damit|mit(?: \w+){1,4}) nichts (?:\w+ ){0,2}zu tun",
+    r"nichts (?:\w+ ){0,2}(?:damit|mit(?: \w+){1,4}) zu tun",
+    r"(?:ist|war|sind|waren) (?:\w+ ){0,2}nicht (?:der|mein|meine) (?:\w+ )?grund\w*",
+    r"(?:ist|war) (?:\w+ ){0,2}kein grund",
+    r"darum geht es (?:\w+ ){0,2}nicht",
+    r"spielt (?:\w+ ){0,3}keine rolle",
+    r"(?:has|had|have) (?:\w+ ){0,2}nothing to do with",
+    r"nothing to do with (?:this|that|it|my|the)",
+    r"(?:is|was|are|were)(?:n'?t| not) (?:\w+ ){0,2}(?:the|my) reason",
+    r"not (?:the reason|why i'?m (?:asking|writing))",
+    r"(?:is|was) unrelated",
+    r"unrelated to",
+)
+
 NEGATORS = frozenset(
     {
         "nicht",
@@ -975,6 +992,19 @@ TIMING_NOT_RIGHT = rx(
     r"(?:war|ist) (?:einfach )?nicht (?:die )?richtige zeit",
 )
 
+# --- duration cues (policies/reading/extract.py `extract_duration`) -----------------
+# Said of a span right after it, in its clause: the customer turns it down as too short ("6 Wochen reichen mir
+# nicht", "sind viel zu wenig", "isn't enough"), so the ask is longer than that span.
+DURATION_REJECTED_AFTER = rx(
+    r"(?:reicht|reichen|reichte|reichten|genügt|genügen|langt|langen)(?: \w+){0,3} nicht",
+    r"nicht (?:\w+ ){0,2}(?:reichen|reicht|ausreichen|ausreicht|ausreichend|genug|genügend)",
+    r"(?:\w+ )?zu (?:wenig|kurz|knapp)",
+    r"(?:not|isn'?t|aren'?t|wasn'?t|won'?t be|wouldn'?t be|will not be|would not be) (?:\w+ ){0,2}(?:enough|sufficient)",
+    r"too (?:short|little)",
+    r"insufficient",
+    r"won'?t (?:\w+ )?(?:do|suffice)",
+)
+
 # --- documents ---------------------------------------------------------------------
 DOC_ATTEST = rx(
     r"attest\w*",
@@ -1007,10 +1037,7 @@ DOC_UNEMPLOYMENT = rx(
     r"bescheid (?:\w+ ){0,3}(?:arbeitsagentur|arbeitsamt|jobcenter)",
     r"bewilligungsbescheid\w*",
     r"(?:arbeitsagentur|arbeitsamt|jobcenter)\w*",
-    r"kündigungsschreiben\w*",
-    r"kündigungsbestätigung (?:meines|des) arbeitgebers",
     r"unemployment (?:certificate|letter|notice)",
-    r"termination letter",
 )
 DOC_GENERIC = rx(
     r"bescheinigung\w*",
@@ -1070,14 +1097,57 @@ DOC_ABSENT = rx(
     r"habe ich nicht",
     r"besorge",
 )
+# The text saying a certificate is an old one: from an earlier spell, expired, or the new one not there yet
+# ("der ist noch von meiner letzten Arbeitslosigkeit", "den neuen habe ich noch nicht"). Read per sentence.
+DOC_OUTDATED = rx(
+    r"noch (?:von|aus) (?:\w+ ){0,2}(?:letzten|früheren|vorherigen|damaligen|alten|ersten|vorletzten)",
+    r"(?:von|aus) (?:meiner|der|dem|meinem) (?:letzten|früheren|vorherigen|damaligen|ersten) (?:arbeitslosigkeit|krankheit|erkrankung|zeit|job\w*|stelle)",
+    r"(?:der|die|das|den|dem|ein|einen|eine|mein|meinen|meine) alte\w* (?:\w+ )?(?:bescheid|bescheinigung|nachweis|attest|schein)\w*",
+    r"abgelaufen\w*",
+    r"veraltet\w*",
+    r"nicht mehr (?:gültig|aktuell)",
+    r"(?:neuen|neue|aktuellen|aktuelle) (?:\w+ ){0,2}(?:habe|hab|hätte|bekomme|kriege) ich (?:\w+ ){0,2}(?:noch nicht|erst)",
+    r"(?:from|of) (?:my|the) (?:last|previous|earlier|first) (?:unemployment|illness|job|spell|time|period)",
+    r"(?:the |an |my )?old (?:one|certificate|letter|notice|note)",
+    r"out of date",
+    r"expired",
+    r"no longer valid",
+    r"(?:new|current) one (?:\w+ ){0,3}(?:yet|still)",
+)
+# The text saying the proof is not there yet ("Einen Bescheid habe ich noch nicht"): read per clause, with a
+# document word in the same clause; it wins over a loose attachment.
+DOC_NOT_YET = rx(
+    r"(?:habe|hab|haben|hätte) (?:ich |wir )?(?:\w+ ){0,2}noch (?:nicht|kein\w*)",
+    r"noch nicht (?:\w+ ){0,2}(?:bekommen|erhalten|da|vorliegen|zugeschickt|ausgestellt|gekommen)",
+    r"noch (?:kein|keine|keinen) (?:\w+ )?(?:bescheid|bescheinigung|nachweis|attest)\w*",
+    r"liegt (?:\w+ ){0,2}noch nicht vor",
+    r"steht (?:\w+ ){0,2}noch aus",
+    r"(?:haven'?t|have not|didn'?t|did not) (?:\w+ ){0,2}(?:received|got|gotten)",
+    r"(?:don'?t|do not) have (?:\w+ ){0,3}yet",
+    r"not (?:\w+ )?yet",
+)
 ATTACHMENT_ATTEST = re.compile(
     r"attest|op[-_ ]?bericht|arztbericht|au[-_ ]?bescheinigung|^au[-_ .]|arbeitsunf|krankmeld|krankschreib|arztbrief|befund|entlass|medical|doctor|sick[-_ ]?note|aerztlich|arzt|klinik|krankenhaus|diagnose",
     re.I,
 )
 ATTACHMENT_UNEMPLOYMENT = re.compile(
-    r"arbeitslos|alg[-_ ]?\d|alg[-_ ]?bescheid|arbeitsagentur|arbeitsamt|jobcenter|bewilligung|unemploy|kuendigung|kündigung",
+    r"arbeitslos|alg[-_ ]?\d|alg[-_ ]?bescheid|arbeitsagentur|arbeitsamt|jobcenter|bewilligung|unemploy|(?<![a-z])alv(?![a-z])",
     re.I,
 )
+# A file whose name says it is some other paper (a bank statement, a signed declaration, a notice of dismissal,
+# a contract) is a document, but not the proof a reason needs: it never stands in for an attest or a certificate.
+# Checked after the proof kinds above, so "Arztzeugnis" or "Bescheid_Arbeitsagentur" still name their kind.
+ATTACHMENT_OTHER_DOCUMENT = re.compile(
+    r"erkl(?:ae|ä|a)rung|declaration|vertraulichkeit|datenschutz|kontoauszug|auszug|statement|"
+    r"k(?:ue|ü|u)ndigung|arbeitgeber|employer|termination|"
+    r"vertrag|contract|abrechnung|payslip|pay[-_ ]?slip|lohn|gehalt|salary|lebenslauf|(?<![a-z])cv(?![a-z])|"
+    r"bewerbung|zeugnis|vollmacht|ausweis|passport|formular|(?<![a-z])form(?![a-z])|antrag|bestellung|"
+    r"(?<![a-z])order(?![a-z])|ticket|booking|buchung|reservierung|mahnung|lastschrift|sepa|kassenbon|"
+    r"zertifikat|teilnahme",
+    re.I,
+)
+# A year in a file name ("ALG_Bescheid_2024.pdf", "scan_20240311.pdf"): the newest one dates the document.
+ATTACHMENT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:[-_.]?[01]\d(?:[-_.]?[0-3]\d)?)?(?!\d)")
 ATTACHMENT_IGNORED = re.compile(
     r"screenshot|bildschirmfoto|screen[-_ ]?shot|rechnung|invoice|receipt|quittung|logo|signature|image0\d\d\.(?:png|gif)|outlook",
     re.I,

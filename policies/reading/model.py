@@ -1,4 +1,5 @@
-"""The second, statistical reader of a ticket (issue 12, item 5): request type and abuse from word and character n-grams.
+"""The second, statistical reader of a ticket (issue 12, item 5): request type, abuse and severe abuse from word and
+character n-grams.
 
 The rule reader (`policies.reading.classify`) reads a ticket through a lexicon; this reader learned from the labelled
 corpus instead. The two fail differently, so a later agreement gate can apply a decision only when both say the same.
@@ -13,6 +14,14 @@ checks it). The pipeline, fixed in the JSON:
 2. Only features in the stored vocabulary count; each weighs (1 + ln count) × idf, the vector is L2-normalised.
 3. Request type: linear scores per type, softmax with a fitted temperature (calibration).
    Abuse: one linear score, Platt sigmoid (calibration).
+   Severe abuse (threats of violence, hate speech; docs/policy.md A-2): one more linear score, Platt sigmoid.
+   Severe implies abusive: `read()` reports a severe ticket as abusive even if the abuse head alone would not.
+
+Weights format `goodwill-reader/2` (`FORMAT`), one JSON object, all numbers finite:
+`classes` (the request types, sorted); `features`: feature → [idf, one weight per class..., abuse weight, severe
+weight]; `type`: {`bias` per class, `prior` per class, `temperature`}; `abusive` and `severe`: {`bias`, `prior`,
+`platt_a`, `platt_b`}; `build`: what the build used (not read here). `goodwill-reader/1` had no severe column and
+no `severe` block; such a file is refused.
 
 The weights file is data, never code: it is read once, lazily, with the json module (no pickle), from this package
 only; there is no API that takes a path.
@@ -34,7 +43,7 @@ from itertools import compress, pairwise
 from operator import itemgetter, mul
 from typing import Any
 
-FORMAT = "goodwill-reader/1"
+FORMAT = "goodwill-reader/2"
 _DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "model_data")
 _DATA_FILE = os.path.join(_DATA_DIR, "reader.json")
 # The weights file the build writes is about 2 MB; anything far larger is not ours.
@@ -48,6 +57,10 @@ class ModelReading:
     abusive: bool
     abusive_confidence: float  # calibrated probability of the `abusive` answer given (≥ 0.5): P(abusive) if abusive
     version: str  # MODEL_VERSION of the weights that read it
+    # Threat of violence or hate speech (docs/policy.md A-2); severe implies abusive. The defaults keep callers that
+    # construct a reading without them (tests, older code) working: "not severe, for certain".
+    severe: bool = False
+    severe_confidence: float = 1.0  # calibrated probability of the `severe` answer given (≥ 0.5)
 
 
 class ReaderDataError(RuntimeError):
@@ -119,7 +132,8 @@ class _Model:
     classes: tuple[str, ...]
     index: dict[str, int]  # feature → row
     idf: array[float]  # per row
-    # one column per class, then the abuse column; column-wise so that a score is one C-level gather and sum
+    # one column per class, then the abuse column, then the severe column; column-wise so that a score is one
+    # C-level gather and sum
     columns: tuple[array[float], ...]
     type_bias: tuple[float, ...]
     abuse_bias: float
@@ -129,6 +143,10 @@ class _Model:
     temperature: float
     platt_a: float
     platt_b: float
+    severe_bias: float
+    severe_prior: float
+    severe_platt_a: float
+    severe_platt_b: float
 
 
 _MODEL: _Model | None = None
@@ -136,6 +154,26 @@ _MODEL: _Model | None = None
 
 def _reject_constant(name: str) -> float:
     raise ReaderDataError(f"reader.json holds {name}: not a weights file this package wrote")
+
+
+def _number(block: Any, key: str) -> float:
+    """`block[key]` as a float: a finite JSON number (not a bool, not a string), else ReaderDataError."""
+    value = block[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ReaderDataError(f"reader.json: {key!r} is not a finite number")
+    return float(value)
+
+
+def _binary_head(doc: dict[str, Any], name: str) -> tuple[float, float, float, float]:
+    """(bias, prior, platt_a, platt_b) of the binary head `name` ("abusive" or "severe")."""
+    block = doc[name]
+    if not isinstance(block, dict):
+        raise ReaderDataError(f"reader.json: the {name} parameters are not an object")
+    bias, prior = _number(block, "bias"), _number(block, "prior")
+    platt_a, platt_b = _number(block, "platt_a"), _number(block, "platt_b")
+    if not 0.0 <= prior <= 1.0:
+        raise ReaderDataError(f"reader.json: the {name} prior is not a probability")
+    return bias, prior, platt_a, platt_b
 
 
 def _parse(raw: bytes) -> _Model:
@@ -154,10 +192,10 @@ def _parse(raw: bytes) -> _Model:
         n = len(classes)
         index: dict[str, int] = {}
         idf = array("d")
-        columns = tuple(array("d") for _ in range(n + 1))
+        columns = tuple(array("d") for _ in range(n + 2))
         for i, (name, row) in enumerate(sorted(rows.items())):
-            # one row: [idf, weight per class..., abuse weight]
-            if not isinstance(row, list) or len(row) != n + 2 or not all(isinstance(x, (int, float)) for x in row):
+            # one row: [idf, weight per class..., abuse weight, severe weight]
+            if not isinstance(row, list) or len(row) != n + 3 or not all(isinstance(x, (int, float)) for x in row):
                 raise ReaderDataError(f"reader.json: feature {name!r} has a malformed row")
             index[name] = i
             idf.append(float(row[0]))
@@ -167,6 +205,8 @@ def _parse(raw: bytes) -> _Model:
         type_prior = tuple(float(x) for x in doc["type"]["prior"])
         if len(type_bias) != n or len(type_prior) != n or n < 2:
             raise ReaderDataError("reader.json: the type parameters do not match the classes")
+        abuse_bias, abuse_prior, platt_a, platt_b = _binary_head(doc, "abusive")
+        severe_bias, severe_prior, severe_platt_a, severe_platt_b = _binary_head(doc, "severe")
         model = _Model(
             # The version names the exact bytes that were parsed: a rebuilt model is a new version in every decision.
             version="reader-" + hashlib.sha256(raw).hexdigest()[:12],
@@ -175,12 +215,16 @@ def _parse(raw: bytes) -> _Model:
             idf=idf,
             columns=columns,
             type_bias=type_bias,
-            abuse_bias=float(doc["abusive"]["bias"]),
+            abuse_bias=abuse_bias,
             type_prior=type_prior,
-            abuse_prior=float(doc["abusive"]["prior"]),
-            temperature=float(doc["type"]["temperature"]),
-            platt_a=float(doc["abusive"]["platt_a"]),
-            platt_b=float(doc["abusive"]["platt_b"]),
+            abuse_prior=abuse_prior,
+            temperature=_number(doc["type"], "temperature"),
+            platt_a=platt_a,
+            platt_b=platt_b,
+            severe_bias=severe_bias,
+            severe_prior=severe_prior,
+            severe_platt_a=severe_platt_a,
+            severe_platt_b=severe_platt_b,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ReaderDataError(f"reader.json lacks a part of the model: {exc!r}") from None
@@ -236,35 +280,46 @@ def _sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
-def predict(model: _Model, subject: str, text: str) -> tuple[dict[str, float], float]:
-    """Calibrated P(type) for every type `model` knows, and calibrated P(abusive)."""
+def predict(model: _Model, subject: str, text: str) -> tuple[dict[str, float], float, float]:
+    """Calibrated P(type) for every type `model` knows, calibrated P(abusive) and P(severe), each head on its own
+    (`read()` applies "severe implies abusive")."""
     rows, values = vector(model, features(subject, text))
     if not rows:
         # No evidence (an empty mail, or only words never seen in training): the scores would be the intercepts
         # alone, a point no training ticket was near, so the calibration says nothing there. The label
         # frequencies are the honest probabilities; their low top type keeps any gate from acting on it.
         total = sum(model.type_prior)  # stored rounded: renormalise so the probabilities sum to one
-        return {c: p / total for c, p in zip(model.classes, model.type_prior)}, model.abuse_prior
+        return {c: p / total for c, p in zip(model.classes, model.type_prior)}, model.abuse_prior, model.severe_prior
     # itemgetter gathers a column's weights of this ticket's features in C; sum(map(mul)) is the dot product
     gather = itemgetter(*rows)
     dots = [sum(map(mul, values, gather(col))) if len(rows) > 1 else values[0] * col[rows[0]] for col in model.columns]
     scores = [(b + d) / model.temperature for b, d in zip(model.type_bias, dots)]
-    abuse = model.abuse_bias + dots[-1]
+    abuse = model.abuse_bias + dots[-2]
+    severe = model.severe_bias + dots[-1]
     top = max(scores)
     exps = [math.exp(s - top) for s in scores]
     total = sum(exps)
     p_type = {c: e / total for c, e in zip(model.classes, exps)}
-    return p_type, _sigmoid(model.platt_a * abuse + model.platt_b)
+    return (
+        p_type,
+        _sigmoid(model.platt_a * abuse + model.platt_b),
+        _sigmoid(model.severe_platt_a * severe + model.severe_platt_b),
+    )
 
 
 def read(subject: str, text: str) -> ModelReading:
     """Read one ticket: `subject` as received, `text` the customer's new text (`customer_text(body)`)."""
     model = _load()
-    p_type, p_abusive = predict(model, subject, text)
+    p_type, p_abusive, p_severe = predict(model, subject, text)
     # max() keeps the first of equal maxima: ties go to the earlier class in the stored (sorted) order
     request_type = max(model.classes, key=lambda c: p_type[c])
     # The probability is calibrated, so 0.5 is the even-odds line; a gate that wants to be stricter compares
     # abusive_confidence with its own threshold.
+    severe = p_severe >= 0.5
+    # Severe implies abusive (a threat or hate speech is abuse, docs/policy.md A-2): the two heads are fitted apart
+    # and can disagree, so a severe reading is reported abusive too, with P(abusive) ≥ P(severe) ≥ 0.5.
+    if severe:
+        p_abusive = max(p_abusive, p_severe)
     abusive = p_abusive >= 0.5
     return ModelReading(
         request_type=request_type,
@@ -272,4 +327,6 @@ def read(subject: str, text: str) -> ModelReading:
         abusive=abusive,
         abusive_confidence=round(p_abusive if abusive else 1.0 - p_abusive, 4),
         version=model.version,
+        severe=severe,
+        severe_confidence=round(p_severe if severe else 1.0 - p_severe, 4),
     )

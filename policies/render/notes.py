@@ -67,6 +67,7 @@ def shadow_banner() -> str:
 _DOUBTS = {
     "type": "die beiden Leser erkennen verschiedene Anliegen",
     "abusive": "die beiden Leser sind uneins, ob die Nachricht beleidigend ist",
+    "severe": "die beiden Leser sind uneins, ob die Nachricht eine Drohung oder Hetze enthält",
     "rules_unsure": "der Regel-Leser ist sich nicht sicher",
     "model_unsure": "der statistische Leser ist sich nicht sicher",
 }
@@ -74,7 +75,7 @@ _DOUBTS = {
 
 def _reader_line(name: str, view: Mapping[str, Any]) -> str:
     rtype = str(view.get("request_type", ""))
-    abusive = " · beleidigend" if view.get("abusive") else ""
+    abusive = " · Drohung/Hetze" if view.get("severe") else " · beleidigend" if view.get("abusive") else ""
     share = round(float(view.get("confidence") or 0.0) * 100)
     return f"{name}: {_e(REQUEST_TYPE.get(rtype, rtype))}{abusive} ({share} % sicher)"
 
@@ -91,9 +92,18 @@ def uncertain_banner(reading: Mapping[str, Any]) -> str:
         _reader_line("Regel-Leser", reading.get("rules") or {}),
         _reader_line("Statistischer Leser", reading.get("model") or {}),
     ]
+    raised = reading.get("raised") or ()
+    taken = (
+        "Die Drohung/Hetze, die der statistische Leser erkennt, ist in der Entscheidung berücksichtigt. "
+        if "severe" in raised
+        else "Die Beleidigung, die der statistische Leser erkennt, ist in der Entscheidung berücksichtigt. "
+        if raised
+        else ""
+    )
     return (
         "<p><b>Unsicher erkannt – bitte prüfen.</b> "
         + (_e("; ".join(doubts).capitalize()) + ". " if doubts else "")
+        + taken
         + "Angewendet wird erst nach Bestätigung im OFD.</p>"
         + _ul(lines)
     )

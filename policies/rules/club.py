@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from policies.dates import add_months, club_exit_date, club_exit_earliest, span_end, within_months
 from policies.model import Action
 from policies.reading.classification import NOT_WEIGHTY_REASONS
@@ -10,11 +12,30 @@ from policies.rules.common import (
     Line,
     Ruling,
     ask_document_line,
-    documents_present,
     prior_for,
     prior_line,
 )
 from policies.vocab import ActionOp, Alternative, Outcome, RequestType
+
+# A year in a file name, also inside a date ("Bescheid_2024.pdf", "scan_20240311.pdf").
+_FILE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:[-_.]?[01]\d(?:[-_.]?[0-3]\d)?)?(?!\d)")
+
+
+def _proof_current(ctx: Context, kind: str) -> bool:
+    """Whether the attached proof of `kind` can carry an approved exit (K-CLUB-EXIT).
+
+    Only the proof itself does: an attachment the reader could not place ("unspecified": another paper, or one
+    the text calls old) is for the agent to look at, not a reason to end a membership by itself. A proof whose
+    file name is dated before the previous calendar year is from an earlier spell, not a current one.
+    """
+    if kind not in ctx.facts.documents:
+        return False
+    files = [e.text.removeprefix("Anhang: ") for e in ctx.classification.evidence if e.label == "document"]
+    if len(files) != len(ctx.facts.documents):
+        return True  # cannot tell which file is the proof; the kind alone decides
+    name = files[ctx.facts.documents.index(kind)]
+    years = [int(m.group(1)) for m in _FILE_YEAR.finditer(name)]
+    return not years or max(years) >= ctx.today.year - 1
 
 
 def club_pause(ctx: Context) -> Ruling:
@@ -91,7 +112,7 @@ def club_cancellation(ctx: Context) -> Ruling:
     documents = ctx.param("club_exit.documents")
     if reason in documents:
         kind = documents[reason]
-        if not documents_present(ctx, kind):
+        if not _proof_current(ctx, kind):
             return Ruling(
                 Outcome.NEEDS_INFO,
                 ("K-CLUB-EXIT",),

@@ -11,7 +11,8 @@ from policies.model import Customer, Decision, Evidence, HistoryEntry, Ticket
 from policies.reading.classification import Classification, Facts
 
 TODAY = date(2026, 11, 23)
-TICKET = Ticket(number=4711, subject="Anfrage", body="(Text egal: die Klassifikation wird vorgegeben)")
+# No words: the second reader then reads the label frequencies alone, too unsure to overrule the given reading.
+TICKET = Ticket(number=4711, subject="", body="")
 
 
 def reading(

@@ -73,7 +73,7 @@ def exit_case(customer: Customer | None = None, **facts: object):
         ("unemployment", ("unemployment_certificate",), "approve"),
         ("illness", ("attest",), "approve"),
         ("surgery", ("attest",), "approve"),
-        ("illness", ("unspecified",), "approve"),  # an attachment the agent checks
+        ("illness", ("unspecified",), "needs_info"),  # an attachment that is not the attest proves nothing
         ("unemployment", (), "needs_info"),
         ("illness", (), "needs_info"),
         ("unemployment", ("attest",), "needs_info"),  # the wrong document

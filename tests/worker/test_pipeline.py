@@ -268,6 +268,23 @@ def test_a_severe_incident_names_the_threat_as_its_kind(rt: Runtime, vendors: Fa
         assert incident.measure == "written_warning"  # a threat starts at least at step 1
 
 
+def test_abuse_only_the_second_reader_saw_is_noted_but_not_counted_on_the_ladder(
+    rt: Runtime, vendors: FakeVendors, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policies.reading import model
+    from policies.reading.model import ModelReading
+
+    flagged = ModelReading("other", 0.9, True, 0.95, "reader-test", severe=False, severe_confidence=0.95)
+    monkeypatch.setattr(model, "read", lambda subject, text: flagged)
+    vendors.seed(ticket_seed(605, "calm@example.org", "Frage", "Wann kommt eigentlich der neue Kurs heraus?"))
+    assert pipeline.process(rt, deliver(rt, 605)) == "done"
+    with session_scope(rt.settings.db_url) as s:
+        rec = s.scalars(select(DecisionRecord)).one()
+        assert rec.abusive and rec.uncertain and rec.facts["reading"]["raised"] == ["abusive"]
+        # a statistical reading alone is no incident: the next consequence waits for a person
+        assert s.scalars(select(AbuseIncident)).all() == []
+
+
 def test_the_worker_records_the_classifier_version_like_an_offline_decision(rt: Runtime, vendors: FakeVendors) -> None:
     from policies.reading.classify import CLASSIFIER_VERSION
 

@@ -192,8 +192,12 @@ def record_outcome(rt: Runtime, decision_id: int) -> None:
             else:
                 existing.applied = applied
                 existing.outcome = "approve" if approved else rec.outcome
+        # Abuse only the second reader saw is shown and routed, but not counted on the A-3 ladder (an incident
+        # raises the next consequence) until a person has looked: a statistical reading alone is no incident.
+        raised_only = "abusive" in ((rec.facts or {}).get("reading") or {}).get("raised", ())
         if (
             rec.abusive
+            and not raised_only
             and s.scalars(select(AbuseIncident).where(AbuseIncident.decision_id == rec.id)).one_or_none() is None
         ):
             facts = rec.facts or {}

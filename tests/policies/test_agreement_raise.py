@@ -1,0 +1,80 @@
+"""The agreement gate takes on abuse only the second reader saw: a miss costs more than a false alarm.
+
+The second reader is replaced by a fixed answer here, so these tests check the gate's logic alone (the reader
+has its own tests in test_model_reader.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from policies.model import Customer
+from policies.reading import model
+from policies.reading.model import ModelReading
+from policies.vocab import Outcome, RequestType, Severity
+from tests.policies.rules_kit import TICKET, TODAY, run
+
+PROGRAM = Customer(program_purchase_date=date(2026, 9, 1), program_end_date=date(2027, 3, 1))
+
+
+def second_reader_says(
+    monkeypatch: pytest.MonkeyPatch,
+    request_type: str,
+    *,
+    abusive: bool = False,
+    abusive_confidence: float = 0.95,
+    severe: bool = False,
+    severe_confidence: float = 0.95,
+) -> None:
+    answer = ModelReading(
+        request_type=request_type,
+        type_confidence=0.9,
+        abusive=abusive,
+        abusive_confidence=abusive_confidence,
+        version="reader-test",
+        severe=severe,
+        severe_confidence=severe_confidence,
+    )
+    monkeypatch.setattr(model, "read", lambda subject, text: answer)
+
+
+def test_abuse_only_the_second_reader_sees_is_taken_on_and_the_decision_waits_for_a_person(monkeypatch):
+    second_reader_says(monkeypatch, RequestType.PROGRAM_RETURN, abusive=True)
+    decision = run(RequestType.PROGRAM_RETURN, PROGRAM)
+    assert decision.abusive
+    assert "A-1" in decision.clauses
+    assert decision.uncertain and decision.reading is not None
+    assert decision.reading["raised"] == ["abusive"] and "abusive" in decision.reading["doubts"]
+    assert "Die Beleidigung, die der statistische Leser erkennt, ist in der Entscheidung berücksichtigt" in (
+        decision.note
+    )
+
+
+def test_a_threat_only_the_second_reader_sees_is_escalated_to_the_supervisor_whatever_is_asked(monkeypatch):
+    second_reader_says(monkeypatch, RequestType.PROGRAM_RETURN, abusive=True, severe=True)
+    decision = run(RequestType.PROGRAM_RETURN, PROGRAM)
+    assert decision.severity == Severity.SEVERE
+    assert (decision.outcome, decision.escalate_to) == (Outcome.ESCALATE, "supervisor")
+    assert decision.uncertain and decision.actions == ()
+
+
+def test_an_abusive_message_asking_for_nothing_that_only_the_second_reader_flags_is_an_abuse_case(monkeypatch):
+    second_reader_says(monkeypatch, RequestType.ABUSE, abusive=True)
+    decision = run(RequestType.OTHER)
+    assert (decision.request_type, decision.outcome) == (RequestType.ABUSE, Outcome.ESCALATE)
+
+
+def test_abuse_the_second_reader_is_unsure_of_is_not_taken_on_but_still_holds_the_decision(monkeypatch):
+    second_reader_says(monkeypatch, RequestType.PROGRAM_RETURN, abusive=True, abusive_confidence=0.55)
+    decision = run(RequestType.PROGRAM_RETURN, PROGRAM)
+    assert not decision.abusive
+    assert decision.reading is not None and decision.reading["raised"] == []
+    assert decision.uncertain  # the readers still disagree on the flag: a person confirms first
+
+
+def test_when_both_readers_agree_nothing_is_raised(monkeypatch):
+    second_reader_says(monkeypatch, RequestType.PROGRAM_RETURN, abusive=False)
+    decision = run(RequestType.PROGRAM_RETURN, PROGRAM, ticket=TICKET, today=TODAY)
+    assert not decision.abusive and decision.reading is not None and decision.reading["raised"] == []
