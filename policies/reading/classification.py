@@ -47,6 +47,10 @@ class Facts:
     strong_dissatisfaction: bool = False
     timing_not_right: bool = False  # "der Zeitpunkt war nicht passend" (K-EXT-2)
     explicit_exit: bool = False  # an early Club exit asked for in so many words (K-CLUB-EXIT)
+    # Whether the wish names the product it is about ("Ausbildung", "Programm", "Club"), here or in the subject.
+    # A wish that names none ("Ich möchte mein Geld zurück") is for a customer with two products a question
+    # (K-1, rules/clauses.py). True unless the reader found the wish without any product.
+    product_named: bool = True
 
     @property
     def reason_weighty(self) -> bool | None:
@@ -72,6 +76,7 @@ class Facts:
             "strong_dissatisfaction": self.strong_dissatisfaction,
             "timing_not_right": self.timing_not_right,
             "explicit_exit": self.explicit_exit,
+            "product_named": self.product_named,
         }
 
 

@@ -60,6 +60,8 @@ DURATION_TYPES = frozenset(
 )
 DEFAULT_MIN_CONFIDENCE = 0.5
 
+# The products a wish can name; "newsletter" and None name none of them.
+_PRODUCTS = ("program", "club", "coach")
 # (intent, product) → request type. Product None = not named anywhere near.
 _RT = RequestType
 _TYPE_OF: dict[tuple[str, str | None], RequestType] = {
@@ -500,6 +502,7 @@ def _facts(
         strong_dissatisfaction=dissatisfied is not None,
         timing_not_right=timing is not None or reason == "timing",
         explicit_exit=explicit_exit,
+        product_named=any(h.product in _PRODUCTS for h in hits if h.rtype == rtype) or rtype not in GOODWILL_TYPES,
     )
     return facts, evidence
 

@@ -52,9 +52,13 @@ ESCALATE_STEPS = {
     "supervisor": "An Vorgesetzte:n geben.",
 }
 
+# The products a wish can be about, as the note names them (K-1: a wish naming none of two the customer has).
+PRODUCT_NAME = {"program": "ein Programm", "club": "eine Club-Mitgliedschaft", "coach": "die Coach-Ausbildung"}
+
 DEFAULT_QUESTIONS = {
     "general": "Was genau möchtest du beenden: Newsletter, Programm oder Club-Mitgliedschaft?",
     "club_exit": "Möchtest du deine Club-Mitgliedschaft vorzeitig beenden, und was ist der Grund?",
+    "which_product": "Worum genau geht es dir – um dein Programm, deine Club-Mitgliedschaft oder die Coach-Ausbildung?",
 }
 
 
@@ -196,6 +200,11 @@ TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
     ),
     "coach_round": _coach_round,
     "request_unclear": lambda p: "Der Wunsch ist nicht eindeutig.",
+    "product_unclear": lambda p: (
+        "Der Wunsch nennt kein Produkt, und die Kund:in hat "
+        + " und ".join(PRODUCT_NAME[x] for x in p["products"])
+        + " – dafür gelten verschiedene Regeln (K-1): erst nachfragen."
+    ),
     "not_goodwill": lambda p: "Kein Kulanzthema: normal beantworten.",
     "abuse": lambda p: (
         ("Drohung oder Hassrede" if p["severe"] else "Beleidigender Ton")

@@ -46,8 +46,53 @@ HANDLERS: dict[str, Callable[[Context], Ruling]] = {
 }
 
 
+# The request types one wish word can mean, by the product it is about: "verlängern" without a product is a
+# program or a coach-training extension, "Geld zurück" a program return or a coach-training refund, "pausieren"
+# a program or a Club pause. The reader maps a wish that names no product to the program type.
+_SAME_WISH: dict[str, frozenset[str]] = {
+    RequestType.PROGRAM_EXTENSION: frozenset({"program", "coach"}),
+    RequestType.COACH_EXTENSION: frozenset({"program", "coach"}),
+    RequestType.PROGRAM_RETURN: frozenset({"program", "coach"}),
+    RequestType.COACH_REFUND: frozenset({"program", "coach"}),
+    RequestType.PROGRAM_PAUSE: frozenset({"program", "club"}),
+    RequestType.CLUB_PAUSE: frozenset({"program", "club"}),
+}
+
+
+def owned_products(ctx: Context) -> frozenset[str]:
+    """The products the CRM shows the customer has: a program, the Club, the coach training."""
+    c = ctx.customer
+    owned = set()
+    if c.program_purchase_date or c.program_end_date:
+        owned.add("program")
+    if c.club_start_date:
+        owned.add("club")
+    if c.coach_round_start or c.coach_end_date:
+        owned.add("coach")
+    return frozenset(owned)
+
+
+def product_unclear(ctx: Context) -> bool:
+    """K-1: the wish names no product and the customer has two it could be about, with different rules."""
+    cls = ctx.classification
+    candidates = _SAME_WISH.get(cls.request_type)
+    return candidates is not None and not cls.facts.product_named and candidates <= owned_products(ctx)
+
+
 def clarify(ctx: Context) -> Ruling:
     """K-1: a goodwill wish that is not unambiguous is clarified with the customer first."""
+    if product_unclear(ctx):
+        return Ruling(
+            Outcome.CLARIFY,
+            ("K-1",),
+            why=(
+                Line(
+                    "product_unclear",
+                    {"products": sorted(owned_products(ctx) & _SAME_WISH[ctx.classification.request_type])},
+                ),
+            ),
+            ask=(Line("question", {"text": None, "topic": "which_product"}),),
+        )
     return Ruling(
         Outcome.CLARIFY,
         ("K-1",),
@@ -74,11 +119,12 @@ def evaluate(ctx: Context, request_type: str) -> Ruling | None:
 
 def rule(ctx: Context) -> tuple[str, Ruling]:
     cls = ctx.classification
-    abusive = cls.abusive or cls.request_type == RequestType.ABUSE
+    request_type = RequestType.UNCLEAR if product_unclear(ctx) else cls.request_type
+    abusive = cls.abusive or request_type == RequestType.ABUSE
     if not abusive:
-        inner = evaluate(ctx, cls.request_type)
+        inner = evaluate(ctx, request_type)
         assert inner is not None  # only `abuse` asks for nothing, and that is abusive
-        return cls.request_type, inner
+        return request_type, inner
     # An abusive message that asks for nothing else (`other`) is an abuse case (A-2).
-    asks = cls.request_type not in (RequestType.ABUSE, RequestType.OTHER)
-    return overlay(ctx, cls.request_type, evaluate(ctx, cls.request_type) if asks else None)
+    asks = request_type not in (RequestType.ABUSE, RequestType.OTHER)
+    return overlay(ctx, request_type, evaluate(ctx, request_type) if asks else None)

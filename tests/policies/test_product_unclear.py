@@ -1,0 +1,71 @@
+"""K-1 for a wish that names no product while the customer has two it could be about, with different rules.
+
+"Verlängern" alone is a program or a coach-training extension, "Geld zurück" a program return (a 30-day
+guarantee) or a coach-training refund (none), "pausieren" a program or a Club pause: the customer is asked.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from policies.decide import decide
+from policies.model import Customer, Ticket
+from policies.vocab import Outcome, RequestType
+
+TODAY = date(2026, 11, 20)
+PROGRAM_AND_COACH = Customer(
+    program_purchase_date=date(2026, 11, 2),
+    program_end_date=date(2027, 5, 2),
+    coach_round_start=date(2026, 1, 12),
+    coach_end_date=date(2027, 1, 12),
+)
+PROGRAM_ONLY = Customer(program_purchase_date=date(2026, 11, 2), program_end_date=date(2027, 5, 2))
+PROGRAM_AND_CLUB = Customer(program_end_date=date(2027, 5, 2), club_start_date=date(2025, 6, 1))
+
+
+def decided(body: str, customer: Customer, subject: str = "Anfrage"):
+    return decide(Ticket(number=88, subject=subject, body=body), customer, TODAY)
+
+
+def test_money_back_without_a_product_from_a_customer_with_program_and_coach_training_is_a_question():
+    d = decided(
+        "Hallo, kann ich bitte mein Geld wiederbekommen? Ich komme zeitlich gar nicht hinterher. Grüße, Ute",
+        PROGRAM_AND_COACH,
+        "Erstattung",
+    )
+    assert (d.request_type, d.outcome) == (RequestType.UNCLEAR, Outcome.CLARIFY)
+    assert d.actions == ()
+    assert "Coach-Ausbildung" in d.note and "nennt kein Produkt" in d.note
+
+
+def test_the_same_wish_from_a_customer_with_only_a_program_is_decided_as_a_return():
+    d = decided(
+        "Hallo, kann ich bitte mein Geld wiederbekommen? Ich komme zeitlich gar nicht hinterher. Grüße, Ute",
+        PROGRAM_ONLY,
+        "Erstattung",
+    )
+    assert d.request_type == RequestType.PROGRAM_RETURN
+
+
+def test_a_wish_that_names_the_coach_training_is_decided_for_it_whatever_else_the_customer_has():
+    d = decided(
+        "Hallo, ich möchte die Coach-Ausbildung zurückgeben und mein Geld zurück. Viele Grüße, Ute",
+        PROGRAM_AND_COACH,
+    )
+    assert d.request_type == RequestType.COACH_REFUND
+
+
+def test_an_extension_without_a_product_from_a_customer_with_program_and_coach_training_is_a_question():
+    d = decided(
+        "Hi, could you extend it for me please? Time is running out. Thanks, Pia", PROGRAM_AND_COACH, "Extension"
+    )
+    assert (d.request_type, d.outcome) == (RequestType.UNCLEAR, Outcome.CLARIFY)
+
+
+def test_a_pause_without_a_product_from_a_customer_with_program_and_club_is_a_question():
+    d = decided(
+        "Hallo, ich bin ab Januar für zwei Monate in der Reha nach meiner Hüft-OP. Kann ich pausieren? Gruß, Olaf",
+        PROGRAM_AND_CLUB,
+        "Pause",
+    )
+    assert (d.request_type, d.outcome) == (RequestType.UNCLEAR, Outcome.CLARIFY)
