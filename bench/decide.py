@@ -32,7 +32,8 @@ from policies.offline.evaluation import _ticket, load_corpus
 from policies.pack.loader import load_pack
 
 COMMAND = "./run bench decide"
-GOAL = 2000.0
+# Issue 12: with both readers (rule reader + linear second reader) at least 1,000 decisions/s on one core.
+GOAL = 1000.0
 
 
 def _customers(today: date) -> list[Customer]:
@@ -141,9 +142,9 @@ def main() -> int:
 - workload: {len(items)} realistic decisions per pass — the ticket cases of tests/policies/cases
   (ticket + customer + date) and the tests/corpus tickets paired with four typical customers;
   {len(kinds)} request types ({", ".join(f"{k} {v}" for k, v in kinds.most_common())}).
-  Each call = classify + clauses + German note (`policies.decide`), no I/O.
+  Each call = both readers (rule reader + second reader) + clauses + German note (`policies.decide`), no I/O.
 - result: **{wall:,.0f} decisions/s** on one core (best of {args.rounds} rounds, wall clock);
-  {per_cpu:,.0f} per CPU second — goal ≥ 2,000/s: **{verdict}**
+  {per_cpu:,.0f} per CPU second — goal ≥ 1,000/s: **{verdict}**
 """
     if wall < GOAL:
         body += "\n" + profile_while_running(items) + "\n"

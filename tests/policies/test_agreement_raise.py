@@ -27,10 +27,11 @@ def second_reader_says(
     abusive_confidence: float = 0.95,
     severe: bool = False,
     severe_confidence: float = 0.95,
+    type_confidence: float = 0.9,
 ) -> None:
     answer = ModelReading(
         request_type=request_type,
-        type_confidence=0.9,
+        type_confidence=type_confidence,
         abusive=abusive,
         abusive_confidence=abusive_confidence,
         version="reader-test",
@@ -78,3 +79,17 @@ def test_when_both_readers_agree_nothing_is_raised(monkeypatch):
     second_reader_says(monkeypatch, RequestType.PROGRAM_RETURN, abusive=False)
     decision = run(RequestType.PROGRAM_RETURN, PROGRAM, ticket=TICKET, today=TODAY)
     assert not decision.abusive and decision.reading is not None and decision.reading["raised"] == []
+
+
+def test_a_confident_second_reader_that_names_another_type_is_the_reading_the_held_decision_rests_on(monkeypatch):
+    second_reader_says(monkeypatch, RequestType.PROGRAM_PAUSE, type_confidence=0.85)
+    decision = run(RequestType.PROGRAM_RETURN, PROGRAM)
+    assert decision.request_type == RequestType.PROGRAM_PAUSE
+    assert decision.uncertain and decision.reading is not None and "type" in decision.reading["doubts"]
+    assert decision.reading["rules"]["request_type"] == RequestType.PROGRAM_RETURN  # both readings still shown
+
+
+def test_a_second_reader_less_sure_than_model_overrules_leaves_the_rule_readers_type(monkeypatch):
+    second_reader_says(monkeypatch, RequestType.PROGRAM_PAUSE, type_confidence=0.7)
+    decision = run(RequestType.PROGRAM_RETURN, PROGRAM)
+    assert decision.request_type == RequestType.PROGRAM_RETURN and decision.uncertain
