@@ -123,6 +123,11 @@ def choose_type(rules: Classification, reading: Reading, model_overrules: float)
     if second.request_type == RequestType.ABUSE and not rules.abusive:
         # abuse is a flag on the rule reader's request, not a type to swap in: `raise_abuse` takes it on
         return rules
+    cues = [c for sentence in rules.sentences for c in sentence.cues if c.request_type == second.request_type]
+    if cues and not any(c.counts for c in cues):
+        # The rule reader saw that wish and ruled it out (negated, withdrawn, a past report, another object, a
+        # question): a bag of words cannot tell "ich will nicht verlängern" from "bitte verlängern".
+        return rules
     return replace(rules, request_type=second.request_type)
 
 

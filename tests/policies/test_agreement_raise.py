@@ -93,3 +93,15 @@ def test_a_second_reader_less_sure_than_model_overrules_leaves_the_rule_readers_
     second_reader_says(monkeypatch, RequestType.PROGRAM_PAUSE, type_confidence=0.7)
     decision = run(RequestType.PROGRAM_RETURN, PROGRAM)
     assert decision.request_type == RequestType.PROGRAM_RETURN and decision.uncertain
+
+
+def test_a_wish_the_rule_reader_ruled_out_is_not_swapped_in_by_a_confident_second_reader(monkeypatch):
+    from policies.decide import decide
+    from policies.model import Ticket
+
+    second_reader_says(monkeypatch, RequestType.PROGRAM_EXTENSION, type_confidence=0.93)
+    body = "Hallo, danke für das Angebot, aber verlängern möchte ich auf keinen Fall, ich bin durch. Gruß, Kai"
+    decision = decide(Ticket(number=5, subject="Angebot", body=body), PROGRAM, TODAY)
+    assert decision.reading is not None and decision.reading["rules"]["request_type"] == RequestType.OTHER
+    assert decision.request_type == RequestType.OTHER and decision.outcome == Outcome.NO_ACTION
+    assert decision.uncertain  # the readers still disagree: shown to a person as such
