@@ -7,6 +7,7 @@ request, `rules/abuse.py` puts A-1..A-3 on top. The clause texts live in the per
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from policies.rules.abuse import overlay
 from policies.rules.club import club_cancellation, club_pause
@@ -72,6 +73,31 @@ def owned_products(ctx: Context) -> frozenset[str]:
     return frozenset(owned)
 
 
+# The same wish, by product: the type it is for a customer who has only that product.
+_BY_PRODUCT: dict[str, dict[str, str]] = {
+    RequestType.PROGRAM_EXTENSION: {"program": RequestType.PROGRAM_EXTENSION, "coach": RequestType.COACH_EXTENSION},
+    RequestType.COACH_EXTENSION: {"program": RequestType.PROGRAM_EXTENSION, "coach": RequestType.COACH_EXTENSION},
+    RequestType.PROGRAM_RETURN: {"program": RequestType.PROGRAM_RETURN, "coach": RequestType.COACH_REFUND},
+    RequestType.COACH_REFUND: {"program": RequestType.PROGRAM_RETURN, "coach": RequestType.COACH_REFUND},
+    RequestType.PROGRAM_PAUSE: {"program": RequestType.PROGRAM_PAUSE, "club": RequestType.CLUB_PAUSE},
+    RequestType.CLUB_PAUSE: {"program": RequestType.PROGRAM_PAUSE, "club": RequestType.CLUB_PAUSE},
+}
+
+
+def owned_type(ctx: Context) -> str:
+    """The request type of a wish that names no product, for a customer who has just one it can be about.
+
+    "Can I get six more weeks?" from a coach trainee without a program is a coach-training extension,
+    though the reader, seeing no product, took it for a program's (its default).
+    """
+    cls = ctx.classification
+    by_product = _BY_PRODUCT.get(cls.request_type)
+    if by_product is None or cls.facts.product_named:
+        return cls.request_type
+    owned = [product for product in by_product if product in owned_products(ctx)]
+    return by_product[owned[0]] if len(owned) == 1 else cls.request_type
+
+
 def product_unclear(ctx: Context) -> bool:
     """K-1: the wish names no product and the customer has two it could be about, with different rules."""
     cls = ctx.classification
@@ -119,7 +145,13 @@ def evaluate(ctx: Context, request_type: str) -> Ruling | None:
 
 def rule(ctx: Context) -> tuple[str, Ruling]:
     cls = ctx.classification
-    request_type = RequestType.UNCLEAR if product_unclear(ctx) else cls.request_type
+    if product_unclear(ctx):
+        request_type: str = RequestType.UNCLEAR
+    else:
+        request_type = owned_type(ctx)
+        if request_type != cls.request_type:
+            cls = replace(cls, request_type=request_type)
+            ctx = replace(ctx, classification=cls)
     abusive = cls.abusive or request_type == RequestType.ABUSE
     if not abusive:
         inner = evaluate(ctx, request_type)

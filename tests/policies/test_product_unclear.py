@@ -69,3 +69,29 @@ def test_a_pause_without_a_product_from_a_customer_with_program_and_club_is_a_qu
         "Pause",
     )
     assert (d.request_type, d.outcome) == (RequestType.UNCLEAR, Outcome.CLARIFY)
+
+
+COACH_ONLY = Customer(
+    coach_round_start=date(2025, 9, 1), coach_end_date=date(2026, 12, 31), pro_end_date=date(2027, 3, 1)
+)
+CLUB_ONLY = Customer(club_start_date=date(2025, 2, 1))
+
+
+def test_more_time_without_a_product_from_a_coach_trainee_without_a_program_is_a_coach_extension():
+    d = decided(
+        "Hallo, mein Mann hatte einen Herzinfarkt und ich war wochenlang im Krankenhaus bei ihm. "
+        "Kann ich bitte sechs Wochen mehr Zeit bekommen? Liebe Grüße, Ina",
+        COACH_ONLY,
+        "Mehr Zeit",
+    )
+    assert d.request_type == RequestType.COACH_EXTENSION
+
+
+def test_a_pause_without_a_product_from_a_club_member_without_a_program_is_a_club_pause():
+    d = decided(
+        "Hallo, ich habe mir das Sprunggelenk gebrochen und liege ab nächster Woche für drei Monate flach. "
+        "Kann ich pausieren? Gruß, Tom",
+        CLUB_ONLY,
+        "Pause",
+    )
+    assert d.request_type == RequestType.CLUB_PAUSE
