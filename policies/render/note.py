@@ -200,6 +200,10 @@ TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
     ),
     "coach_round": _coach_round,
     "request_unclear": lambda p: "Der Wunsch ist nicht eindeutig.",
+    "no_club_on_file": lambda p: (
+        "In ActiveCampaign ist keine Club-Mitgliedschaft hinterlegt – gemeint ist vielleicht etwas anderes "
+        "(Newsletter, Programm, ein anderer Anbieter): erst nachfragen (K-1)."
+    ),
     "product_unclear": lambda p: (
         "Der Wunsch nennt kein Produkt, und die Kund:in hat "
         + " und ".join(PRODUCT_NAME[x] for x in p["products"])

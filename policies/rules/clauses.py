@@ -98,15 +98,38 @@ def owned_type(ctx: Context) -> str:
     return by_product[owned[0]] if len(owned) == 1 else cls.request_type
 
 
+_CLUB_TYPES = (RequestType.CLUB_PAUSE, RequestType.CLUB_CANCELLATION)
+
+
+def no_club_on_file(ctx: Context) -> bool:
+    """A Club wish from a customer whose CRM record (it has data) shows no Club membership.
+
+    "Mitgliedschaft", "Abo" and "membership" are also said of a gym, the newsletter or a program; a Club
+    pause or exit is never decided for a membership the record does not show (K-1: ask first).
+    """
+    c = ctx.customer
+    has_record = c.known and bool(owned_products(ctx) or c.tags)
+    return ctx.classification.request_type in _CLUB_TYPES and has_record and "club" not in owned_products(ctx)
+
+
 def product_unclear(ctx: Context) -> bool:
     """K-1: the wish names no product and the customer has two it could be about, with different rules."""
     cls = ctx.classification
     candidates = _SAME_WISH.get(cls.request_type)
-    return candidates is not None and not cls.facts.product_named and candidates <= owned_products(ctx)
+    if candidates is not None and not cls.facts.product_named and candidates <= owned_products(ctx):
+        return True
+    return no_club_on_file(ctx)
 
 
 def clarify(ctx: Context) -> Ruling:
     """K-1: a goodwill wish that is not unambiguous is clarified with the customer first."""
+    if no_club_on_file(ctx):
+        return Ruling(
+            Outcome.CLARIFY,
+            ("K-1",),
+            why=(Line("no_club_on_file"),),
+            ask=(Line("question", {"text": None, "topic": "which_product"}),),
+        )
     if product_unclear(ctx):
         return Ruling(
             Outcome.CLARIFY,

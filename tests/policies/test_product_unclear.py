@@ -95,3 +95,14 @@ def test_a_pause_without_a_product_from_a_club_member_without_a_program_is_a_clu
         "Pause",
     )
     assert d.request_type == RequestType.CLUB_PAUSE
+
+
+def test_a_club_pause_from_a_customer_whose_record_shows_no_club_is_a_question():
+    newsletter_only = Customer(tags=("newsletter_aktiv",))
+    d = decided(
+        "Hallo, ich möchte meine Mitgliedschaft wegen einer Knie-OP für zwei Monate ruhen lassen. Gruß, Jan",
+        newsletter_only,
+        "Mitgliedschaft ruhen lassen",
+    )
+    assert (d.request_type, d.outcome) == (RequestType.UNCLEAR, Outcome.CLARIFY)
+    assert d.actions == () and "keine Club-Mitgliedschaft hinterlegt" in d.note
