@@ -4,6 +4,10 @@ Every case goes to `test.jsonl` when the SHA-256 of its id is 0 mod 5 (about 20 
 `train.jsonl`. The rule depends on nothing but the id, so re-running it on the same drafts gives the
 same files; `MANIFEST.json` records the test split's hash, which tests/corpus/test_frozen_split.py checks,
 so the test split cannot change without that check failing. Nobody tunes readers or rules on test.jsonl.
+
+`fresh.jsonl` (300 cases, 2026-12-01) is a second held-back set, written by helpers who saw only the business
+contract — not the code, the lexicon or these files — and frozen (hash in MANIFEST.json) before any reader ran
+on it. It is not trained on (scripts/build_reader.py reads train.jsonl and the older dev/holdout files only).
 """
 
 from __future__ import annotations
