@@ -141,7 +141,10 @@ class Classification:
     confidence: float = 1.0
     evidence: tuple[Evidence, ...] = ()
     facts: Facts = field(default_factory=Facts)
-    clarifying_question: str | None = None  # German, for `unclear`
+    # The question to ask first (K-1), by kind: "unsub", "cancel", "vague", "club_exit"; None = the rules' default.
+    # policies/render/note.py words it, in the customer's form of address.
+    clarify: str | None = None
+    address: str = "du"  # "du" or "sie": how the customer writes, so the suggested question answers in kind
     secondary_types: tuple[str, ...] = ()  # other requests in the same mail (side questions)
     # The reader that produced this (lexicon version): recorded on every decision, whoever classified.
     reader_version: str | None = None

@@ -94,35 +94,6 @@ _TYPE_OF: dict[tuple[str, str | None], RequestType] = {
 # Weak "other" cues (a recipe question, a date) do not turn an abusive rant into a request.
 _WEAK_OTHER = frozenset({"content"})
 
-_QUESTIONS = {
-    ("unsub", "du"): "Möchtest du dich nur von unserem Newsletter abmelden, oder möchtest du dein Programm zurückgeben "
-    "bzw. deine Club-Mitgliedschaft kündigen?",
-    ("unsub", "sie"): "Möchten Sie sich nur von unserem Newsletter abmelden, oder möchten Sie Ihr Programm zurückgeben "
-    "bzw. Ihre Club-Mitgliedschaft kündigen?",
-    (
-        "cancel",
-        "du",
-    ): "Was genau möchtest du kündigen – deine Club-Mitgliedschaft, ein Programm (Rückgabe) oder den Newsletter?",
-    (
-        "cancel",
-        "sie",
-    ): "Was genau möchten Sie kündigen – Ihre Club-Mitgliedschaft, ein Programm (Rückgabe) oder den Newsletter?",
-    (
-        "vague",
-        "du",
-    ): "Was genau wünschst du dir: eine Verlängerung oder Pause deines Programms, eine Rückgabe oder das Ende "
-    "deiner Club-Mitgliedschaft? Magst du uns kurz schreiben, was dich gerade davon abhält weiterzumachen?",
-    (
-        "vague",
-        "sie",
-    ): "Was genau wünschen Sie sich: eine Verlängerung oder Pause Ihres Programms, eine Rückgabe oder das Ende "
-    "Ihrer Club-Mitgliedschaft? Schreiben Sie uns gern kurz, was Sie gerade davon abhält weiterzumachen?",
-    # a Club request that does not say "kündigen" in so many words (K-CLUB-EXIT needs an explicit wish)
-    ("club_exit", "du"): "Möchtest du deine Club-Mitgliedschaft vorzeitig beenden, oder geht es dir um etwas anderes "
-    "(z. B. keine E-Mails mehr, eine Pause)?",
-    ("club_exit", "sie"): "Möchten Sie Ihre Club-Mitgliedschaft vorzeitig beenden, oder geht es Ihnen um etwas anderes "
-    "(z. B. keine E-Mails mehr, eine Pause)?",
-}
 # Capitalised "Sie"/"Ihnen" not at a sentence start: the customer writes formally (Sie), so the question does too.
 _SIE_STRICT = re.compile(r"(?<![.!?\n]\s)(?<![.!?\n])(?<!^)\b(?:Sie|Ihnen|Ihrem|Ihren|Ihrer|Ihre)\b")
 # Cues in the subject weigh less than the same cue in the new text: the new text settles a conflict.
@@ -345,7 +316,8 @@ def classify(ticket: Ticket, pack: PolicyPack | None = None) -> Classification:
         confidence=round(max(0.0, min(1.0, reading.confidence)), 3),
         evidence=(*reading.evidence, *abuse.evidence, *fact_evidence),
         facts=facts,
-        clarifying_question=_QUESTIONS[(clarify_kind, _address_form(body))] if clarify_kind else None,
+        clarify=clarify_kind,
+        address=_address_form(body),
         secondary_types=tuple(dict.fromkeys(t for t in reading.secondary if t != reading.rtype)),
         sentences=_sentence_readings(all_hits, wish, original, body_start),
     )

@@ -55,10 +55,45 @@ ESCALATE_STEPS = {
 # The products a wish can be about, as the note names them (K-1: a wish naming none of two the customer has).
 PRODUCT_NAME = {"program": "ein Programm", "club": "eine Club-Mitgliedschaft", "coach": "die Coach-Ausbildung"}
 
-DEFAULT_QUESTIONS = {
-    "general": "Was genau möchtest du beenden: Newsletter, Programm oder Club-Mitgliedschaft?",
-    "club_exit": "Möchtest du deine Club-Mitgliedschaft vorzeitig beenden, und was ist der Grund?",
-    "which_product": "Worum genau geht es dir – um dein Programm, deine Club-Mitgliedschaft oder die Coach-Ausbildung?",
+# The suggested first question to the customer (K-1), by kind and form of address ("du" / "sie"). The reader
+# names the kind (policies/reading/classify.py), the rules fall back to their own.
+QUESTIONS: dict[tuple[str, str], str] = {
+    ("unsub", "du"): "Möchtest du dich nur von unserem Newsletter abmelden, oder möchtest du dein Programm zurückgeben "
+    "bzw. deine Club-Mitgliedschaft kündigen?",
+    ("unsub", "sie"): "Möchten Sie sich nur von unserem Newsletter abmelden, oder möchten Sie Ihr Programm zurückgeben "
+    "bzw. Ihre Club-Mitgliedschaft kündigen?",
+    (
+        "cancel",
+        "du",
+    ): "Was genau möchtest du kündigen – deine Club-Mitgliedschaft, ein Programm (Rückgabe) oder den Newsletter?",
+    (
+        "cancel",
+        "sie",
+    ): "Was genau möchten Sie kündigen – Ihre Club-Mitgliedschaft, ein Programm (Rückgabe) oder den Newsletter?",
+    (
+        "vague",
+        "du",
+    ): "Was genau wünschst du dir: eine Verlängerung oder Pause deines Programms, eine Rückgabe oder das Ende "
+    "deiner Club-Mitgliedschaft? Magst du uns kurz schreiben, was dich gerade davon abhält weiterzumachen?",
+    (
+        "vague",
+        "sie",
+    ): "Was genau wünschen Sie sich: eine Verlängerung oder Pause Ihres Programms, eine Rückgabe oder das Ende "
+    "Ihrer Club-Mitgliedschaft? Schreiben Sie uns gern kurz, was Sie gerade davon abhält weiterzumachen?",
+    # a Club request that does not say "kündigen" in so many words (K-CLUB-EXIT needs an explicit wish)
+    ("club_exit", "du"): "Möchtest du deine Club-Mitgliedschaft vorzeitig beenden, oder geht es dir um etwas anderes "
+    "(z. B. keine E-Mails mehr, eine Pause)?",
+    ("club_exit", "sie"): "Möchten Sie Ihre Club-Mitgliedschaft vorzeitig beenden, oder geht es Ihnen um etwas anderes "
+    "(z. B. keine E-Mails mehr, eine Pause)?",
+    # the rules' own questions, when the reader named none
+    ("general", "du"): "Was genau möchtest du beenden: Newsletter, Programm oder Club-Mitgliedschaft?",
+    ("general", "sie"): "Was genau möchten Sie beenden: Newsletter, Programm oder Club-Mitgliedschaft?",
+    ("club_exit_reason", "du"): "Möchtest du deine Club-Mitgliedschaft vorzeitig beenden, und was ist der Grund?",
+    ("club_exit_reason", "sie"): "Möchten Sie Ihre Club-Mitgliedschaft vorzeitig beenden, und was ist der Grund?",
+    ("which_product", "du"): "Worum genau geht es dir – um dein Programm, deine Club-Mitgliedschaft oder die "
+    "Coach-Ausbildung?",
+    ("which_product", "sie"): "Worum genau geht es Ihnen – um Ihr Programm, Ihre Club-Mitgliedschaft oder die "
+    "Coach-Ausbildung?",
 }
 
 
@@ -144,8 +179,13 @@ def _matter(p: dict[str, Any]) -> str:
     return f"Zum Anliegen erst nach Rücksprache: laut Regel {verdict} ({', '.join(p['clauses'])})."
 
 
+def question_text(kind: str, address: str = "du") -> str:
+    """The German question of that kind, in the customer's form of address."""
+    return QUESTIONS[(kind, address if address in ("du", "sie") else "du")]
+
+
 def _question(p: dict[str, Any]) -> str:
-    return f"Frage an Kund:in: „{e(p['text'] or DEFAULT_QUESTIONS[p['topic']])}“"
+    return f"Frage an Kund:in: „{e(question_text(p['kind'], p.get('address', 'du')))}“"
 
 
 def _ask_document(p: dict[str, Any]) -> str:

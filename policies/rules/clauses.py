@@ -128,7 +128,7 @@ def clarify(ctx: Context) -> Ruling:
             Outcome.CLARIFY,
             ("K-1",),
             why=(Line("no_club_on_file"),),
-            ask=(Line("question", {"text": None, "topic": "which_product"}),),
+            ask=(Line("question", {"kind": "which_product", "address": ctx.classification.address}),),
         )
     if product_unclear(ctx):
         return Ruling(
@@ -140,13 +140,15 @@ def clarify(ctx: Context) -> Ruling:
                     {"products": sorted(owned_products(ctx) & _SAME_WISH[ctx.classification.request_type])},
                 ),
             ),
-            ask=(Line("question", {"text": None, "topic": "which_product"}),),
+            ask=(Line("question", {"kind": "which_product", "address": ctx.classification.address}),),
         )
     return Ruling(
         Outcome.CLARIFY,
         ("K-1",),
         why=(Line("request_unclear"),),
-        ask=(Line("question", {"text": ctx.classification.clarifying_question, "topic": "general"}),),
+        ask=(
+            Line("question", {"kind": ctx.classification.clarify or "general", "address": ctx.classification.address}),
+        ),
     )
 
 

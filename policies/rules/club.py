@@ -95,7 +95,12 @@ def club_cancellation(ctx: Context) -> Ruling:
             Outcome.CLARIFY,
             ("K-1", "K-CLUB-EXIT"),
             why=(Line("exit_not_explicit"),),
-            ask=(Line("question", {"text": ctx.classification.clarifying_question, "topic": "club_exit"}),),
+            ask=(
+                Line(
+                    "question",
+                    {"kind": ctx.classification.clarify or "club_exit_reason", "address": ctx.classification.address},
+                ),
+            ),
         )
     reason = ctx.facts.reason
     why = [Line("reason", {"reason": reason, "text": ctx.facts.reason_text})]

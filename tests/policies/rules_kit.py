@@ -21,7 +21,7 @@ def reading(
     abusive: bool = False,
     severity: str | None = None,
     evidence: tuple[Evidence, ...] = (),
-    question: str | None = None,
+    clarify: str | None = None,
     secondary: tuple[str, ...] = (),
     **facts: Any,
 ) -> Classification:
@@ -31,7 +31,7 @@ def reading(
         severity=severity,
         evidence=evidence,
         facts=Facts(**facts),
-        clarifying_question=question,
+        clarify=clarify,
         secondary_types=secondary,
     )
 

@@ -80,7 +80,7 @@ def test_any_ticket_gets_a_well_formed_reading(subject: str, body: str, attachme
     assert set(c.facts.documents) <= set(DOCUMENT_KINDS)
     assert c.facts.language in ("de", "en")
     assert c.facts.duration_days is None or c.facts.duration_days > 0
-    assert (c.clarifying_question is not None) == (
+    assert (c.clarify is not None) == (
         c.request_type == "unclear" or (c.request_type == "club_cancellation" and not c.facts.explicit_exit)
     )
     assert c.request_type not in c.secondary_types

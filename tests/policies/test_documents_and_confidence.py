@@ -16,7 +16,7 @@ from policies.pack.loader import load_pack
 from policies.pack.params import param, validate_pack
 from policies.pack.schema import PackError
 from policies.reading.classify import classify
-from policies.render.note import text
+from policies.render.note import QUESTIONS, text
 from policies.rules.common import Line
 from tests.policies.classify_kit import read
 
@@ -107,7 +107,7 @@ def test_a_hedged_wish_between_two_request_types_becomes_unclear() -> None:
     c = read(_GUESS)
     assert c.request_type == "unclear"
     assert c.confidence < param(load_pack("goodwill"), "classifier.min_confidence")
-    assert c.clarifying_question
+    assert c.clarify in {kind for kind, _ in QUESTIONS}
 
 
 def test_the_pack_threshold_decides_what_is_still_a_guess() -> None:

@@ -106,3 +106,13 @@ def test_a_club_pause_from_a_customer_whose_record_shows_no_club_is_a_question()
     )
     assert (d.request_type, d.outcome) == (RequestType.UNCLEAR, Outcome.CLARIFY)
     assert d.actions == () and "keine Club-Mitgliedschaft hinterlegt" in d.note
+
+
+def test_the_question_which_product_is_asked_in_the_customers_form_of_address():
+    d = decided(
+        "Sehr geehrte Damen und Herren, können Sie mir bitte mein Geld erstatten? Mit freundlichen Grüßen, H. Roth",
+        PROGRAM_AND_COACH,
+        "Erstattung",
+    )
+    assert d.outcome == Outcome.CLARIFY
+    assert "Worum genau geht es Ihnen" in d.note
