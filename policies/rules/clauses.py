@@ -47,19 +47,6 @@ HANDLERS: dict[str, Callable[[Context], Ruling]] = {
 }
 
 
-# The request types one wish word can mean, by the product it is about: "verlängern" without a product is a
-# program or a coach-training extension, "Geld zurück" a program return or a coach-training refund, "pausieren"
-# a program or a Club pause. The reader maps a wish that names no product to the program type.
-_SAME_WISH: dict[str, frozenset[str]] = {
-    RequestType.PROGRAM_EXTENSION: frozenset({"program", "coach"}),
-    RequestType.COACH_EXTENSION: frozenset({"program", "coach"}),
-    RequestType.PROGRAM_RETURN: frozenset({"program", "coach"}),
-    RequestType.COACH_REFUND: frozenset({"program", "coach"}),
-    RequestType.PROGRAM_PAUSE: frozenset({"program", "club"}),
-    RequestType.CLUB_PAUSE: frozenset({"program", "club"}),
-}
-
-
 def owned_products(ctx: Context) -> frozenset[str]:
     """The products the CRM shows the customer has: a program, the Club, the coach training."""
     c = ctx.customer
@@ -73,7 +60,9 @@ def owned_products(ctx: Context) -> frozenset[str]:
     return frozenset(owned)
 
 
-# The same wish, by product: the type it is for a customer who has only that product.
+# The request types one wish word can mean, by the product it is about: "verlängern" without a product is a
+# program or a coach-training extension, "Geld zurück" a program return or a coach-training refund, "pausieren"
+# a program or a Club pause. The reader maps a wish that names no product to the program type.
 _BY_PRODUCT: dict[str, dict[str, str]] = {
     RequestType.PROGRAM_EXTENSION: {"program": RequestType.PROGRAM_EXTENSION, "coach": RequestType.COACH_EXTENSION},
     RequestType.COACH_EXTENSION: {"program": RequestType.PROGRAM_EXTENSION, "coach": RequestType.COACH_EXTENSION},
@@ -82,6 +71,17 @@ _BY_PRODUCT: dict[str, dict[str, str]] = {
     RequestType.PROGRAM_PAUSE: {"program": RequestType.PROGRAM_PAUSE, "club": RequestType.CLUB_PAUSE},
     RequestType.CLUB_PAUSE: {"program": RequestType.PROGRAM_PAUSE, "club": RequestType.CLUB_PAUSE},
 }
+_CLUB_TYPES = (RequestType.CLUB_PAUSE, RequestType.CLUB_CANCELLATION)
+
+
+def _candidates(ctx: Context) -> list[str]:
+    """The products the customer has that a wish naming none could be about (empty: the product is named)."""
+    cls = ctx.classification
+    by_product = _BY_PRODUCT.get(cls.request_type)
+    if by_product is None or cls.facts.product_named:
+        return []
+    owned = owned_products(ctx)
+    return [product for product in by_product if product in owned]
 
 
 def owned_type(ctx: Context) -> str:
@@ -90,65 +90,33 @@ def owned_type(ctx: Context) -> str:
     "Can I get six more weeks?" from a coach trainee without a program is a coach-training extension,
     though the reader, seeing no product, took it for a program's (its default).
     """
-    cls = ctx.classification
-    by_product = _BY_PRODUCT.get(cls.request_type)
-    if by_product is None or cls.facts.product_named:
-        return cls.request_type
-    owned = [product for product in by_product if product in owned_products(ctx)]
-    return by_product[owned[0]] if len(owned) == 1 else cls.request_type
+    candidates = _candidates(ctx)
+    request_type = ctx.classification.request_type
+    return _BY_PRODUCT[request_type][candidates[0]] if len(candidates) == 1 else request_type
 
 
-_CLUB_TYPES = (RequestType.CLUB_PAUSE, RequestType.CLUB_CANCELLATION)
+def product_doubt(ctx: Context) -> Line | None:
+    """K-1: why the product a wish is about is unclear, or None when it is not.
 
-
-def no_club_on_file(ctx: Context) -> bool:
-    """A Club wish from a customer whose CRM record (it has data) shows no Club membership.
-
-    "Mitgliedschaft", "Abo" and "membership" are also said of a gym, the newsletter or a program; a Club
-    pause or exit is never decided for a membership the record does not show (K-1: ask first).
+    - the wish names no product and the customer has two it could be about, with different rules;
+    - a Club wish from a customer whose CRM record (it has data) shows no Club: "Mitgliedschaft", "Abo" and
+      "membership" are also said of a gym, the newsletter or a program.
     """
     c = ctx.customer
-    has_record = c.known and bool(owned_products(ctx) or c.tags)
-    return ctx.classification.request_type in _CLUB_TYPES and has_record and "club" not in owned_products(ctx)
-
-
-def product_unclear(ctx: Context) -> bool:
-    """K-1: the wish names no product and the customer has two it could be about, with different rules."""
-    cls = ctx.classification
-    candidates = _SAME_WISH.get(cls.request_type)
-    if candidates is not None and not cls.facts.product_named and candidates <= owned_products(ctx):
-        return True
-    return no_club_on_file(ctx)
+    owned = owned_products(ctx)
+    if ctx.classification.request_type in _CLUB_TYPES and c.known and (owned or c.tags) and "club" not in owned:
+        return Line("no_club_on_file")
+    candidates = _candidates(ctx)
+    return Line("product_unclear", {"products": sorted(candidates)}) if len(candidates) > 1 else None
 
 
 def clarify(ctx: Context) -> Ruling:
     """K-1: a goodwill wish that is not unambiguous is clarified with the customer first."""
-    if no_club_on_file(ctx):
-        return Ruling(
-            Outcome.CLARIFY,
-            ("K-1",),
-            why=(Line("no_club_on_file"),),
-            ask=(Line("question", {"kind": "which_product", "address": ctx.classification.address}),),
-        )
-    if product_unclear(ctx):
-        return Ruling(
-            Outcome.CLARIFY,
-            ("K-1",),
-            why=(
-                Line(
-                    "product_unclear",
-                    {"products": sorted(owned_products(ctx) & _SAME_WISH[ctx.classification.request_type])},
-                ),
-            ),
-            ask=(Line("question", {"kind": "which_product", "address": ctx.classification.address}),),
-        )
+    cls = ctx.classification
+    doubt = product_doubt(ctx)
+    why, kind = (doubt, "which_product") if doubt else (Line("request_unclear"), cls.clarify or "general")
     return Ruling(
-        Outcome.CLARIFY,
-        ("K-1",),
-        why=(Line("request_unclear"),),
-        ask=(
-            Line("question", {"kind": ctx.classification.clarify or "general", "address": ctx.classification.address}),
-        ),
+        Outcome.CLARIFY, ("K-1",), why=(why,), ask=(Line("question", {"kind": kind, "address": cls.address}),)
     )
 
 
@@ -170,7 +138,7 @@ def evaluate(ctx: Context, request_type: str) -> Ruling | None:
 
 def rule(ctx: Context) -> tuple[str, Ruling]:
     cls = ctx.classification
-    if product_unclear(ctx):
+    if product_doubt(ctx):
         request_type: str = RequestType.UNCLEAR
     else:
         request_type = owned_type(ctx)
