@@ -13,7 +13,7 @@ from datetime import date
 from policies.model import Customer, Decision, Ticket, UsageOverrun
 from policies.pack.loader import PolicyPack, load_pack
 from policies.pack.params import param, within_authority
-from policies.reading.agreement import choose_type, raise_abuse, read_both
+from policies.reading.agreement import choose_type, hold_unsure_approval, raise_abuse, read_both
 from policies.reading.classification import Classification
 from policies.reading.classify import classify
 from policies.render import note, notes
@@ -35,12 +35,19 @@ def decide_ticket(
     pack = pack or load_pack("goodwill")
     if classification is None:
         classification = classify(ticket, pack)
-    reading = read_both(ticket, classification, float(param(pack, "reading.min_confidence")))
+    reading = read_both(
+        ticket,
+        classification,
+        float(param(pack, "reading.min_confidence")),
+        float(param(pack, "reading.severe_raise")),
+        float(param(pack, "reading.abuse_raise")),
+    )
     classification = raise_abuse(
         choose_type(classification, reading, float(param(pack, "reading.model_overrules"))), reading
     )
     ctx = Context(ticket=ticket, customer=customer, today=today, pack=pack, classification=classification)
     request_type, ruling = clauses.rule(ctx)
+    reading = hold_unsure_approval(reading, ruling.outcome, float(param(pack, "reading.approve_confidence")))
     banner = "" if reading.agreed else notes.uncertain_banner(reading.to_dict())
     body = note.render_note(ctx, request_type, ruling, banner, notes.uncertain_banner_short() if banner else "")
     facts = {

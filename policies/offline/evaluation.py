@@ -149,7 +149,14 @@ def _read(row: dict[str, Any], i: int) -> tuple[Any, dict[str, Any] | None, dict
         return read, decision, decision["reading"]
     ticket = _ticket(row, i)
     c = classify(ticket)
-    reading = read_both(ticket, c, float(param(load_pack("goodwill"), "reading.min_confidence"))).to_dict()
+    pack = load_pack("goodwill")
+    reading = read_both(
+        ticket,
+        c,
+        float(param(pack, "reading.min_confidence")),
+        float(param(pack, "reading.severe_raise")),
+        float(param(pack, "reading.abuse_raise")),
+    ).to_dict()
     return _Read(c.request_type, c.abusive, c.severity, c.facts.to_dict()), None, reading
 
 

@@ -42,6 +42,22 @@ PARAMS: dict[str, Param] = {
         "when the readers name different request types, the decision is made on the statistical reader's type "
         "if it is at least this sure (a person confirms it first either way)",
     ),
+    "reading.severe_raise": Param(
+        "share",
+        0.6,
+        "a threat or hate the rule reader missed is taken on (escalate, supervisor) when the statistical reader "
+        "gives it at least this probability",
+    ),
+    "reading.abuse_raise": Param(
+        "share",
+        0.6,
+        "abuse the rule reader missed is taken on when the statistical reader gives it at least this probability",
+    ),
+    "reading.approve_confidence": Param(
+        "share",
+        0.6,
+        "an approval passes the agreement gate only when both readers are at least this sure of the request type",
+    ),
     "classifier.min_confidence": Param(
         "share",
         0.5,

@@ -17,7 +17,7 @@ from policies.reading import model
 from policies.reading.classification import Classification
 from policies.reading.text import customer_text
 from policies.reading.wishes import subject_counts
-from policies.vocab import RequestType, Severity
+from policies.vocab import Outcome, RequestType, Severity
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Reading:
     agreed: bool
     min_confidence: float
     # Why the readers do not agree, as codes the note renders in German: type, abusive, severe, rules_unsure,
-    # model_unsure.
+    # model_unsure, approval_unsure (`hold_unsure_approval`).
     doubts: tuple[str, ...] = ()
     # The abuse the second reader saw with confidence and the rule reader missed: "abusive", "severe" (see `raised`).
     raised: tuple[str, ...] = ()
@@ -70,7 +70,15 @@ def reader_input(ticket: Ticket) -> tuple[str, str]:
     return subject, customer_text(ticket.body or "")
 
 
-def read_both(ticket: Ticket, rules: Classification, min_confidence: float) -> Reading:
+def read_both(
+    ticket: Ticket,
+    rules: Classification,
+    min_confidence: float,
+    severe_raise: float | None = None,
+    abuse_raise: float | None = None,
+) -> Reading:
+    """Both readings and whether they agree. `abuse_raise` and `severe_raise` (default `min_confidence`) are how
+    sure the second reader must be of abuse, or of a threat or hate, the rule reader missed for it to be taken on."""
     subject, text = reader_input(ticket)
     second = model.read(subject, text)
     rules_severe = rules.severity == Severity.SEVERE
@@ -91,12 +99,15 @@ def read_both(ticket: Ticket, rules: Classification, min_confidence: float) -> R
     # Abuse is the one reading where a miss costs more than a false alarm: a threat answered with an approval
     # is worse than a polite mail shown to the supervisor. So what the second reader sees with confidence the
     # rule reader missed is taken on (`raise_abuse`); the disagreement still holds the decision for a person.
-    model_abusive = (second.abusive and second.abusive_confidence >= min_confidence) or (
+    abuse_at = min_confidence if abuse_raise is None else abuse_raise
+    p_abusive = second.abusive_confidence if second.abusive else 1.0 - second.abusive_confidence
+    model_abusive = p_abusive >= abuse_at or (
         second.request_type == RequestType.ABUSE and second.type_confidence >= min_confidence
     )
     if model_abusive and not rules.abusive:
         raised.append("abusive")
-    if second.severe and not rules_severe and second.severe_confidence >= min_confidence:
+    raise_at = min_confidence if severe_raise is None else severe_raise
+    if not rules_severe and _p_severe(second) >= raise_at:
         raised.append("severe")
     return Reading(
         rules_view,
@@ -106,6 +117,22 @@ def read_both(ticket: Ticket, rules: Classification, min_confidence: float) -> R
         doubts=tuple(doubts),
         raised=tuple(raised),
     )
+
+
+def _p_severe(second: model.ModelReading) -> float:
+    """P(severe) whichever way the second reader decided (its confidence is in what it decided)."""
+    return second.severe_confidence if second.severe else 1.0 - second.severe_confidence
+
+
+def hold_unsure_approval(reading: Reading, outcome: str, approve_confidence: float) -> Reading:
+    """An approval the readers agree on is applied (or offered in one click) with nobody reading the mail, and a
+    wrong one is the costliest error: so it needs both readers surer of the request type than the gate asks of
+    the other outcomes (`reading.approve_confidence`). Below that the decision is held like a disagreement."""
+    if outcome != Outcome.APPROVE or not reading.agreed:
+        return reading
+    if min(reading.rules.confidence, reading.model.confidence) >= approve_confidence:
+        return reading
+    return replace(reading, agreed=False, doubts=(*reading.doubts, "approval_unsure"))
 
 
 def choose_type(rules: Classification, reading: Reading, model_overrules: float) -> Classification:

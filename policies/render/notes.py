@@ -70,6 +70,7 @@ _DOUBTS = {
     "severe": "die beiden Leser sind uneins, ob die Nachricht eine Drohung oder Hetze enthält",
     "rules_unsure": "der Regel-Leser ist sich nicht sicher",
     "model_unsure": "der statistische Leser ist sich nicht sicher",
+    "approval_unsure": "für eine Zusage ohne Prüfung sind die Leser nicht sicher genug",
 }
 
 

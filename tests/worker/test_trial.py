@@ -309,8 +309,8 @@ def test_the_report_lists_the_tickets_the_two_readers_disagree_on(
     import policies.decide as deciding
     from policies.reading.agreement import ReaderView, Reading, read_both
 
-    def model_says_other(ticket: Any, rules: Any, min_confidence: float) -> Reading:
-        reading = read_both(ticket, rules, min_confidence)
+    def model_says_other(ticket: Any, rules: Any, min_confidence: float, *raise_at: float) -> Reading:
+        reading = read_both(ticket, rules, min_confidence, *raise_at)
         if ticket.number != EXTENSION_TICKET:
             return reading
         other = ReaderView("other", 0.81, False, "weights-abc123")

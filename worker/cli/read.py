@@ -60,7 +60,13 @@ def _verdicts(body: str, subject: str) -> dict[str, Any]:
     ticket = Ticket(number=0, subject=subject, body=body)
     pack = load_pack("goodwill")
     rules = classify(ticket, pack)
-    reading_ = read_both(ticket, rules, float(param(pack, "reading.min_confidence")))
+    reading_ = read_both(
+        ticket,
+        rules,
+        float(param(pack, "reading.min_confidence")),
+        float(param(pack, "reading.severe_raise")),
+        float(param(pack, "reading.abuse_raise")),
+    )
     out: dict[str, Any] = {"readers": reading_.to_dict(), "evidence": [asdict(e) for e in rules.evidence]}
     # Per-sentence verdicts: cues, negated, tense, object.
     out["sentence_verdicts"] = [asdict(v) for v in rules.sentences]
