@@ -64,6 +64,11 @@ def shadow_banner() -> str:
     )
 
 
+def _sentence(text: str) -> str:
+    """The first letter upper case and the rest as written: str.capitalize() would write "der regel-leser"."""
+    return text[:1].upper() + text[1:]
+
+
 _DOUBTS = {
     "type": "die beiden Leser erkennen verschiedene Anliegen",
     "abusive": "die beiden Leser sind uneins, ob die Nachricht beleidigend ist",
@@ -103,7 +108,7 @@ def uncertain_banner(reading: Mapping[str, Any]) -> str:
     )
     return (
         "<p><b>Unsicher erkannt – bitte prüfen.</b> "
-        + (_e("; ".join(doubts).capitalize()) + ". " if doubts else "")
+        + (_e(_sentence("; ".join(doubts))) + ". " if doubts else "")
         + taken
         + "Angewendet wird erst nach Bestätigung im OFD.</p>"
         + _ul(lines)

@@ -6,6 +6,7 @@ has its own tests in test_model_reader.py).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -105,3 +106,67 @@ def test_a_wish_the_rule_reader_ruled_out_is_not_swapped_in_by_a_confident_secon
     assert decision.reading is not None and decision.reading["rules"]["request_type"] == RequestType.OTHER
     assert decision.request_type == RequestType.OTHER and decision.outcome == Outcome.NO_ACTION
     assert decision.uncertain  # the readers still disagree: shown to a person as such
+
+
+RECENT = Customer(program_purchase_date=date(2026, 11, 10), program_end_date=date(2027, 2, 2))
+
+
+def _pack_with(**reading_params: float):
+    from policies.pack.loader import PACK_DIR, parse_pack
+
+    text = (PACK_DIR / "goodwill.toml").read_text(encoding="utf-8")
+    for key, value in reading_params.items():
+        text, n = re.subn(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
+        assert n == 1, key
+    return parse_pack(text, "goodwill.toml")
+
+
+def _decide(pack, request_type: str = RequestType.PROGRAM_RETURN, customer: Customer = RECENT):
+    from policies.decide import decide_ticket
+    from tests.policies.rules_kit import reading
+
+    return decide_ticket(TICKET, customer, TODAY, pack=pack, classification=reading(request_type))
+
+
+def test_an_agreed_approval_waits_for_a_person_when_a_reader_is_less_sure_than_approve_confidence(monkeypatch):
+    second_reader_says(monkeypatch, RequestType.PROGRAM_EXTENSION, type_confidence=0.85)
+    decision = _decide(_pack_with(approve_confidence=0.9), RequestType.PROGRAM_EXTENSION)
+    assert decision.outcome == Outcome.APPROVE and decision.actions  # still decided and shown as such
+    assert decision.uncertain and decision.reading is not None
+    assert decision.reading["doubts"] == ["approval_unsure"]
+    assert "Für eine Zusage ohne Prüfung sind die Leser nicht sicher genug" in decision.note
+
+
+def test_an_agreed_approval_both_readers_are_sure_enough_of_passes_the_gate(monkeypatch):
+    second_reader_says(monkeypatch, RequestType.PROGRAM_EXTENSION, type_confidence=0.95)
+    decision = _decide(_pack_with(approve_confidence=0.9), RequestType.PROGRAM_EXTENSION)
+    assert decision.outcome == Outcome.APPROVE and not decision.uncertain
+
+
+def test_approve_confidence_holds_only_approvals_not_other_outcomes(monkeypatch):
+    second_reader_says(monkeypatch, RequestType.PROGRAM_RETURN, type_confidence=0.85)
+    decision = _decide(_pack_with(approve_confidence=0.9), customer=PROGRAM)  # day 83: the return is denied
+    assert decision.outcome != Outcome.APPROVE and not decision.uncertain
+
+
+def test_a_threat_the_second_reader_rates_below_even_odds_is_taken_on_when_severe_raise_is_lower(monkeypatch):
+    # severe=False at 0.6 confidence: P(severe) = 0.4
+    second_reader_says(monkeypatch, RequestType.PROGRAM_RETURN, abusive=True, severe=False, severe_confidence=0.6)
+    held = _decide(_pack_with(severe_raise=0.35))
+    assert held.severity == Severity.SEVERE and (held.outcome, held.escalate_to) == (Outcome.ESCALATE, "supervisor")
+    assert held.uncertain and held.actions == ()
+    not_raised = _decide(_pack_with(severe_raise=0.45))
+    assert not_raised.severity != Severity.SEVERE
+
+
+def test_abuse_the_second_reader_rates_below_even_odds_is_taken_on_when_abuse_raise_is_lower(monkeypatch):
+    second_reader_says(monkeypatch, RequestType.PROGRAM_RETURN, abusive=False, abusive_confidence=0.55)  # P = 0.45
+    assert _decide(_pack_with(abuse_raise=0.4)).abusive
+    assert not _decide(_pack_with(abuse_raise=0.5)).abusive
+
+
+def test_the_uncertain_banner_keeps_the_capitals_of_german_nouns(monkeypatch):
+    second_reader_says(monkeypatch, RequestType.PROGRAM_EXTENSION, type_confidence=0.55)
+    decision = _decide(_pack_with(approve_confidence=0.9), RequestType.PROGRAM_EXTENSION)
+    assert "Der statistische Leser ist sich nicht sicher" in decision.note
+    assert "leser" not in decision.note
