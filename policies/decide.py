@@ -13,7 +13,7 @@ from datetime import date
 from policies.model import Customer, Decision, Ticket, UsageOverrun
 from policies.pack.loader import PolicyPack, load_pack
 from policies.pack.params import param, within_authority
-from policies.reading.agreement import choose_type, hold_unsure_approval, raise_abuse, read_both
+from policies.reading.agreement import choose_type, hold_unsure_approval, raise_abuse, read_both_for
 from policies.reading.classification import Classification
 from policies.reading.classify import classify
 from policies.render import note, notes
@@ -35,13 +35,7 @@ def decide_ticket(
     pack = pack or load_pack("goodwill")
     if classification is None:
         classification = classify(ticket, pack)
-    reading = read_both(
-        ticket,
-        classification,
-        float(param(pack, "reading.min_confidence")),
-        float(param(pack, "reading.severe_raise")),
-        float(param(pack, "reading.abuse_raise")),
-    )
+    reading = read_both_for(ticket, classification, pack)
     classification = raise_abuse(
         choose_type(classification, reading, float(param(pack, "reading.model_overrules"))), reading
     )

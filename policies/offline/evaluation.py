@@ -18,8 +18,7 @@ from typing import Any, TextIO
 
 from policies.model import REQUEST_TYPES, Ticket
 from policies.pack.loader import load_pack
-from policies.pack.params import param
-from policies.reading.agreement import read_both
+from policies.reading.agreement import read_both_for
 from policies.reading.classify import CLASSIFIER_VERSION, classify
 from policies.vocab import Outcome, Severity
 
@@ -149,14 +148,7 @@ def _read(row: dict[str, Any], i: int) -> tuple[Any, dict[str, Any] | None, dict
         return read, decision, decision["reading"]
     ticket = _ticket(row, i)
     c = classify(ticket)
-    pack = load_pack("goodwill")
-    reading = read_both(
-        ticket,
-        c,
-        float(param(pack, "reading.min_confidence")),
-        float(param(pack, "reading.severe_raise")),
-        float(param(pack, "reading.abuse_raise")),
-    ).to_dict()
+    reading = read_both_for(ticket, c, load_pack("goodwill")).to_dict()
     return _Read(c.request_type, c.abusive, c.severity, c.facts.to_dict()), None, reading
 
 

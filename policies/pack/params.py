@@ -44,18 +44,18 @@ PARAMS: dict[str, Param] = {
     ),
     "reading.severe_raise": Param(
         "share",
-        0.6,
+        0.3,
         "a threat or hate the rule reader missed is taken on (escalate, supervisor) when the statistical reader "
         "gives it at least this probability",
     ),
     "reading.abuse_raise": Param(
         "share",
-        0.6,
+        0.4,
         "abuse the rule reader missed is taken on when the statistical reader gives it at least this probability",
     ),
     "reading.approve_confidence": Param(
         "share",
-        0.6,
+        0.9,
         "an approval passes the agreement gate only when both readers are at least this sure of the request type",
     ),
     "classifier.min_confidence": Param(

@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from policies.model import Ticket
+from policies.pack.loader import PolicyPack
+from policies.pack.params import param
 from policies.reading import model
 from policies.reading.classification import Classification
 from policies.reading.text import customer_text
@@ -116,6 +118,17 @@ def read_both(
         min_confidence=min_confidence,
         doubts=tuple(doubts),
         raised=tuple(raised),
+    )
+
+
+def read_both_for(ticket: Ticket, rules: Classification, pack: PolicyPack) -> Reading:
+    """`read_both` with the thresholds of `pack` (section `reading`)."""
+    return read_both(
+        ticket,
+        rules,
+        float(param(pack, "reading.min_confidence")),
+        float(param(pack, "reading.severe_raise")),
+        float(param(pack, "reading.abuse_raise")),
     )
 
 

@@ -9,7 +9,8 @@ so the test split cannot change without that check failing. Nobody tunes readers
 contract — not the code, the lexicon or these files — and frozen (hash in MANIFEST.json) before any reader ran
 on it. It is not trained on (scripts/build_reader.py reads train.jsonl and the older dev/holdout files only).
 `fresh2.jsonl` (2026-12-01, later the same day) is a third, written and frozen the same way after the readers
-were tuned on what the first two showed: `python tests/corpus/split.py --freeze fresh2 DRAFTS...`.
+were tuned on what the first two showed: `python tests/corpus/split.py --freeze fresh2 DRAFTS...`; `fresh3.jsonl`
+(150, a second helper's, same brief) arrived after fresh2 had been read and was frozen unread, for one final report.
 
 Cases written later for training only (`--add-train DRAFTS...`: the ids `xa-…`, `xb-…`) are appended to
 `train.jsonl`, renumbered in the order written and skipping every number whose id the rule would send to test,

@@ -48,7 +48,8 @@ def seed_for(n_tickets: int) -> tuple[dict, dict[int, str]]:  # type: ignore[typ
         tickets.append(
             {
                 "number": number,
-                "subject": "Anfrage",
+                # both naming the wish: an unattended approval needs both readers ≥ reading.approve_confidence
+                "subject": "Verlängerung der Coach-Ausbildung" if coach else "Anfrage",
                 "customer_email": email,
                 "created_at": "2026-11-20T09:00:00Z",
                 "messages": [{"body": body, "author": "customer", "created_at": "2026-11-20T09:00:00Z"}],

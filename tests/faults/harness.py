@@ -37,6 +37,9 @@ COACH_BODY = (
     "Coach-Prüfung etwas mehr Zeit bekommen?</p><p>Viele Grüße</p>"
 )
 EXTENSION_DAYS = 42
+# Subject and text both name the wish: an approval passes the gate unattended only when both readers are at least
+# reading.approve_confidence (0.9) sure, and a wish named once reads at 0.895 with the rule reader.
+SUBJECT = "Verlängerung der Coach-Ausbildung"
 
 
 def coach_email(number: int) -> str:
@@ -51,7 +54,7 @@ def coach_seed(numbers: list[int], today: date) -> dict[str, Any]:
         tickets.append(
             {
                 "number": n,
-                "subject": "Coach-Prüfung",
+                "subject": SUBJECT,
                 "customer_email": coach_email(n),
                 "created_at": created,
                 "messages": [{"body": COACH_BODY, "author": "customer", "created_at": created}],
@@ -76,7 +79,7 @@ def ticket_started_body(number: int) -> bytes:
     return json.dumps(
         {
             "number": number,
-            "title": "Coach-Prüfung",
+            "title": SUBJECT,
             "state": "unread",
             "href": f"http://api.groovehq.com/v1/tickets/{number}",
             "links": {"customer": {"href": f"http://api.groovehq.com/v1/customers/{coach_email(number)}"}},

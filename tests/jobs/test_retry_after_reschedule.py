@@ -69,7 +69,7 @@ def test_a_thirty_second_retry_after_is_a_celery_countdown_and_the_other_tickets
     coach = ticket_seed(
         801,
         "kim@example.org",
-        "Verlängerung",
+        "Verlängerung der Coach-Ausbildung",
         COACH,
         fields={"COACH_ROUND_START": "2025-06-01", "COACH_END_DATE": "2026-12-31", "PRO_END_DATE": "2027-02-28"},
     )

@@ -20,7 +20,7 @@ from worker.triage import process as pipeline
 
 RETURN_BODY = "<p>Hallo, ich möchte das Programm zurückgeben und bitte um Erstattung. Viele Grüße, Ute</p>"
 EXTENSION_BODY = (
-    "<p>Hallo, ich bin beruflich nicht hinterhergekommen. Könnt ihr meine Programmlaufzeit "
+    "<p>Hallo, ich bin beruflich nicht hinterhergekommen. Könnt ihr meine Programmlaufzeit um vier Wochen "
     "verlängern?</p><p>Danke, Gabi</p>"
 )
 
@@ -72,7 +72,7 @@ def test_a_first_extension_with_a_tag_and_a_date_costs_at_most_four_ac_calls(rt_
         ticket_seed(
             802,
             "gabi@example.org",
-            "Verlängerung",
+            "Verlängerung meines Programms",
             EXTENSION_BODY,
             fields={"PROGRAM_PURCHASE_DATE": "2026-06-01", "PROGRAM_END_DATE": "2026-12-01"},
         )

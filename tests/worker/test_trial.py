@@ -307,16 +307,16 @@ def test_the_report_lists_the_tickets_the_two_readers_disagree_on(
     rt: Runtime, recorded: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import policies.decide as deciding
-    from policies.reading.agreement import ReaderView, Reading, read_both
+    from policies.reading.agreement import ReaderView, Reading, read_both_for
 
-    def model_says_other(ticket: Any, rules: Any, min_confidence: float, *raise_at: float) -> Reading:
-        reading = read_both(ticket, rules, min_confidence, *raise_at)
+    def model_says_other(ticket: Any, rules: Any, pack: Any) -> Reading:
+        reading = read_both_for(ticket, rules, pack)
         if ticket.number != EXTENSION_TICKET:
             return reading
         other = ReaderView("other", 0.81, False, "weights-abc123")
-        return Reading(reading.rules, other, agreed=False, min_confidence=min_confidence, doubts=("type",))
+        return Reading(reading.rules, other, agreed=False, min_confidence=reading.min_confidence, doubts=("type",))
 
-    monkeypatch.setattr(deciding, "read_both", model_says_other)
+    monkeypatch.setattr(deciding, "read_both_for", model_says_other)
     summary = summarize(trial_records(offline(rt), LONG_AGO, rt.today()))
     assert summary["totals"]["readers_disagree"] == 1
     [d] = summary["disagreements"]
@@ -328,3 +328,28 @@ def test_the_report_lists_the_tickets_the_two_readers_disagree_on(
     html = render_html(summary)
     table = html[html.index('id="disagreements"') :]
     assert f"#{EXTENSION_TICKET}" in table and "Verlängerung" in table and "Sonstiges (81 %)" in table
+
+
+@pytest.mark.parametrize(
+    ("doubts", "disagree"),
+    [(["type"], True), (["approval_unsure"], False), (["model_unsure", "approval_unsure"], True), ([], True)],
+)
+def test_an_approval_held_only_for_want_of_certainty_is_not_counted_as_the_readers_disagreeing(
+    doubts: list[str], disagree: bool
+) -> None:
+    from worker.trial.run import Item, Side
+
+    side = Side(
+        "program_extension",
+        "approve",
+        None,
+        None,
+        False,
+        [],
+        [],
+        "",
+        "f",
+        "goodwill 1",
+        {"agreed": False, "doubts": doubts},
+    )
+    assert Item(1, 4711, "2026-11-23", side, side).readers_disagree is disagree

@@ -17,8 +17,7 @@ from typing import Any, TextIO
 
 from policies.model import Ticket
 from policies.pack.loader import load_pack
-from policies.pack.params import param
-from policies.reading.agreement import read_both
+from policies.reading.agreement import read_both_for
 from policies.reading.classify import classify
 from policies.reading.text import NEW_TEXT_CAP, read_reply, sentences
 
@@ -60,13 +59,7 @@ def _verdicts(body: str, subject: str) -> dict[str, Any]:
     ticket = Ticket(number=0, subject=subject, body=body)
     pack = load_pack("goodwill")
     rules = classify(ticket, pack)
-    reading_ = read_both(
-        ticket,
-        rules,
-        float(param(pack, "reading.min_confidence")),
-        float(param(pack, "reading.severe_raise")),
-        float(param(pack, "reading.abuse_raise")),
-    )
+    reading_ = read_both_for(ticket, rules, pack)
     out: dict[str, Any] = {"readers": reading_.to_dict(), "evidence": [asdict(e) for e in rules.evidence]}
     # Per-sentence verdicts: cues, negated, tense, object.
     out["sentence_verdicts"] = [asdict(v) for v in rules.sentences]

@@ -151,8 +151,13 @@ class Item:
 
     @property
     def readers_disagree(self) -> bool:
+        # An approval held only because the readers, though agreeing, are not sure enough for an unattended
+        # approval (`approval_unsure`, reading.approve_confidence) is not a disagreement between them.
         reading = (self.new.reading if self.new else None) or self.old.reading
-        return isinstance(reading, dict) and reading.get("agreed") is False
+        if not isinstance(reading, dict) or reading.get("agreed") is not False:
+            return False
+        doubts = set(reading.get("doubts") or ())
+        return not doubts or bool(doubts - {"approval_unsure"})
 
     def slim(self) -> Item:
         """Notes are kept only where the report shows them (changed decisions): a long trial stays small."""
