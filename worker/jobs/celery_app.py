@@ -59,4 +59,27 @@ def make_celery(settings: Settings) -> Celery:
         },
     )
     app.conf.goodwill_settings = settings
+    if settings.embedded_broker:
+        declare_embedded_queue(app)
     return app
+
+
+def declare_embedded_queue(app: Celery, attempts: int = 5) -> None:
+    """Create the default queue's row in the embedded (SQLite) broker before any process consumes from it.
+
+    kombu's SQLAlchemy transport creates a queue with a query and then an insert. A web process and a worker that
+    start together on a new broker file both insert, and the worker that loses dies at start-up ("Unrecoverable
+    error: UNIQUE constraint failed: kombu_queue.name"), so nothing is ever processed. Here the loser of that race
+    tries again and finds the row; the worker's own declaration then only reads it.
+    """
+    from kombu.entity import Queue
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    for attempt in range(attempts):
+        try:
+            with app.connection_for_write() as conn:
+                Queue(app.conf.task_default_queue)(conn.default_channel).declare()  # type: ignore[no-untyped-call]
+            return
+        except (IntegrityError, OperationalError):  # the other process inserted first, or held the file's lock
+            if attempt == attempts - 1:
+                raise
