@@ -1059,7 +1059,7 @@ GATE_GRID = {
 
 
 def run_gate_grid(only: Sequence[str] = (), settings: Settings = CHOSEN) -> None:
-    """The gate's two thresholds over a grid, on train with out-of-fold second readings (selection on train only).
+    """The gate's three thresholds over a grid, on train with out-of-fold second readings (selection on train only).
 
     `only`: judge on the train tickets whose id starts so (all train tickets are still in the folds).
     Per cell: wrong approvals decided / past the gate, right approvals past the gate (what a team gets done without
@@ -1125,7 +1125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     mode.add_argument(
         "--gate-grid",
         action="store_true",
-        help="the gate's severe_raise and approve_confidence over a grid, on train out-of-fold (selection)",
+        help="the gate's abuse_raise, severe_raise and approve_confidence over a grid, train out-of-fold (selection)",
     )
     ap.add_argument("--only", nargs="*", default=(), help="--gate-grid: judge on train ids with these prefixes")
     ap.add_argument("--out", type=Path, default=OUT, help="where to write the weights (default: the package's)")
