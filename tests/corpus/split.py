@@ -25,6 +25,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from policies.vocab import Alternative, EscalationTarget, Outcome, RequestType, Severity
+
 HERE = Path(__file__).resolve().parent / "cases"
 
 
@@ -55,23 +57,13 @@ def main(paths: list[str]) -> None:
     print(json.dumps(manifest["counts"]))
 
 
-VALUES = {
-    "request_type": {
-        "program_extension",
-        "program_pause",
-        "program_return",
-        "club_pause",
-        "club_cancellation",
-        "coach_refund",
-        "coach_extension",
-        "abuse",
-        "unclear",
-        "other",
-    },
-    "outcome": {"approve", "offer_alternative", "deny", "needs_info", "escalate", "clarify", "no_action"},
-    "alternative": {None, "coaching_call", "extension", "club_membership", "pause_or_later_group"},
-    "escalate_to": {None, "ofd", "head_of_ch", "coach_leads", "supervisor"},
-    "severity": {None, "severe"},
+# The contract's values, from the one vocabulary (a ticket case is never fair use: that is a usage overrun).
+VALUES: dict[str, set[str | None]] = {
+    "request_type": set(RequestType) - {RequestType.FAIR_USE},
+    "outcome": set(Outcome),
+    "alternative": {None, *Alternative},
+    "escalate_to": {None, *EscalationTarget},
+    "severity": {None, *Severity},
 }
 
 
