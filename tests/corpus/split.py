@@ -11,6 +11,8 @@ on it. It is not trained on (scripts/build_reader.py reads train.jsonl and the o
 `fresh2.jsonl` (2026-12-01, later the same day) is a third, written and frozen the same way after the readers
 were tuned on what the first two showed: `python tests/corpus/split.py --freeze fresh2 DRAFTS...`; `fresh3.jsonl`
 (150, a second helper's, same brief) arrived after fresh2 had been read and was frozen unread, for one final report.
+`fresh4.jsonl` (150, 2026-12-02) was written with the brief of the training cases of that day (a month of an inbox,
+every type) and frozen before any reader ran on it, while the readers were retrained on the other helpers' cases.
 
 Cases written later for training only (`--add-train DRAFTS...`: the ids `xa-…`, `xb-…`) are appended to
 `train.jsonl`, renumbered in the order written and skipping every number whose id the rule would send to test,

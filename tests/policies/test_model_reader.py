@@ -271,7 +271,7 @@ def test_a_minimal_weights_file_of_this_format_is_accepted() -> None:
     # the refusals below are refusals of what they change, not of everything
     raw = b'{"format": "goodwill-reader/2", "classes": ["a", "b"], "features": {"w:x": [1.0, 0.5, 0, 0, 0]},' + _HEADS
     parsed = model._parse(raw)
-    assert parsed.classes == ("a", "b") and len(parsed.columns) == 4
+    assert parsed.classes == ("a", "b") and len(parsed.weights[0]) == 4
 
 
 @pytest.mark.parametrize(
