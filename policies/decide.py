@@ -13,7 +13,7 @@ from datetime import date
 from policies.model import Customer, Decision, Ticket, UsageOverrun
 from policies.pack.loader import PolicyPack, load_pack
 from policies.pack.params import param, within_authority
-from policies.reading.agreement import choose_type, hold_unsure_approval, raise_abuse, read_both_for
+from policies.reading.agreement import choose_type, hold, hold_unsure_approval, raise_abuse, read_both_for
 from policies.reading.classification import Classification
 from policies.reading.classify import classify
 from policies.render import note, notes
@@ -42,6 +42,7 @@ def decide_ticket(
     ctx = Context(ticket=ticket, customer=customer, today=today, pack=pack, classification=classification)
     request_type, ruling = clauses.rule(ctx)
     reading = hold_unsure_approval(reading, ruling.outcome, float(param(pack, "reading.approve_confidence")))
+    reading = hold(reading, ruling.unsure)
     banner = "" if reading.agreed else notes.uncertain_banner(reading.to_dict())
     body = note.render_note(ctx, request_type, ruling, banner, notes.uncertain_banner_short() if banner else "")
     facts = {

@@ -49,7 +49,7 @@ class Reading:
     agreed: bool
     min_confidence: float
     # Why the readers do not agree, as codes the note renders in German: type, abusive, severe, rules_unsure,
-    # model_unsure, approval_unsure (`hold_unsure_approval`).
+    # model_unsure, approval_unsure (`hold_unsure_approval`), and those the rules raise (`hold`: span_beyond).
     doubts: tuple[str, ...] = ()
     # The abuse the second reader saw with confidence and the rule reader missed: "abusive", "severe" (see `raised`).
     raised: tuple[str, ...] = ()
@@ -146,6 +146,17 @@ def hold_unsure_approval(reading: Reading, outcome: str, approve_confidence: flo
     if min(reading.rules.confidence, reading.model.confidence) >= approve_confidence:
         return reading
     return replace(reading, agreed=False, doubts=(*reading.doubts, "approval_unsure"))
+
+
+# Doubts that hold a decision although the two readers agree: not a disagreement between them.
+HOLDS_WITHOUT_DISAGREEMENT = frozenset({"approval_unsure", "span_beyond"})
+
+
+def hold(reading: Reading, doubts: tuple[str, ...]) -> Reading:
+    """`reading` held for a person for `doubts` the rules raised (`Ruling.unsure`), whatever the readers said."""
+    if not doubts:
+        return reading
+    return replace(reading, agreed=False, doubts=(*reading.doubts, *doubts))
 
 
 def choose_type(rules: Classification, reading: Reading, model_overrules: float) -> Classification:

@@ -39,6 +39,9 @@ class Facts:
     dates_mentioned: tuple[date, ...] = ()
     duration_days: int | None = None  # how long the customer asks for (extension / pause)
     duration_text: str | None = None  # the span it came from, e.g. "6 Wochen"
+    # The longest span of time named anywhere in the new text, asked for or not ("neun Monate Therapie").
+    longest_span_days: int | None = None
+    longest_span_text: str | None = None
     reason: str | None = None  # a category from WEIGHTY_REASONS | NOT_WEIGHTY_REASONS, None = none given
     reason_text: str | None = None
     documents: tuple[str, ...] = ()  # kinds from DOCUMENT_KINDS, attached to a customer message
@@ -68,6 +71,8 @@ class Facts:
             "dates_mentioned": [d.isoformat() for d in self.dates_mentioned],
             "duration_days": self.duration_days,
             "duration_text": self.duration_text,
+            "longest_span_days": self.longest_span_days,
+            "longest_span_text": self.longest_span_text,
             "reason": self.reason,
             "reason_text": self.reason_text,
             "reason_weighty": self.reason_weighty,

@@ -39,6 +39,7 @@ from policies.reading.extract import (
     extract_duration,
     extract_reason,
     first_hit,
+    longest_span,
 )
 from policies.reading.text import customer_text, fold, sentence_bounds, snippet
 from policies.reading.wishes import Verdict, WishText, subject_counts
@@ -443,12 +444,13 @@ def _facts(
     evidence.extend(doc_ev)
     claimed, claim_ev = claimed_documents(folded, original, documents, reason)
     evidence.extend(claim_ev)
-    duration_days = duration_text = None
+    duration_days = duration_text = longest_days = longest_text = None
     if rtype in DURATION_TYPES:
         spans = [(h.start, h.end) for h in hits if h.intent in ("extend", "pause")]
         duration_days, duration_text, ev = extract_duration(folded, original, spans)
         if ev:
             evidence.append(ev)
+        longest_days, longest_text = longest_span(folded, original)
     dissatisfied = first_hit(lx.STRONG_DISSATISFACTION, folded)
     timing = first_hit(lx.TIMING_NOT_RIGHT, folded)
     if timing:
@@ -467,6 +469,8 @@ def _facts(
         dates_mentioned=extract_dates(folded, _default_year(ticket), language),
         duration_days=duration_days,
         duration_text=duration_text,
+        longest_span_days=longest_days,
+        longest_span_text=longest_text,
         reason=reason,
         reason_text=reason_text,
         documents=documents,

@@ -390,6 +390,20 @@ def _durations(folded: str) -> list[tuple[int, int, int | None, bool]]:
     return found
 
 
+def longest_span(folded: str, original: str) -> tuple[int | None, str | None]:
+    """The longest span of time named anywhere in the text, whatever it is said of, as (days, text).
+
+    `extract_duration` keeps only a span asked for; a therapy "von neun Monaten" told as the reason is not one. But
+    an approval that rests on "Dauer nicht genannt" while the mail names a longer span than the approval covers may
+    rest on a misreading, so the rules hold it for a person (rules/club.py, rules/coach.py).
+    """
+    spans = [(days, start, end) for start, end, days, _ in _durations(folded) if days and days <= 3 * 365]
+    if not spans:
+        return None, None
+    days, start, end = max(spans, key=lambda x: (x[0], -x[1]))
+    return days, original[start:end].strip()
+
+
 def extract_duration(
     folded: str, original: str, intent_spans: list[tuple[int, int]]
 ) -> tuple[int | None, str | None, Evidence | None]:

@@ -228,6 +228,7 @@ TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
         + "."
     ),
     "pause_length": _pause_length,
+    "longer_span_named": lambda p: f"Im Text steht auch „{e(p['text'])}“: länger als erlaubt – Dauer bitte prüfen.",
     "exit_not_explicit": lambda p: "Ein vorzeitiger Austritt ist nicht ausdrücklich verlangt.",
     "document_present": lambda p: f"Nachweis da: {DOCUMENT[p['kind']]}. Bitte kurz prüfen.",
     "club_exit_at": _club_exit_at,

@@ -76,6 +76,7 @@ _DOUBTS = {
     "rules_unsure": "der Regel-Leser ist sich nicht sicher",
     "model_unsure": "der statistische Leser ist sich nicht sicher",
     "approval_unsure": "für eine Zusage ohne Prüfung sind die Leser nicht sicher genug",
+    "span_beyond": "die Mail nennt eine längere Zeitspanne, als die Zusage abdeckt",
 }
 
 

@@ -14,6 +14,7 @@ from policies.rules.common import (
     ask_document_line,
     prior_for,
     prior_line,
+    span_beyond,
 )
 from policies.vocab import ActionOp, Alternative, Outcome, RequestType
 
@@ -78,6 +79,7 @@ def club_pause(ctx: Context) -> Ruling:
     until = span_end(ctx.today, days) if days is not None else latest
     facts["pause_until"] = until.isoformat()
     ask = (Line("ask_pause_length", {"latest": latest}),) if days is None else ()
+    unsure = span_beyond(ctx, days, lambda span: not within_months(ctx.today, span, months), why)
     return Ruling(
         Outcome.APPROVE,
         ("K-CLUB-PAUSE",),
@@ -86,6 +88,7 @@ def club_pause(ctx: Context) -> Ruling:
         todo=(Line("confirm_club_pause", {"until": until}),),
         ask=ask,
         facts=facts,
+        unsure=unsure,
     )
 
 

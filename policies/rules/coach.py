@@ -6,7 +6,7 @@ from datetime import date
 
 from policies.dates import add_days, coach_round_is_v2
 from policies.model import Action, HistoryEntry
-from policies.rules.common import Context, Line, Ruling, ask_document_line, documents_present
+from policies.rules.common import Context, Line, Ruling, ask_document_line, documents_present, span_beyond
 from policies.vocab import ActionOp, Alternative, Outcome, RequestType
 
 
@@ -145,6 +145,7 @@ def coach_extension(ctx: Context) -> Ruling:
         # Moving only one of the two end dates would leave COACH and PRO access out of step.
         return Ruling(Outcome.NEEDS_INFO, ("K-COACH-EXT-6W",), why=tuple(why), ask=missing, facts=facts)
     inserts = (ctx.param("inserts.coach_extension_offer"), ctx.param("inserts.coach_extension_done"))
+    unsure = span_beyond(ctx, asked, lambda span: span > days, why)
     return Ruling(
         Outcome.APPROVE,
         ("K-COACH-EXT-6W",),
@@ -152,4 +153,5 @@ def coach_extension(ctx: Context) -> Ruling:
         why=tuple(why),
         todo=(Line("send_inserts", {"inserts": inserts}),),
         facts=facts,
+        unsure=unsure,
     )

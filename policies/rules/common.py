@@ -7,6 +7,7 @@ lets the rules be tested on behaviour and the note on language.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -38,6 +39,9 @@ class Ruling:
     todo: tuple[Line, ...] = ()  # next steps for the agent (inserts, AC changes, escalation)
     ask: tuple[Line, ...] = ()  # what is missing and what to ask the customer
     facts: dict[str, Any] = field(default_factory=dict)  # computed values, echoed in Decision.facts
+    # Why this ruling may rest on a misreading although both readers agree: a person confirms it before anything
+    # is applied (doubt codes, rendered by policies/render/notes.py; policies.reading.agreement.hold).
+    unsure: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,21 @@ def prior_goodwill(customer: Customer, pack: PolicyPack, today: date) -> PriorGo
         entries.append(e)
     tags = tuple(t for t in customer.tags if pack.is_goodwill_marker(t))
     return PriorGoodwill(entries=tuple(entries), marker_tags=tags)
+
+
+def span_beyond(ctx: Context, asked: int | None, too_long: Callable[[int], bool], why: list[Line]) -> tuple[str, ...]:
+    """("span_beyond",) when an approval of `asked` days (None: not named) may be too short for what the mail says.
+
+    The reader keeps only a span that is asked for; a span told with the reason ("die Therapie dauert neun Monate")
+    is not one. When the longest span named anywhere is longer than the approval allows (`too_long`) and longer
+    than what was read as asked, the approval may rest on a misreading: it is decided, and a person confirms it
+    (a line in `why` names the span).
+    """
+    span, text = ctx.facts.longest_span_days, ctx.facts.longest_span_text
+    if span is None or (asked is not None and span <= asked) or not too_long(span):
+        return ()
+    why.append(Line("longer_span_named", {"text": text, "days": span}))
+    return ("span_beyond",)
 
 
 def documents_present(ctx: Context, kind: str) -> bool:

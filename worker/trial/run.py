@@ -36,6 +36,7 @@ from policies.model import Customer, Decision
 from policies.offline.inputs import InputsError, is_replayable, restore_inputs
 from policies.pack.loader import PolicyPack
 from policies.pack.params import process_of
+from policies.reading.agreement import HOLDS_WITHOUT_DISAGREEMENT
 from policies.vocab import Process
 from worker.bootstrap import Runtime
 from worker.store.db import session_scope
@@ -152,12 +153,13 @@ class Item:
     @property
     def readers_disagree(self) -> bool:
         # An approval held only because the readers, though agreeing, are not sure enough for an unattended
-        # approval (`approval_unsure`, reading.approve_confidence) is not a disagreement between them.
+        # approval (`approval_unsure`, reading.approve_confidence) or because the rules doubt it (`span_beyond`)
+        # is not a disagreement between them.
         reading = (self.new.reading if self.new else None) or self.old.reading
         if not isinstance(reading, dict) or reading.get("agreed") is not False:
             return False
         doubts = set(reading.get("doubts") or ())
-        return not doubts or bool(doubts - {"approval_unsure"})
+        return not doubts or bool(doubts - HOLDS_WITHOUT_DISAGREEMENT)
 
     def slim(self) -> Item:
         """Notes are kept only where the report shows them (changed decisions): a long trial stays small."""
