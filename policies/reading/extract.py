@@ -149,6 +149,19 @@ def negated(folded: str, start: int, window: int = 3, conditional_ok: bool = Fal
     return False
 
 
+# The German order that puts the negation after the word: "Arbeitslos bin ich nicht", "krank war ich zum Glück nie".
+_NEGATED_AFTER = re.compile(
+    r"\s*(?:bin|ist|sind|war|waren|bist|seid|wurde|wurden)\s+(?:ich|er|sie|wir|du|ihr|es|man)\s+"
+    r"(?:(?:auch|ja|aber|zum gluck|gott sei dank|eigentlich|momentan|gerade|derzeit|noch|ubrigens|ja auch)\s+){0,2}"
+    r"(?:nicht|nie|niemals|keine?)\b"
+)
+
+
+def negated_after(folded: str, end: int) -> bool:
+    """The word at `end` negated by what follows it in the same clause ("Arbeitslos bin ich nicht")."""
+    return _NEGATED_AFTER.match(folded, end) is not None
+
+
 def _clause_text(before: str) -> str:
     cut = max(before.rfind(c) for c in ",.;:!?\n")
     return before[cut + 1 :]
@@ -480,7 +493,7 @@ def extract_reason(folded: str, original: str) -> tuple[str | None, str | None, 
     disowned = [m.start() for m in lx.REASON_DISOWNED.finditer(folded)]
     for rank, (name, pattern) in enumerate(lx.REASONS):
         for m in pattern.finditer(folded):
-            if negated(folded, m.start()) or _disowned(folded, m.end(), disowned):
+            if negated(folded, m.start()) or negated_after(folded, m.end()) or _disowned(folded, m.end(), disowned):
                 continue
             hits.append((rank, m.start(), name, m))
             break

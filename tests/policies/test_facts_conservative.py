@@ -206,3 +206,18 @@ def test_a_reason_named_after_the_one_set_aside_still_counts() -> None:
         "Der Unfall von damals hat damit nichts zu tun, ich habe gerade eine Krebsdiagnose bekommen. Club pausieren bitte."
     )
     assert c.facts.reason == "illness"
+
+
+def test_a_reason_negated_after_the_word_is_not_the_reason() -> None:
+    # German puts the negation last: "Arbeitslos bin ich nicht" is no unemployment
+    body = (
+        "Bei uns ist es finanziell gerade eng. Ich würde den Club gern für vier Monate pausieren. "
+        "Arbeitslos bin ich nicht, es kam einfach alles auf einmal."
+    )
+    assert read(body).facts.reason != "unemployment"
+    assert _decide(body, CLUB_MEMBER).outcome == "deny"
+
+
+def test_a_reason_followed_by_a_negation_of_something_else_still_counts() -> None:
+    c = read("Ich bin arbeitslos, seit der Betrieb zu hat, und komme nicht mehr hinterher. Club pausieren bitte.")
+    assert c.facts.reason == "unemployment"
