@@ -447,10 +447,11 @@ def _facts(
     duration_days = duration_text = longest_days = longest_text = None
     if rtype in DURATION_TYPES:
         spans = [(h.start, h.end) for h in hits if h.intent in ("extend", "pause")]
-        duration_days, duration_text, ev = extract_duration(folded, original, spans)
+        written = ticket.created_at.date() if isinstance(ticket.created_at, datetime) else None
+        duration_days, duration_text, ev = extract_duration(folded, original, spans, written)
         if ev:
             evidence.append(ev)
-        longest_days, longest_text = longest_span(folded, original)
+        longest_days, longest_text = longest_span(folded, original, written)
     dissatisfied = first_hit(lx.STRONG_DISSATISFACTION, folded)
     timing = first_hit(lx.TIMING_NOT_RIGHT, folded)
     if timing:

@@ -386,31 +386,66 @@ def _range_days(m: re.Match[str]) -> int | None:
     return months * 30 if 1 <= months <= 36 else None
 
 
-def _durations(folded: str) -> list[tuple[int, int, int | None, bool]]:
-    """(start, end, days, is_range) of every span of time named in the text, month ranges included, in text order."""
-    found = [(m.start(), m.end(), _days(m), False) for m in _DURATION.finditer(folded)]
+# A span given by its end month alone ("bis Ende Dezember pausieren", "until September"), counted from the month the
+# mail was written in, as a month range is. "von Mai bis Juli" is a range (above) and not read again here.
+# "Juli bis Dezember" (a start month without "von") is a range of its own.
+_UNTIL_MONTH = re.compile(
+    rf"(?<![\w])(?:(?P<a>{_MONTH_RX})\.?\s+)?(?:bis|until|till|til|through|thru)\s+{_MONTH_END}(?P<b>{_MONTH_RX})\b\.?"
+    r"(?:\s+(?P<yb>\d{4}))?"
+)
+
+
+def _until_days(m: re.Match[str], written: date) -> int | None:
+    b = _MONTHS[m.group("b")]
+    yb = m.group("yb")
+    if m.group("a"):
+        months = (b - _MONTHS[m.group("a")]) % 12 + 1
+    elif yb:
+        months = (int(yb) * 12 + b) - (written.year * 12 + written.month) + 1
+    else:
+        months = (b - written.month) % 12 + 1
+    if m.group("tail") in ("anfang", "beginning of", "start of", "early"):
+        months -= 1
+    return months * 30 if 1 <= months <= 36 else None
+
+
+def _overlaps(found: list[tuple[int, int, int | None, str]], a: int, b: int) -> bool:
+    # spans in `found` do not overlap and are in text order: a bisect finds the one [a, b) could overlap
+    i = bisect_right([s for s, _, _, _ in found], b - 1) - 1  # the last span starting inside or before [a, b)
+    return i >= 0 and found[i][1] > a
+
+
+def _durations(folded: str, written: date | None = None) -> list[tuple[int, int, int | None, str]]:
+    """(start, end, days, kind) of every span of time named in the text, in text order; kind "span" ("6 Wochen"),
+    "range" ("von Mai bis Juli") or, with `written` (the day the mail was written), "until" ("bis Ende Dezember")."""
+    found = [(m.start(), m.end(), _days(m), "span") for m in _DURATION.finditer(folded)]
     if any(k in folded for k in _MONTHS):  # cheap test first: most texts name no month
-        # spans found above do not overlap and are in text order: a bisect finds the one a range could overlap
-        starts = [s for s, _, _, _ in found]
-        ends = [e for _, e, _, _ in found]
-        ranges = []
-        for m in _MONTH_RANGE.finditer(folded):
-            i = bisect_right(starts, m.end() - 1) - 1  # the last span starting inside or before the range
-            if i < 0 or ends[i] <= m.start():
-                ranges.append((m.start(), m.end(), _range_days(m), True))
+        ranges = [
+            (m.start(), m.end(), _range_days(m), "range")
+            for m in _MONTH_RANGE.finditer(folded)
+            if not _overlaps(found, m.start(), m.end())
+        ]
         if ranges:
             found = sorted(found + ranges)
+        if written is not None:
+            until = [
+                (m.start(), m.end(), _until_days(m, written), "until")
+                for m in _UNTIL_MONTH.finditer(folded)
+                if not _overlaps(found, m.start(), m.end())
+            ]
+            if until:
+                found = sorted(found + until)
     return found
 
 
-def longest_span(folded: str, original: str) -> tuple[int | None, str | None]:
+def longest_span(folded: str, original: str, written: date | None = None) -> tuple[int | None, str | None]:
     """The longest span of time named anywhere in the text, whatever it is said of, as (days, text).
 
     `extract_duration` keeps only a span asked for; a therapy "von neun Monaten" told as the reason is not one. But
     an approval that rests on "Dauer nicht genannt" while the mail names a longer span than the approval covers may
     rest on a misreading, so the rules hold it for a person (rules/club.py, rules/coach.py).
     """
-    spans = [(days, start, end) for start, end, days, _ in _durations(folded) if days and days <= 3 * 365]
+    spans = [(days, start, end) for start, end, days, _ in _durations(folded, written) if days and days <= 3 * 365]
     if not spans:
         return None, None
     days, start, end = max(spans, key=lambda x: (x[0], -x[1]))
@@ -418,7 +453,7 @@ def longest_span(folded: str, original: str) -> tuple[int | None, str | None]:
 
 
 def extract_duration(
-    folded: str, original: str, intent_spans: list[tuple[int, int]]
+    folded: str, original: str, intent_spans: list[tuple[int, int]], written: date | None = None
 ) -> tuple[int | None, str | None, Evidence | None]:
     """The span of time the customer asks for, preferring one in the sentence of an extend/pause wish.
 
@@ -429,9 +464,10 @@ def extract_duration(
     """
     best: tuple[int, int, int, int, int] | None = None  # (days, start, end, score, end of the quoted text)
     asked_spans: list[tuple[int, int, int, int]] = []  # (days, start, end, end of the quoted text)
-    for start, end, days, is_range in _durations(folded):
+    for start, end, days, kind in _durations(folded, written):
         if not days or days > 3 * 365:
             continue
+        is_range = kind != "span"
         before = folded[max(0, start - 30) : start]
         after = folded[end : end + 30]
         text_end = end
@@ -440,6 +476,11 @@ def extract_duration(
         asked = bool(_ASK_BEFORE.search(before))
         s, e = sentence_bounds(folded, start, end)
         near = any(s <= a < e or s <= b <= e for a, b in intent_spans)
+        if kind == "until" and (not near or rejected):
+            # "bis Ende Dezember" asks for a span only in the sentence of the wish ("Darf ich bis Ende Dezember
+            # pausieren?"); elsewhere it is mostly a deadline that runs ("meine Frist läuft bis Mai", "bis Anfang
+            # Mai reicht es nicht") and says nothing of how long the customer asks for
+            continue
         # a span told in the past tense away from the wish ("ich war von Mai bis Juli krank") is a report
         # (read in the original spelling: folded, the subjunctive "wären" would be the past "waren")
         reported = not near and lx.PAST_AUX.search(clause_before(original, start).lower()) is not None

@@ -39,6 +39,29 @@ def _decide(body: str, customer: Customer, attachments: tuple[str, ...] = (), su
 # -- durations: month ranges ---------------------------------------------------------------------------------
 
 
+def test_a_pause_asked_until_the_end_of_a_month_counts_from_the_month_the_mail_was_written() -> None:
+    # written on 20 March: "bis Ende Dezember" is ten months, more than the six a Club pause may take
+    body = "Ich habe Krebs, die Therapie dauert. Darf ich meinen Club bis Ende Dezember pausieren?"
+    c = read(body)
+    assert (c.request_type, c.facts.duration_days) == ("club_pause", 300)
+    # written on 22 November (`_decide`): "bis Ende Januar" is three months, "bis Ende September" eleven
+    assert _decide(body.replace("Dezember", "Januar"), CLUB_MEMBER).outcome == "approve"
+    assert _decide(body.replace("Dezember", "September"), CLUB_MEMBER).outcome == "escalate"
+
+
+def test_a_start_month_without_von_makes_a_range_of_its_own() -> None:
+    body = "Mein Mann hatte einen Schlaganfall, ich pflege ihn. Ich brauche eine Pause vom Club, Juli bis Dezember."
+    assert read(body).facts.duration_days == 180
+
+
+def test_a_deadline_that_runs_until_a_month_is_not_the_span_asked_for() -> None:
+    body = (
+        "Ich war lange krank. Meine Prüfungsfrist läuft bis Mai, das reicht mir nicht mehr. "
+        "Könnt ihr mir bitte etwas mehr Zeit für die Ausbildung geben?"
+    )
+    assert read(body).facts.duration_days is None
+
+
 def test_a_month_range_from_may_to_december_is_eight_months() -> None:
     body = "Bitte pausiert meine Club-Mitgliedschaft von Mai bis einschließlich Dezember, mir steht eine schwere Operation bevor."
     c = read(body)
