@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-CLASSIFIER_VERSION = "lex-2026.12.1"
+CLASSIFIER_VERSION = "lex-2026.12.2"
 
 _UMLAUT = {"ä": "(?:ae|a)", "ö": "(?:oe|o)", "ü": "(?:ue|u)", "ß": "(?:ss|ß)"}
 _FOLDED_VARIANTS = {"ä": ("a", "ae"), "ö": ("o", "oe"), "ü": ("u", "ue"), "ß": ("ss", "ß")}
@@ -1838,8 +1838,9 @@ OTHER_OBJECTS_STRONG = rx(
 )
 OTHER_OBJECTS_WEAK = rx(
     r"vertr(?:ag|äge|ages|ags|ägen)",
-    r"\w*frist\w*",
-    r"deadline\w*",
+    # a compound only ("Zahlungsfrist", "Kündigungsfrist"): a bare "meine Frist" / "my deadline" is mostly the exam's
+    # or the access's, ours ("Prüfungsfrist" is a product mention and never reaches this cue)
+    r"\w+frist\w*",
     r"\w*termin\w*",
     r"appointment\w*",
     r"ratenzahlung\w*",

@@ -166,6 +166,7 @@ def test_a_reason_given_for_an_earlier_wish_is_not_the_reason_of_this_one() -> N
         "Wie kann ich mein Zeitschriften-Abo pausieren?",
         "Kann ich die Hotelbuchung für den Workshop um eine Nacht verlängern?",
         "Can I pause the reminder emails? The program itself is fine.",
+        "Könnt ihr bitte die Zahlungsfrist für die letzte Rate um zwei Wochen verlängern?",
     ],
 )
 def test_a_wish_about_another_object_is_no_goodwill_request(body: str) -> None:
@@ -204,3 +205,9 @@ def test_each_sentence_carries_its_verdict() -> None:
     assert wish.counts and wish.object == "program" and wish.tense == "present"
     assert c.request_type == "program_pause"
     assert wish.to_dict()["counts"] is True
+
+
+def test_a_bare_deadline_is_not_another_object() -> None:
+    # "meine Frist" with no product named is the exam's or the access's; a compound ("Zahlungsfrist") is another thing
+    c = read("Ich bin seit Wochen krank. Meine Frist ist der 2. Mai, könntet ihr die um zwei Monate verlängern?")
+    assert c.request_type != "other"
