@@ -1058,16 +1058,20 @@ GATE_GRID = {
 }
 
 
-def run_gate_grid(only: Sequence[str] = (), settings: Settings = CHOSEN) -> None:
-    """The gate's three thresholds over a grid, on train with out-of-fold second readings (selection on train only).
+def run_gate_grid(
+    only: Sequence[str] = (), settings: Settings = CHOSEN, grid: dict[str, Sequence[float]] | None = None
+) -> None:
+    """Pack thresholds over a grid (default: the gate's three, GATE_GRID), on train with out-of-fold second readings
+    (selection on train only). `--sweep PARAM V...` varies one pack parameter instead, the others as shipped.
 
     `only`: judge on the train tickets whose id starts so (all train tickets are still in the folds).
     Per cell: wrong approvals decided / past the gate, right approvals past the gate (what a team gets done without
-    a look), severe recall and precision of the decision, outcome accuracy.
+    a look), severe recall and precision of the decision, outcome accuracy, decision macro-F1.
     """
     from policies.offline import evaluation
     from policies.pack import params
 
+    grid = grid or GATE_GRID
     rows = evaluation.load_corpus(str(CASES / "train.jsonl"))
     _read_out_of_fold(rows, oof_readings(settings))
     if only:
@@ -1077,19 +1081,20 @@ def run_gate_grid(only: Sequence[str] = (), settings: Settings = CHOSEN) -> None
     approve_n = sum(1 for r in rows if r["label"]["outcome"] == "approve")
     print(f"train: {len(rows)} tickets, {approve_n} labelled approve")
     print(
-        "abuse_raise severe_raise approve_conf  wrong appr. decided/past  right appr. past  abuse R/P  severe R/P  outcome"
+        "  ".join(f"{name.split('.')[-1][:11]:>11}" for name in grid)
+        + "  wrong appr. decided/past  right appr. past  abuse R/P  severe R/P  outcome  macro-F1"
     )
     overrides: dict[str, float] = {}
     shipped = params.param_raw
     params.param_raw = lambda raw, dotted: overrides.get(dotted, shipped(raw, dotted))  # for this process only
-    for cell in itertools.product(*GATE_GRID.values()):
-        overrides.update(zip(GATE_GRID, cell))
+    for cell in itertools.product(*grid.values()):
+        overrides.update(zip(grid, cell))
         res, right_past = _evaluate_counting_right_approvals(rows)
         print(
             "  ".join(f"{v:11.2f}" for v in cell)
             + f"  {len(res.wrong_approvals):10d} / {len(res.gated_wrong_approvals):<4d}      {right_past:10d}"
             + f"      {res.abuse_recall:.3f}/{res.abuse_precision:.3f}  {res.severe_recall:.3f}/{res.severe_precision:.3f}"
-            + f"  {res.outcome_ok / res.outcome_n:.3f}",
+            + f"  {res.outcome_ok / res.outcome_n:.3f}    {res.macro_f1:.3f}",
             flush=True,
         )
 
@@ -1127,7 +1132,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="the gate's abuse_raise, severe_raise and approve_confidence over a grid, train out-of-fold (selection)",
     )
-    ap.add_argument("--only", nargs="*", default=(), help="--gate-grid: judge on train ids with these prefixes")
+    mode.add_argument(
+        "--sweep",
+        nargs="+",
+        metavar=("PARAM", "VALUE"),
+        help="one pack parameter (e.g. reading.model_overrules) over the values given, train out-of-fold (selection)",
+    )
+    ap.add_argument("--only", nargs="*", default=(), help="--gate-grid/--sweep: judge on train ids with these prefixes")
     ap.add_argument("--out", type=Path, default=OUT, help="where to write the weights (default: the package's)")
     args = ap.parse_args(argv)
     # One BLAS/OpenMP thread: a sum split over threads is added in another order, which can change the last bit of
@@ -1153,6 +1164,10 @@ def _run(args: argparse.Namespace) -> int:
         run_oof_decisions()
     elif args.gate_grid:
         run_gate_grid(args.only)
+    elif args.sweep:
+        if len(args.sweep) < 2:
+            raise SystemExit("--sweep needs a parameter and at least one value")
+        run_gate_grid(args.only, grid={args.sweep[0]: [float(v) for v in args.sweep[1:]]})
     else:
         build(args.out)
     return 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-CLASSIFIER_VERSION = "lex-2026.12.2"
+CLASSIFIER_VERSION = "lex-2026.12.3"
 
 _UMLAUT = {"ä": "(?:ae|a)", "ö": "(?:oe|o)", "ü": "(?:ue|u)", "ß": "(?:ss|ß)"}
 _FOLDED_VARIANTS = {"ä": ("a", "ae"), "ö": ("o", "oe"), "ü": ("u", "ue"), "ß": ("ss", "ß")}
@@ -2087,14 +2087,38 @@ GROUP = rx(
     r"(?:muslim|arabic|turkish|foreign) name",
     r"akzent",
     r"accent",
+    # origin named by region or nation (the contempt is a separate cue: a demonym alone is no hate)
+    r"\w*europäer\w*",
+    r"(?:eastern |east |south |southern )?europeans?",
+    r"osteurop\w*",
+    r"russ(?:e|en|in|innen|isch\w*|ians?)",
+    r"ukrain\w*",
+    r"albaner\w*",
+    r"albanians?",
+    r"kosovar\w*",
+    r"serb(?:e|en|in|isch\w*|ians?)",
+    r"tschech\w*",
+    r"chines\w*",
+    r"asiat\w*",
+    r"asians?",
+    r"afghan\w*",
+    r"kurd\w*",
+    r"poles",
+    r"romanians?",
+    r"bulgarians?",
+    r"africans?",
+    r"mexicans?",
 )
 # Contempt or exclusion ("solche Leute haben hier nichts verloren", "go back to your country").
 CONTEMPT = rx(
-    r"solche\w* (?:leute|menschen|typen|frauen|männer)",
+    r"solche\w* (?:leuten?|menschen|typen|frauen|männern?)",
     r"(?:leute|menschen|people) wie (?:sie|du|ihr|die|er|ihn|ihr|him|her|you|them|that)",
     r"people like (?:you|him|her|them|that)",
     r"(?:these|those) people",
-    r"diese\w* (?:leute|menschen|typen)",
+    r"diese\w* (?:leuten?|menschen|typen)",
+    r"(?:sind|seid|are) (?:doch |eh |halt |ja )?(?:alle|all) (?:gleich|the same)",
+    r"(?:all|alle) (?:the same|gleich),? (?:lazy|dishonest|faul|verlogen|kriminell|criminal|dreckig|dirty)",
+    r"(?:someone|somebody|jemand\w*) (?:\w+ )?(?:from here|von hier|aus deutschland|einheimisch\w*)",
     r"dieses (?:volk|pack|gesindel)",
     r"von denen",
     r"(?:von|mit) so (?:einer|einem|jemandem)",

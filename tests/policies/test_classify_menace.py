@@ -42,6 +42,9 @@ def test_a_veiled_threat_is_severe(body: str) -> None:
         "Diese Leute aus Rumänien haben in einer deutschen Firma nichts verloren.",
         "People like your Muslim agent should go back where they came from.",
         "Eure Beraterin mit Kopftuch gehört nicht hierher, solche Leute verstehen hier nichts.",
+        # inflected ("mit solchen Leuten"), and origin named by region, the contempt a generalisation
+        "Bitte nicht wieder die Kollegin aus Rumänien. Mit solchen Leuten rede ich nicht, die sind alle gleich.",
+        "Not Katarina again, please. Eastern Europeans are all the same, get someone from here to do it.",
     ],
 )
 def test_contempt_for_origin_or_religion_is_hate_speech_without_a_slur(body: str) -> None:
@@ -63,6 +66,8 @@ def test_contempt_for_origin_or_religion_is_hate_speech_without_a_slur(body: str
         "Das wird für mich finanziell ungemütlich, wenn ihr bis Montag nicht erstattet.",
         "Meine Tochter geht in die Grundschule am Park, deshalb habe ich morgens keine Zeit.",
         "You'll regret missing this recipe, it's amazing!",
+        "Ich bin Europäerin und lebe in Kanada: sind die Preise für alle Länder gleich?",
+        "Mit solchen Leuten wie euch im Live-Call macht das Programm richtig Spaß!",
     ],
 )
 def test_idioms_event_visits_and_a_writers_own_origin_are_no_threat(body: str) -> None:
