@@ -38,7 +38,7 @@ PARAMS: dict[str, Param] = {
     ),
     "reading.model_overrules": Param(
         "share",
-        0.8,
+        0.6,
         "when the readers name different request types, the decision is made on the statistical reader's type "
         "if it is at least this sure (a person confirms it first either way)",
     ),

@@ -91,7 +91,7 @@ def test_a_confident_second_reader_that_names_another_type_is_the_reading_the_he
 
 
 def test_a_second_reader_less_sure_than_model_overrules_leaves_the_rule_readers_type(monkeypatch):
-    second_reader_says(monkeypatch, RequestType.PROGRAM_PAUSE, type_confidence=0.7)
+    second_reader_says(monkeypatch, RequestType.PROGRAM_PAUSE, type_confidence=0.55)  # model_overrules: 0.6
     decision = run(RequestType.PROGRAM_RETURN, PROGRAM)
     assert decision.request_type == RequestType.PROGRAM_RETURN and decision.uncertain
 
