@@ -37,7 +37,7 @@ import re
 import unicodedata
 from array import array
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress, pairwise
 from operator import itemgetter, mul
@@ -80,6 +80,9 @@ _PUNCT_RUN = re.compile(r"[!?]{2,}")
 CHAR_NGRAMS = (3, 4, 5)
 # Words longer than this (URLs, IDs, base64 left-overs) give no character n-grams: they are noise and cost time.
 _MAX_GRAM_WORD = 30
+# Words whose known n-gram rows a model keeps (`_known_rows`): at most some 6 MB; mail repeats its words, so most
+# are met again (a word seen first costs what it did without the cache).
+_GRAM_CACHE = 1 << 15
 
 
 def joined_text(subject: str, text: str) -> str:
@@ -104,14 +107,11 @@ def _char_grams(token: str) -> tuple[str, ...]:
     return tuple("c:" + padded[i : i + n] for n in CHAR_NGRAMS for i in range(len(padded) - n + 1))
 
 
-def features(subject: str, text: str) -> dict[str, int]:
-    """Feature counts of one ticket. The build trains on exactly this function's output."""
-    raw = joined_text(subject, text)
+def _word_keys(raw: str) -> tuple[list[str], list[str]]:
+    """(tokens, word unigram + bigram + shape-mark keys) of the joined text `raw`."""
     tokens = _TOKEN.findall(normalise(raw))
     keys = ["w:" + tok for tok in tokens]
     keys += ["b:" + a + " " + b for a, b in pairwise(tokens)]
-    for tok in tokens:
-        keys += _char_grams(tok)
     # Shape marks that lower-casing erases: shouting in capitals and "!!!" go with abuse (seed 002).
     letters = sum(map(str.isalpha, raw))
     if letters >= 12:
@@ -122,7 +122,32 @@ def features(subject: str, text: str) -> dict[str, int]:
             keys.append("s:caps60")
     keys += ["s:punct" + run[:3] for run in _PUNCT_RUN.findall(raw)]
     # No length feature: in a near-empty ticket it would be the only feature and, normalised to 1, decide alone.
+    return tokens, keys
+
+
+def features(subject: str, text: str) -> dict[str, int]:
+    """Feature counts of one ticket. The build trains on exactly this function's output."""
+    tokens, keys = _word_keys(joined_text(subject, text))
+    for tok in tokens:
+        keys += _char_grams(tok)
     return Counter(keys)  # counted in C; a dict in first-seen order
+
+
+def _known_rows(model: _Model, subject: str, text: str) -> Counter[int]:
+    """The rows of `features(subject, text)` that `model` knows, with their counts: the same as looking every
+    feature up, without making the character n-gram strings of a word again once the word was seen (its known
+    rows are kept per model, `gram_rows`). tests/policies/test_model_reader.py checks both agree."""
+    tokens, keys = _word_keys(joined_text(subject, text))
+    index, cache = model.index, model.gram_rows
+    rows = [row for row in map(index.get, keys) if row is not None]
+    for tok in tokens:
+        known = cache.get(tok)
+        if known is None:
+            if len(cache) >= _GRAM_CACHE:
+                cache.clear()  # bounded: a stream of new words (IDs, typos) must not grow a worker without end
+            known = cache[tok] = tuple(row for row in map(index.get, _char_grams(tok)) if row is not None)
+        rows += known
+    return Counter(rows)
 
 
 # --- the stored model ----------------------------------------------------------------------------------------------
@@ -149,6 +174,8 @@ class _Model:
     severe_prior: float
     severe_platt_a: float
     severe_platt_b: float
+    # word -> the rows of its character n-grams this model knows (a cache filled by `_known_rows`)
+    gram_rows: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
 
 
 _MODEL: _Model | None = None
@@ -288,17 +315,15 @@ def _sigmoid(x: float) -> float:
 def predict(model: _Model, subject: str, text: str) -> tuple[dict[str, float], float, float]:
     """Calibrated P(type) for every type `model` knows, calibrated P(abusive) and P(severe), each head on its own
     (`read()` applies "severe implies abusive")."""
-    counts = features(subject, text)
-    found = list(map(model.index.get, counts))
-    known = [row is not None for row in found]
-    rows: list[int] = [row for row in compress(found, known) if row is not None]  # `known` filtered; for mypy
+    counts = _known_rows(model, subject, text)
+    rows = list(counts)
     if not rows:
         # No evidence (an empty mail, or only words never seen in training): the scores would be the intercepts
         # alone, a point no training ticket was near, so the calibration says nothing there. The label
         # frequencies are the honest probabilities; their low top type keeps any gate from acting on it.
         total = sum(model.type_prior)  # stored rounded: renormalise so the probabilities sum to one
         return {c: p / total for c, p in zip(model.classes, model.type_prior)}, model.abuse_prior, model.severe_prior
-    tally = list(compress(counts.values(), known))
+    tally = list(counts.values())
     if len(rows) > 1:
         weights, squares = itemgetter(*rows)(model.weights), itemgetter(*rows)(model.idf2)
     else:

@@ -362,3 +362,16 @@ def test_inference_loads_no_numeric_library_and_no_pickle() -> None:
 def test_the_weights_ship_as_package_data_and_stay_small() -> None:
     assert '"reading/model_data/*.json"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert SHIPPED.stat().st_size < 5 * 1024 * 1024
+
+
+def test_the_known_rows_of_a_ticket_are_its_features_the_model_knows_also_once_its_words_are_cached(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    loaded = model._load()
+    monkeypatch.setattr(model, "_GRAM_CACHE", 50)  # small: the cache is cleared while the texts are read
+    for _ in range(2):  # the second time every word's rows come from the cache
+        for subject, text in TEXTS + SEVERE_TEXTS + [PLAIN_COMPLAINT]:
+            counts = model.features(subject, text)
+            expected = {loaded.index[k]: n for k, n in counts.items() if k in loaded.index}
+            assert dict(model._known_rows(loaded, subject, text)) == expected
+            assert len(loaded.gram_rows) <= 50
