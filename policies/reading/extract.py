@@ -439,17 +439,35 @@ def _durations(folded: str, written: date | None = None) -> list[tuple[int, int,
 
 
 def longest_span(folded: str, original: str, written: date | None = None) -> tuple[int | None, str | None]:
-    """The longest span of time named anywhere in the text, whatever it is said of, as (days, text).
+    """The longest span of time still to come named anywhere in the text, whatever it is said of, as (days, text).
 
     `extract_duration` keeps only a span asked for; a therapy "von neun Monaten" told as the reason is not one. But
     an approval that rests on "Dauer nicht genannt" while the mail names a longer span than the approval covers may
-    rest on a misreading, so the rules hold it for a person (rules/club.py, rules/coach.py).
+    rest on a misreading, so the rules hold it for a person (rules/club.py, rules/coach.py). A span that is over
+    ("ich war 8 Wochen krank") is time lost, which a 6-week extension answers: it is not counted.
     """
-    spans = [(days, start, end) for start, end, days, _ in _durations(folded, written) if days and days <= 3 * 365]
+    spans = [
+        (days, start, end)
+        for start, end, days, _ in _durations(folded, written)
+        if days and days <= 3 * 365 and not _told_as_past(folded, original, start, end)
+    ]
     if not spans:
         return None, None
     days, start, end = max(spans, key=lambda x: (x[0], -x[1]))
     return days, original[start:end].strip()
+
+
+_SINCE_BEFORE = re.compile(r"(?:seit|since|vor|for the past|letzten|vergangenen)\s+(?:\w+\s+)?$")
+
+
+def _told_as_past(folded: str, original: str, start: int, end: int) -> bool:
+    """A span of time that is over ("ich war 8 Wochen krank", "seit drei Monaten", "vor zwei Jahren"): time already
+    lost, not time the customer will be away."""
+    before = folded[max(0, start - 30) : start]
+    after = folded[end : end + 30]
+    if _SINCE_BEFORE.search(before) or _PAST_AFTER.search(after):
+        return True
+    return lx.PAST_AUX.search(clause_before(original, start).lower()) is not None
 
 
 def extract_duration(

@@ -7,6 +7,8 @@ readers read the request right; the rules raise the doubt (`span_beyond`), the d
 
 from __future__ import annotations
 
+import pytest
+
 from policies.decide import decide
 from policies.offline.case import parse_case
 from policies.vocab import Outcome
@@ -63,7 +65,7 @@ def test_a_club_pause_asked_for_nine_months_in_so_many_words_is_escalated_not_he
     assert d.reading is not None and "span_beyond" not in d.reading["doubts"]
 
 
-def test_a_six_week_coach_extension_waits_when_the_mail_names_a_three_month_illness() -> None:
+def _coach(body: str) -> object:
     coach = {
         "tags": ["memb_intueat_coach"],
         "coach_round_start": "2025-09-01",
@@ -71,11 +73,25 @@ def test_a_six_week_coach_extension_waits_when_the_mail_names_a_three_month_illn
         "pro_end_date": "2027-03-01",
         "history": [],
     }
-    body = (
-        "Hallo liebes Coach-Team,\n\nich bin seit drei Monaten wegen einer Lungenentzündung krank geschrieben. "
+    return _decide(body, coach, "Verlängerung Ausbildung")
+
+
+def test_a_six_week_coach_extension_waits_when_the_mail_names_three_months_still_to_come() -> None:
+    d = _coach(
+        "Hallo liebes Coach-Team,\n\nnach meiner Lungenentzündung muss ich in die Reha, die Ärzte rechnen insgesamt "
+        "mit drei Monaten. "
         "Könnt ihr mir bitte mehr Zeit für die Prüfung der Ausbildung geben?\n\nDanke und viele Grüße\nSandra"
     )
-    d = _decide(body, coach, "Verlängerung Ausbildung")
-    assert d.outcome == Outcome.APPROVE and d.facts["duration_days"] is None  # "seit drei Monaten" is not asked
+    assert d.outcome == Outcome.APPROVE and d.facts["duration_days"] is None
     assert d.reading is not None and d.reading["agreed"] is False and "span_beyond" in d.reading["doubts"]
     assert "Im Text steht auch „drei Monaten“" in d.note
+
+
+@pytest.mark.parametrize(
+    "illness",
+    ["ich war acht Wochen krank", "ich bin seit drei Monaten krankgeschrieben", "vor drei Monaten hatte ich Covid"],
+)
+def test_time_already_lost_does_not_hold_a_six_week_coach_extension(illness: str) -> None:
+    d = _coach(f"Hallo Coach-Team,\n\n{illness}. Könnt ihr bitte meine Coach-Ausbildung verlängern?\n\nLG Sandra")
+    assert d.outcome == Outcome.APPROVE
+    assert d.reading is not None and "span_beyond" not in d.reading["doubts"]
