@@ -292,7 +292,10 @@ def __getattr__(name: str) -> str:
 
 # --- inference -----------------------------------------------------------------------------------------------------
 def vector(model: _Model, counts: dict[str, int]) -> tuple[list[int], list[float]]:
-    """Sparse tf-idf vector (rows, values), L2-normalised over the features the model knows."""
+    """Sparse tf-idf vector (rows, values), L2-normalised over the features the model knows.
+
+    The vector the build trains on, written out as the reference: `predict` computes the same sums in another order
+    without making it (tests/policies/test_model_reader.py checks both against the build)."""
     # map/compress/itemgetter run the per-feature work in C; a ticket has some 450 features
     found = list(map(model.index.get, counts))
     known = [row is not None for row in found]
