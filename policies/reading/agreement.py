@@ -145,7 +145,7 @@ def hold_unsure_approval(reading: Reading, outcome: str, approve_confidence: flo
         return reading
     if min(reading.rules.confidence, reading.model.confidence) >= approve_confidence:
         return reading
-    return replace(reading, agreed=False, doubts=(*reading.doubts, "approval_unsure"))
+    return hold(reading, ("approval_unsure",))
 
 
 # Doubts that hold a decision although the two readers agree: not a disagreement between them.
@@ -153,7 +153,8 @@ HOLDS_WITHOUT_DISAGREEMENT = frozenset({"approval_unsure", "span_beyond"})
 
 
 def hold(reading: Reading, doubts: tuple[str, ...]) -> Reading:
-    """`reading` held for a person for `doubts` the rules raised (`Ruling.unsure`), whatever the readers said."""
+    """`reading` held for a person for `doubts` (the gate's own or those the rules raise, `Ruling.unsure`), whatever
+    the readers said."""
     if not doubts:
         return reading
     return replace(reading, agreed=False, doubts=(*reading.doubts, *doubts))

@@ -34,6 +34,7 @@ from policies.reading.classification import Classification, CueReading, Facts, S
 from policies.reading.extract import (
     claimed_documents,
     detect_language,
+    durations,
     extract_dates,
     extract_documents,
     extract_duration,
@@ -448,10 +449,11 @@ def _facts(
     if rtype in DURATION_TYPES:
         spans = [(h.start, h.end) for h in hits if h.intent in ("extend", "pause")]
         written = ticket.created_at.date() if isinstance(ticket.created_at, datetime) else None
-        duration_days, duration_text, ev = extract_duration(folded, original, spans, written)
+        found = durations(folded, written)  # read once for both
+        duration_days, duration_text, ev = extract_duration(folded, original, spans, found)
         if ev:
             evidence.append(ev)
-        longest_days, longest_text = longest_span(folded, original, written)
+        longest_days, longest_text = longest_span(folded, original, found)
     dissatisfied = first_hit(lx.STRONG_DISSATISFACTION, folded)
     timing = first_hit(lx.TIMING_NOT_RIGHT, folded)
     if timing:

@@ -409,13 +409,16 @@ def _until_days(m: re.Match[str], written: date) -> int | None:
     return months * 30 if 1 <= months <= 36 else None
 
 
-def _overlaps(found: list[tuple[int, int, int | None, str]], a: int, b: int) -> bool:
+def _overlaps(found: Spans, a: int, b: int) -> bool:
     # spans in `found` do not overlap and are in text order: a bisect finds the one [a, b) could overlap
     i = bisect_right([s for s, _, _, _ in found], b - 1) - 1  # the last span starting inside or before [a, b)
     return i >= 0 and found[i][1] > a
 
 
-def _durations(folded: str, written: date | None = None) -> list[tuple[int, int, int | None, str]]:
+Spans = list[tuple[int, int, int | None, str]]
+
+
+def durations(folded: str, written: date | None = None) -> Spans:
     """(start, end, days, kind) of every span of time named in the text, in text order; kind "span" ("6 Wochen"),
     "range" ("von Mai bis Juli") or, with `written` (the day the mail was written), "until" ("bis Ende Dezember")."""
     found = [(m.start(), m.end(), _days(m), "span") for m in _DURATION.finditer(folded)]
@@ -438,8 +441,9 @@ def _durations(folded: str, written: date | None = None) -> list[tuple[int, int,
     return found
 
 
-def longest_span(folded: str, original: str, written: date | None = None) -> tuple[int | None, str | None]:
-    """The longest span of time still to come named anywhere in the text, whatever it is said of, as (days, text).
+def longest_span(folded: str, original: str, found: Spans) -> tuple[int | None, str | None]:
+    """The longest span of time still to come among `found` (`durations(folded)`), whatever it is said of, as
+    (days, text).
 
     `extract_duration` keeps only a span asked for; a therapy "von neun Monaten" told as the reason is not one. But
     an approval that rests on "Dauer nicht genannt" while the mail names a longer span than the approval covers may
@@ -448,7 +452,7 @@ def longest_span(folded: str, original: str, written: date | None = None) -> tup
     """
     spans = [
         (days, start, end)
-        for start, end, days, _ in _durations(folded, written)
+        for start, end, days, _ in found
         if days and days <= 3 * 365 and not _told_as_past(folded, original, start, end)
     ]
     if not spans:
@@ -465,15 +469,19 @@ def _told_as_past(folded: str, original: str, start: int, end: int) -> bool:
     lost, not time the customer will be away."""
     before = folded[max(0, start - 30) : start]
     after = folded[end : end + 30]
-    if _SINCE_BEFORE.search(before) or _PAST_AFTER.search(after):
-        return True
+    return bool(_SINCE_BEFORE.search(before) or _PAST_AFTER.search(after)) or _past_tense_before(original, start)
+
+
+def _past_tense_before(original: str, start: int) -> bool:
+    # read in the original spelling: folded, the subjunctive "wären" would be the past "waren"
     return lx.PAST_AUX.search(clause_before(original, start).lower()) is not None
 
 
 def extract_duration(
-    folded: str, original: str, intent_spans: list[tuple[int, int]], written: date | None = None
+    folded: str, original: str, intent_spans: list[tuple[int, int]], found: Spans
 ) -> tuple[int | None, str | None, Evidence | None]:
-    """The span of time the customer asks for, preferring one in the sentence of an extend/pause wish.
+    """The span of time the customer asks for among `found` (`durations(folded)`), preferring one in the sentence
+    of an extend/pause wish.
 
     A span the customer turns down ("6 Wochen reichen mir nicht", "mehr als 6 Wochen") says the ask is longer
     than it: it counts as one day more. When several spans are asked for (in the sentence of the wish, after an
@@ -482,7 +490,7 @@ def extract_duration(
     """
     best: tuple[int, int, int, int, int] | None = None  # (days, start, end, score, end of the quoted text)
     asked_spans: list[tuple[int, int, int, int]] = []  # (days, start, end, end of the quoted text)
-    for start, end, days, kind in _durations(folded, written):
+    for start, end, days, kind in found:
         if not days or days > 3 * 365:
             continue
         is_range = kind != "span"
@@ -500,8 +508,7 @@ def extract_duration(
             # Mai reicht es nicht") and says nothing of how long the customer asks for
             continue
         # a span told in the past tense away from the wish ("ich war von Mai bis Juli krank") is a report
-        # (read in the original spelling: folded, the subjunctive "wären" would be the past "waren")
-        reported = not near and lx.PAST_AUX.search(clause_before(original, start).lower()) is not None
+        reported = not near and _past_tense_before(original, start)
         if rejected or more_than:
             days += 1  # the customer asks for more than this span
             asked = True
