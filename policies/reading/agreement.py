@@ -19,7 +19,7 @@ from policies.reading import model
 from policies.reading.classification import Classification
 from policies.reading.text import customer_text
 from policies.reading.wishes import subject_counts
-from policies.vocab import Outcome, RequestType, Severity
+from policies.vocab import GESTURE_TYPES, Outcome, RequestType, Severity
 
 
 @dataclass(frozen=True)
@@ -172,9 +172,13 @@ def choose_type(rules: Classification, reading: Reading, model_overrules: float)
     second = reading.model
     if "type" not in reading.doubts or second.confidence < model_overrules:
         return rules
-    if second.request_type == RequestType.ABUSE and not rules.abusive:
-        # abuse is a flag on the rule reader's request, not a type to swap in: `raise_abuse` takes it on
-        return rules
+    if second.request_type == RequestType.ABUSE:
+        # Abuse is a flag on a request, not a type to swap in for one (A-2: an abusive message asking for
+        # something gets that request's outcome); `raise_abuse` takes the flag on. Only where the rule reader found
+        # no goodwill wish does "asks for nothing" (abuse) against "asks for help" (other) rest on the second reader.
+        if rules.request_type in GESTURE_TYPES or not (rules.abusive or "abusive" in reading.raised):
+            return rules
+        return replace(rules, request_type=RequestType.ABUSE)
     cues = [c for sentence in rules.sentences for c in sentence.cues if c.request_type == second.request_type]
     if cues and not any(c.counts for c in cues):
         # The rule reader saw that wish and ruled it out (negated, withdrawn, a past report, another object, a

@@ -150,6 +150,9 @@ def rule(ctx: Context) -> tuple[str, Ruling]:
         inner = evaluate(ctx, request_type)
         assert inner is not None  # only `abuse` asks for nothing, and that is abusive
         return request_type, inner
-    # An abusive message that asks for nothing else (`other`) is an abuse case.
-    asks = request_type not in (RequestType.ABUSE, RequestType.OTHER)
+    # An abusive message that asks for nothing is an abuse case; one asking for help that is no goodwill (the
+    # reader quotes the help it found: an invoice, a login) is that request, `other`, with the abuse line.
+    asks = request_type != RequestType.ABUSE and (
+        request_type != RequestType.OTHER or any(e.label == RequestType.OTHER for e in cls.evidence)
+    )
     return overlay(ctx, request_type, evaluate(ctx, request_type) if asks else None)

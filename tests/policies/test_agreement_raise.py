@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from policies.model import Customer
+from policies.model import Customer, Evidence
 from policies.reading import model
 from policies.reading.model import ModelReading
 from policies.vocab import Outcome, RequestType, Severity
@@ -66,6 +66,24 @@ def test_an_abusive_message_asking_for_nothing_that_only_the_second_reader_flags
     second_reader_says(monkeypatch, RequestType.ABUSE, abusive=True)
     decision = run(RequestType.OTHER)
     assert (decision.request_type, decision.outcome) == (RequestType.ABUSE, Outcome.ESCALATE)
+
+
+def test_a_second_reader_reading_abuse_never_drops_the_goodwill_request_the_rule_reader_found(monkeypatch):
+    # a rude return request is still a return request (with the abuse line), whatever the second reader's type
+    second_reader_says(monkeypatch, RequestType.ABUSE, abusive=True, type_confidence=0.97)
+    decision = run(RequestType.PROGRAM_RETURN, RECENT, abusive=True)
+    assert (decision.request_type, decision.outcome) == (RequestType.PROGRAM_RETURN, Outcome.APPROVE)
+    assert decision.abusive and "A-1" in decision.clauses and decision.uncertain
+
+
+def test_a_confident_second_reader_makes_an_abusive_other_message_that_asks_for_nothing_an_abuse_case(monkeypatch):
+    second_reader_says(monkeypatch, RequestType.ABUSE, abusive=True, type_confidence=0.9)
+    decision = run(RequestType.OTHER, abusive=True, evidence=(Evidence("other", "App"),))
+    assert (decision.request_type, decision.outcome, decision.escalate_to) == (
+        RequestType.ABUSE,
+        Outcome.ESCALATE,
+        "supervisor",
+    )
 
 
 def test_abuse_the_second_reader_gives_less_than_abuse_raise_is_not_taken_on(monkeypatch):

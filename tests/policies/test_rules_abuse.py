@@ -31,6 +31,21 @@ def test_an_abusive_message_read_as_other_is_an_abuse_case() -> None:
     assert (d.request_type, d.outcome, d.escalate_to) == ("abuse", "escalate", "supervisor")
 
 
+def test_an_abusive_message_asking_for_help_that_is_no_goodwill_stays_other_with_the_abuse_line() -> None:
+    # it asks for something (an invoice, a login), so that request's outcome holds; "abuse" is the type of a
+    # message that asks for nothing at all
+    d = run("other", abusive=True, evidence=(*RUDE, Evidence("other", "Rechnung")))
+    assert (d.request_type, d.outcome, d.escalate_to, d.abusive) == ("other", "no_action", None, True)
+    assert d.clauses == ("A-1", "A-2", "A-3")
+    assert "Ruhig bleiben" in d.note and d.actions == ()
+
+
+def test_a_threat_with_a_question_that_is_no_goodwill_goes_to_the_supervisor_as_other() -> None:
+    d = run("other", abusive=True, severity="severe", evidence=(*THREAT, Evidence("other", "Passwort")))
+    assert (d.request_type, d.outcome, d.escalate_to, d.severity) == ("other", "escalate", "supervisor", "severe")
+    assert "Rechtliche Schritte möglich" in d.note
+
+
 def test_a_rude_message_with_a_request_gets_the_requests_outcome_and_the_abuse_line() -> None:
     d = run("program_extension", Customer(program_end_date=date(2026, 12, 31)), abusive=True, evidence=RUDE)
     assert (d.request_type, d.outcome, d.escalate_to, d.abusive) == ("program_extension", "approve", None, True)
@@ -78,3 +93,25 @@ def test_abuse_incidents_are_no_goodwill_gestures() -> None:
 def test_the_customers_words_are_quoted_escaped() -> None:
     d = run("abuse", abusive=True, evidence=(Evidence("abusive", "<script>du Idiot</script>"),))
     assert "<script>" not in d.note and "&lt;script&gt;" in d.note
+
+
+@pytest.mark.parametrize(
+    ("body", "request_type", "outcome"),
+    [
+        (
+            "Ihr unfähigen Vollpfosten, seit drei Tagen komme ich nicht in mein Konto. Setzt mir das Passwort zurück!",
+            "other",
+            "no_action",
+        ),
+        ("You useless clowns sent the wrong invoice AGAIN. Send me a corrected one, idiots.", "other", "no_action"),
+        ("Was für ein Saftladen. Ihr seid doch alle inkompetente Vollidioten.", "abuse", "escalate"),
+    ],
+)
+def test_an_insult_with_a_question_that_is_no_goodwill_is_other_and_one_asking_nothing_is_abuse(
+    body: str, request_type: str, outcome: str
+) -> None:
+    from policies.decide import decide
+    from policies.model import Ticket
+
+    d = decide(Ticket(number=9, subject="", body=body), Customer(), date(2026, 11, 23))
+    assert (d.request_type, d.outcome, d.abusive) == (request_type, outcome, True)
