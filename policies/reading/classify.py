@@ -205,6 +205,7 @@ def _find_intents(
             _Hit(intent, rtype, weight, a, b, product, near, verdict.counts, verdict.why_not, a < body_start, verdict)
         )
     hits.sort(key=lambda h: h.start)
+    hits = _withdrawn_by_conclusion(hits, wish)
     # "Abmeldung" in the subject is settled by "vom Newsletter abmelden" in the body: the concrete reading wins
     resolved = {h.intent for h in hits if h.counts and h.rtype != RequestType.UNCLEAR}
     return [
@@ -213,6 +214,24 @@ def _find_intents(
         else replace(h, counts=False, why_not="resolved")
         for h in hits
     ], wish
+
+
+def _withdrawn_by_conclusion(hits: list[_Hit], wish: WishText) -> list[_Hit]:
+    """A wish negated as a conclusion ("Ich brauche also keine Verlängerung", "so I don't need a refund after all")
+    withdraws the same wish asked anywhere before it: the customer wrote the wish, then found they need it no more."""
+    last: dict[RequestType, int] = {}
+    for h in hits:
+        if h.why_not == "negated" and wish.spans:
+            s, e = wish.spans[wish.sentence_of(h.start)]
+            # the conclusion leads up to the negated cue ("brauche ich also keine …") or ends it ("… after all")
+            if lx.CONCLUSION.search(wish.folded[max(s, h.start - 40) : min(e, h.end + 30)]):
+                last[h.rtype] = h.start
+    if not last:
+        return hits
+    return [
+        replace(h, counts=False, why_not="retracted") if h.counts and h.start < last.get(h.rtype, -1) else h
+        for h in hits
+    ]
 
 
 def _sentence_readings(hits: list[_Hit], wish: WishText, original: str, body_start: int) -> tuple[SentenceReading, ...]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-CLASSIFIER_VERSION = "lex-2026.12.3"
+CLASSIFIER_VERSION = "lex-2026.12.4"
 
 _UMLAUT = {"ä": "(?:ae|a)", "ö": "(?:oe|o)", "ü": "(?:ue|u)", "ß": "(?:ss|ß)"}
 _FOLDED_VARIANTS = {"ä": ("a", "ae"), "ö": ("o", "oe"), "ü": ("u", "ue"), "ß": ("ss", "ß")}
@@ -355,6 +355,15 @@ NOT_INTENT = rx(
     r"cancelled my (?:appointment|call)",
     r"(?:angebot|vorschlag|offer|suggestion|idee) (?:\w+ ){0,3}(?:pause|verlängerung|extension|rückerstattung|refund|pausieren|verlängern)",
     r"stornierte? (?:mein(?:en)?|den) (?:termin|call|coaching)",
+    # the customer paying money back ("Wohin soll ich die 119 € zurücküberweisen?") asks for no refund
+    r"(?:soll|kann|muss|werde|will|darf|sollte) ich (?:\S+ ){0,5}(?:zurücküberweisen|zurückzahlen|zurückbuchen)",
+    r"(?:should|shall|can|do|will|may) i (?:\w+ ){0,2}(?:pay|transfer|send) (?:\w+ ){0,3}back",
+    # a contract that renews by itself is no wish for more time ("Verlängert sich die Mitgliedschaft automatisch?")
+    r"verlänger\w* sich",
+    # (not "soll sich nicht automatisch verlängern", "keine automatische Verlängerung": those end a membership)
+    r"sich (?:(?!nicht\b)\w+ ){0,4}(?<!nicht )(?:automatisch|von selbst|stillschweigend) (?:\w+ )?verlänger\w*",
+    r"(?<!nicht )(?<!keine )automatisch\w* verlänger\w*",
+    r"(?:auto-?renew\w*|renew\w* (?:\w+ )?automatically|automatic(?:ally)? renew\w*)",
 )
 
 # Billing problems: a refund of a double charge is not a goodwill return.
@@ -370,6 +379,9 @@ BILLING = rx(
     r"(?:two|2) (?:payments|charges|debits)",
     r"doppelte\w* (?:zahlung|abbuchung|belastung)\w*",
     r"(?:zwei|2) (?:zahlungen|abbuchungen|belastungen)",
+    r"(?:paid|bezahlt|gezahlt) (?:\w+ ){0,2}(?:twice|zweimal|doppelt)",
+    r"(?:zweimal|doppelt) (?:\w+ ){0,3}(?:erstattet|gutgeschrieben|zurücküberwiesen)",
+    r"(?:refunded|credited) (?:\w+ )?twice",
 )
 
 # --- products -----------------------------------------------------------------------
@@ -1454,6 +1466,12 @@ KEEP = rx(
 CONTRAST = rx(
     r"aber", r"sondern", r"stattdessen", r"statt dessen", r"dafür", r"jedoch", r"but", r"instead", r"rather", r"however"
 )
+# A negated wish drawn as a conclusion withdraws the same wish asked before it ("Ich brauche also keine Verlängerung").
+CONCLUSION = rx(
+    r"(?:also|somit|daher|deshalb|deswegen|dann|doch) (?:\w+ ){0,2}(?:kein\w*|nicht)",
+    r"(?:so|therefore|thus) i (?:\w+ ){0,2}(?:don'?t|do not|no longer|won'?t)",
+    r"(?:don'?t|do not) (?:\w+ ){0,4}after all",
+)
 # The wish is still open although it was written before ("ich warte noch auf eine Antwort").
 FOLLOW_UP = rx(
     r"(?:noch )?keine antwort",
@@ -1808,6 +1826,12 @@ OTHER_OBJECTS_STRONG = rx(
     r"\w*(?:quittung|beleg|gutschrift)\w*",
     r"zahlungsfrist\w*",
     r"payment (?:deadline|date|plan)",
+    # stretching the instalments or cancelling a duplicate charge is billing, not the program's time or a return
+    r"ratenzahlung\w*",
+    r"zahlungsplan\w*",
+    r"instal?lment plan\w*",
+    r"duplicates?",
+    r"doppel(?:zahlung|buchung|abbuchung|belastung)\w*",
     r"(?:residence |work )?permit",
     r"aufenthalts\w*",
     r"\w*rechnung\w*",
@@ -1843,7 +1867,6 @@ OTHER_OBJECTS_WEAK = rx(
     r"\w+frist\w*",
     r"\w*termin\w*",
     r"appointment\w*",
-    r"ratenzahlung\w*",
     r"\w*rate",
     r"instal?lments?",
     r"paket\w*",
@@ -1888,6 +1911,8 @@ MENACE_STRONG = rx(
     r"(?:wäre|wär|es wäre) (?:doch |echt |wirklich |ja |schon )?(?:sehr |echt )?schade,? wenn (?:\w+ ){0,5}(?:was|etwas) (?:passiert|passieren|zustößt)",
     r"(?:would|it'?d|it would) be (?:a |such a |a real |a shame )?(?:real |such a )?(?:shame|pity) if (?:\w+ ){0,3}(?:something|anything) (?:happened|happens|were to happen)",
     r"(?:dann )?passiert (?:ihr|ihm|euch|dir|ihnen|was|etwas)(?: (?:was|etwas))?",
+    r"(?:sonst|dann|oder) passiert (?:\w+ )?(?:einem|einer|jemandem) (?:\w+ ){0,4}(?:was|etwas)",
+    r"passiert (?:einem|einer|jemandem) (?:von euch|von ihnen|aus eurem team|eurer|eurem|euren) (?:\w+ ){0,3}(?:was|etwas)",
     r"(?:something|anything) (?:bad )?(?:might|could|will|would) happen to (?:you|her|him|them|your|one of)",
     r"(?:nie|nicht) mehr (?:\w+ ){0,2}sicher (?:fühlt|fühlen|fühlst|sein|ist)",
     r"never (?:\w+ ){0,2}(?:feels?|be|feel) safe",
@@ -1897,6 +1922,8 @@ MENACE_STRONG = rx(
     r"(?:sollte|sollten|should|better|lieber|besser) (?:\w+ ){0,4}(?:careful|vorsichtig|aufpassen) (?:\w+ ){0,5}(?:walking|gehen|heimweg|way home|nach hause|home|zum auto|to (?:her|his|your|their) car|parkplatz)",
     r"(?:auf (?:dem|ihrem|seinem|deinem|eurem) (?:heimweg|weg nach hause|weg zum auto)|on (?:the|her|his|your|their) way (?:home|to (?:her|his|the) car)) (?:\w+ ){0,4}(?:aufpassen|careful|vorsichtig)",
     r"(?:gut|genau) zielen",
+    r"treffe (?:\w+ ){0,3}auf (?:\w+ ){0,2}(?:meter|metern)",
+    r"(?:don'?t|never) miss (?:\w+ ){0,3}(?:at|from) (?:\w+ ){0,2}(?:metres|meters|yards)",
     r"jagdschein\w*",
     r"waffenschein\w*",
     r"(?:meine|eine|my|a) (?:waffe|pistole|gun|rifle)",
@@ -1975,6 +2002,10 @@ MENACE = rx(
     r"(?:sie|er) soll(?:te)? sich (?:\w+ ){0,3}(?:überlegen|vorsehen|hüten)",
     r"(?:wird|werden) (?:\w+ ){0,3}leid tun",
     r"don'?t make me come",
+    r"(?:sagt|sagen sie|sag) (?:\w+ ){0,3}nicht,? ich (?:hätte|hab|habe) (?:euch|sie|dich) nicht gewarnt",
+    r"(?:don'?t|do not) say (?:\w+ ){0,2}i didn'?t warn",
+    r"(?:ich bin|bin) (?:\w+ ){0,2}(?:jäger|sportschütze|scharfschütze)\b",
+    r"(?:i'?m|i am) (?:a |an )?(?:\w+ )?(?:hunter|marksman|sharpshooter|sniper)\b",
 )
 # Knowing a team member's private life: where they live, their children, their car, their way home.
 SURVEIL_PRIVATE = rx(
@@ -2009,6 +2040,7 @@ SURVEIL = rx(
     r"ich war (?:\w+ ){0,4}(?:vor (?:dem|eurem|ihrem|dem) (?:haus|büro|gebäude|tür)|unten im hof|im hof|draußen)",
     r"(?:i'?ve|i have) been outside",
     r"wann (?:\w+ ){0,4}feierabend",
+    r"(?:mitarbeiter\w*|kolleg\w*|team|leute|staff|employees|people) (?:\w+ ){0,5}(?:jeden abend|jeden morgen|abends|nach feierabend|every (?:evening|night|morning)) (?:\w+ ){0,5}(?:parkplatz|heimweg|nach hause|zum auto|car ?park|parking|home)",
     r"(?:gesehen|saw) (?:\w+ ){0,4}(?:s-bahn|u-bahn|bahn|bus|train|street|supermarkt)",
     r"we know who you are",
     r"(?:wir wissen|ich weiß),? wer (?:sie|du|ihr) (?:seid|sind|bist)",

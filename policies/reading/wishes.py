@@ -267,6 +267,16 @@ class WishText:
                 return True
         return False
 
+    def _owner_of_other(self, p: _Mention) -> bool:
+        """A product named as the owner of another object ("die Ratenzahlung für mein Programm", "the invoice for the
+        program"): the object is the other thing."""
+        before = self.folded[max(0, p.start - 30) : p.start]
+        m = _OWNER_BEFORE.search(before)
+        if not m:
+            return False
+        head = max(0, p.start - 30) + m.start()
+        return any(o.kind == "other_strong" and o.end == head + len(m.group("obj")) for o in self.others)
+
     def _own_object(self, start: int, end: int) -> bool:
         """The cue's clause names what it is about: a product or an object, or a German noun."""
         cs, ce = self.clause(start, end)
@@ -389,7 +399,7 @@ class WishText:
         head = [o for o in self.others if o.kind == "other_strong" and o.start <= start and end <= o.end]
         if head:
             return "other", self.original[head[0].start : head[0].end]  # "Stornorechnung", "Vertragsverlängerung"
-        in_clause = [p for p in self.products if cs <= p.start < ce]
+        in_clause = [p for p in self.products if cs <= p.start < ce and not self._owner_of_other(p)]
         if in_clause:
             return _product(min(in_clause, key=lambda p: abs(p.start - start)).kind), None
         others = [o for o in self.others if cs <= o.start < ce and not (o.start < end and start < o.end)]
@@ -417,6 +427,7 @@ def _product(kind: str) -> str:
 
 
 _WORDS = re.compile(r"[\w']+")
+_OWNER_BEFORE = re.compile(r"(?P<obj>\w+)\s+(?:fur|furs|for|of|zum|zur)\s+(?:\w+\s+)?$")  # folded: "für" is "fur"
 _MORE_NEGATORS = frozenset({"nichts", "nix", "nothing", "keinesfalls"})
 _PARTICLES = frozenset(
     {"einfach", "auch", "vielleicht", "eventuell", "irgendwie", "mal", "bitte", "etwa", "evtl", "doch", "just"}

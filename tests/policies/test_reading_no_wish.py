@@ -1,0 +1,69 @@
+"""Mail that speaks the words of a wish and asks for none: billing, a contract renewing by itself, the customer
+paying back, a wish withdrawn as a conclusion; and veiled threats read from a condition or a marksman's boast."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.policies.classify_kit import read
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        ("Raten", "Hallo, könnte ich die Ratenzahlung für mein Programm auf zwölf Monate verlängern? Danke, Ute"),
+        ("", "Hi, could my instalment plan be extended to 6 months? The program is great. Best, Sam"),
+        ("Abo", "Guten Tag, verlängert sich mein Club-Abo nach zwölf Monaten von selbst? Ich bleibe gern dabei."),
+        ("", "Does the Club membership auto-renew after the first year? I want to stay anyway."),
+        (
+            "",
+            "Ihr habt mir den Kaufpreis zweimal gutgeschrieben. Auf welches Konto soll ich die 89 € zurücküberweisen?",
+        ),
+        ("", "You refunded me twice by mistake. Should I transfer the money back to you by bank?"),
+        ("Abbuchung", "Ich liebe das Programm! Aber ich habe zweimal bezahlt, bitte storniert die Doppelbuchung."),
+        ("", "Love the program, no complaints. My card shows I paid twice, please cancel the duplicate."),
+    ],
+)
+def test_billing_a_renewal_or_paying_back_is_no_goodwill_wish(subject: str, body: str) -> None:
+    c = read(body, subject)
+    assert c.request_type == "other", [(s.text, s.cues) for s in c.sentences]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Ich wollte euch um eine Pause bitten, weil ich umziehe. Der Umzug wurde aber verschoben, "
+        "ich brauche also keine Pause. Liebe Grüße",
+        "I was going to ask for a refund. Then the second module clicked for me, so I don't want a refund. Cheers",
+    ],
+)
+def test_a_wish_negated_as_a_conclusion_withdraws_the_same_wish_asked_before(body: str) -> None:
+    c = read(body)
+    assert c.request_type == "other"
+    assert [cue.why_not for s in c.sentences for cue in s.cues] == ["retracted", "negated"]
+
+
+def test_a_negated_guarantee_does_not_withdraw_a_wish_asked_before() -> None:
+    c = read(
+        "Ich muss die Ausbildung abbrechen und möchte meine Gebühren zurück. Schwach, dass es für die Ausbildung "
+        "keine Rückgabegarantie gibt, das erzähle ich so auch weiter."
+    )
+    assert c.request_type == "coach_refund"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Verlängert meinen Zugang, sonst passiert einer von euren Kolleginnen noch etwas.",
+        "Refund me. I'm a hunter and I never miss at 300 metres. Your staff walk that car park every evening.",
+        "Ich will mein Geld. Sagt nachher nicht, ich hätte euch nicht gewarnt. Ich bin Sportschütze.",
+    ],
+)
+def test_a_threat_from_a_condition_or_a_marksmans_boast_is_severe(body: str) -> None:
+    c = read(body)
+    assert (c.abusive, c.severity) == (True, "severe")
+
+
+def test_a_hunter_telling_why_he_fell_behind_is_no_threat() -> None:
+    c = read("Ich bin Jäger und war im Herbst viel im Revier, bitte verlängert mein Programm um vier Wochen.")
+    assert (c.request_type, c.abusive) == ("program_extension", False)
