@@ -328,7 +328,8 @@ _PAST_AFTER = re.compile(
     r"zugriff|zugang|zeit, um|access|gebraucht|vorbei|laufzeit)\b"
 )
 _ASK_BEFORE = re.compile(
-    r"(?:um|fur|for|another|weitere\w*|zusatzlich\w*|noch(?: mal)?|extra|additional|by|ca\.?|etwa|circa|about|gerne)\s+$"
+    r"(?:um|fur|for|another|weitere\w*|zusatzlich\w*|noch(?: mal)?|extra|additional|by|ca\.?|etwa|circa|about|gerne|"
+    r"mindestens|wenigstens|at least)\s+$"
 )
 
 
@@ -541,9 +542,12 @@ def extract_duration(
 
 _MORE_THAN_BEFORE = re.compile(r"(?:mehr|langer)\s+als\s+$|(?:more|longer)\s+than\s+$")
 _NO_MORE_THAN_BEFORE = re.compile(r"(?:nicht|kein\w*|no|not)\s+(?:mehr|langer|more|longer)\s+(?:als|than)\s+$")
-# Words before a span that ask for it whatever the sentence ("um 6 Wochen", "weitere 3 Monate", "another month");
+# Words before a span that ask for it whatever the sentence ("um 6 Wochen", "weitere 3 Monate", "another month",
+# "mindestens drei Monate"; a span told in the past tense is a report all the same);
 # "für", "for" and "etwa" do so only in the sentence of the wish ("ich war für 8 Wochen in der Klinik").
-_STRONG_ASK_BEFORE = re.compile(r"(?:um|another|weitere\w*|zusatzlich\w*|noch(?: mal)?|extra|additional|by)\s+$")
+_STRONG_ASK_BEFORE = re.compile(
+    r"(?:um|another|weitere\w*|zusatzlich\w*|noch(?: mal)?|extra|additional|by|mindestens|wenigstens|at least)\s+$"
+)
 # The rest of the sentence after a span is only a question about it ("Ginge ein halbes Jahr?").
 _QUESTION_END = re.compile(r"[^.!?\n]{0,40}\?")
 

@@ -1015,6 +1015,9 @@ DURATION_REJECTED_AFTER = rx(
     r"too (?:short|little)",
     r"insufficient",
     r"won'?t (?:\w+ )?(?:do|suffice)",
+    # "Sechs Wochen Verlängerung bringen mir da nichts": the span offered is turned down as too little
+    r"(?:bringen|bringt|helfen|hilft|nützen|nützt|nutzen|nutzt)(?: \w+){0,3} (?:nichts|nix|wenig|kaum)",
+    r"(?:won'?t|doesn'?t|don'?t|wouldn'?t|will not|does not|do not) (?:\w+ ){0,2}help",
 )
 
 # --- documents ---------------------------------------------------------------------

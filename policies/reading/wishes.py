@@ -255,8 +255,10 @@ class WishText:
                 if a <= start < b:
                     return True  # the retraction is the cue itself ("withdraw my cancellation")
                 if j == i:
-                    if start < a and not lx.CONTRAST.search(self.folded[end:a]):
-                        return True  # "..., das hat sich erledigt"
+                    if start < a and (
+                        not lx.CONTRAST.search(self.folded[end:a]) or _POINTS_BACK.search(self.folded[max(0, a - 12) : a])
+                    ):
+                        return True  # "..., das hat sich erledigt", "…, aber ehrlich: die brauche ich nicht mehr"
                     continue
                 # the next sentence points back when it has no wish of its own before the retraction
                 ns = self.spans[j][0]
@@ -427,6 +429,8 @@ def _product(kind: str) -> str:
 
 
 _WORDS = re.compile(r"[\w']+")
+# A pronoun right before a retraction points it back at the wish, across a contrast ("aber die brauche ich nicht mehr").
+_POINTS_BACK = re.compile(r"(?:^|[\s:,])(?:die|den|das|diese|diesen|dieses|it|that|this)\s+$")
 _OWNER_BEFORE = re.compile(r"(?P<obj>\w+)\s+(?:fur|furs|for|of|zum|zur)\s+(?:\w+\s+)?$")  # folded: "für" is "fur"
 _MORE_NEGATORS = frozenset({"nichts", "nix", "nothing", "keinesfalls"})
 _PARTICLES = frozenset(

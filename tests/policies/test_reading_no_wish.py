@@ -67,3 +67,24 @@ def test_a_threat_from_a_condition_or_a_marksmans_boast_is_severe(body: str) -> 
 def test_a_hunter_telling_why_he_fell_behind_is_no_threat() -> None:
     c = read("Ich bin Jäger und war im Herbst viel im Revier, bitte verlängert mein Programm um vier Wochen.")
     assert (c.request_type, c.abusive) == ("program_extension", False)
+
+
+def test_a_wish_withdrawn_with_a_pronoun_after_but_counts_no_more() -> None:
+    c = read("Ich schreibe euch eigentlich wegen einer Pause, aber ganz ehrlich: die brauche ich jetzt nicht mehr.")
+    assert c.request_type == "other"
+
+
+def test_a_span_turned_down_as_no_help_and_at_least_a_longer_one_asked_is_the_longer_ask() -> None:
+    from datetime import date
+
+    from policies.decide import decide
+    from policies.model import Customer, Ticket
+
+    body = (
+        "Guten Tag, meine Frau liegt seit März im Krankenhaus. Vier Wochen Verlängerung bringen mir da wenig. "
+        "Ich bräuchte wenigstens zehn Wochen für die Prüfung."
+    )
+    coach = Customer(coach_round_start=date(2025, 9, 1), coach_end_date=date(2026, 8, 1), pro_end_date=date(2027, 3, 1))
+    d = decide(Ticket(number=3, subject="Prüfung", body=body), coach, date(2026, 5, 4))
+    assert (d.request_type, d.outcome, d.escalate_to) == ("coach_extension", "escalate", "coach_leads")
+    assert d.facts["duration_days"] == 70
