@@ -53,6 +53,23 @@ def _reported(folded: str, start: int, end: int, self_check: bool = True) -> boo
     return _inside_quotes(folded, start)
 
 
+_SECOND_PERSON = re.compile(r"\b(?:ihr|euch|euer|eure|du|dich|dir|you|your)\b")
+
+
+def _aimed_elsewhere(folded: str, start: int, end: int) -> bool:
+    """An insult at a third party: one named right before it ("mein Chef, dieser Idiot") or right after it ("die
+    Idioten von meiner Bank"), with no "ihr"/"you" in between that would turn it on the team."""
+    s, e = sentence_bounds(folded, start, end)
+    before = folded[max(s, start - 45) : start]
+    m = lx.THIRD_PARTY_BEFORE.search(before)
+    if m and m.end() == len(before) and not _SECOND_PERSON.search(before[m.start() :]):
+        return True
+    after = folded[end : min(e, end + 30)]
+    m = lx.THIRD_PARTY_AFTER.search(after)
+    # "ihr Idioten von der Firma", "you idiots of a company" stay aimed at the team
+    return m is not None and m.start() <= 1 and not _SECOND_PERSON.search(folded[max(s, start - 12) : start])
+
+
 def _hits(pattern: lx.Cue, folded: str, self_check: bool = True) -> list[re.Match[str]]:
     """Matches that are hurled, not reported. `self_check` off for threats: 'ich bringe euch um' is not about oneself."""
     return [m for m in pattern.finditer(folded) if not _reported(folded, m.start(), m.end(), self_check)]
@@ -179,7 +196,8 @@ def detect_abuse(original: str, folded: str) -> AbuseFinding:
         severe = True
         evidence.append(Evidence("abusive_severe", snippet(original, hate[0], hate[1])))
     for pattern in (lx.INSULTS, lx.PROFANITY_AIMED, lx.YOU_ARE_CONTEMPT, lx.CONTEMPT_PHRASES):
-        for m in _hits(pattern, folded)[:2]:  # two quotes show the agent the tone
+        hurled = [m for m in _hits(pattern, folded) if not _aimed_elsewhere(folded, m.start(), m.end())]
+        for m in hurled[:2]:  # two quotes show the agent the tone
             evidence.append(Evidence("abusive", snippet(original, m.start(), m.end())))
     for a, b in _vocatives(original, folded)[:2]:
         evidence.append(Evidence("abusive", snippet(original, a, b)))

@@ -1397,6 +1397,18 @@ SELF_OR_DENIED = re.compile(
     + r")\s*$"
 )
 # After the insult: "... als dumme Kuh bezeichnet" (the English "called me" comes before and is caught there).
+# An insult aimed at someone outside the company ("mein Chef, dieser cholerische Idiot", "die Idioten von meiner
+# Bank", "my idiot of a landlord"): the customer's anger at a third party is no abuse of the team.
+_THIRD_PARTY = (
+    r"(?:chef\w*|bank|sparkasse|versicherung\w*|krankenkasse|ex\w*|nachbar\w*|vermieter\w*|arbeitgeber\w*|kolleg\w*|"
+    r"mann|frau|freund\w*|schwieger\w*|vater|mutter|bruder|schwester|schwager|arzt|ärztin|anwalt|firma|"
+    r"boss|landlord|neighbou?rs?|husband|wife|employer|coworkers?|co-workers?|colleagues?|manager|bank|insurer|"
+    r"ex-\w+|father|mother|brother|sister|doctor|lawyer|company)"
+)
+THIRD_PARTY_BEFORE = rx(
+    r"(?:mein|meine|meinem|meinen|meiner|unser|unsere|my|our) (?:\w+ ){0,1}" + _THIRD_PARTY + r",? (?:\S+ ){0,3}"
+)
+THIRD_PARTY_AFTER = rx(r"(?:von|bei|of|at|in) (?:meiner|meinem|meinen|my|our|a|an) (?:\w+ ){0,1}" + _THIRD_PARTY)
 REPORTED_AFTER = rx(
     r"genannt",
     r"bezeichnet\w*",
@@ -2241,6 +2253,11 @@ YOU_ARE_CONTEMPT = rx(
     + r")\w*",
     r"(?:useless|clueless|incompetent|muppets|idiots|amateurs),? (?:\w+ ){0,2}the (?:whole )?lot of you",
     r"you lot (?:\w+ ){0,3}(?:take the biscuit|are useless|are a joke|are pathetic)",
+    # one of the company's people called names in the third person ("Ihr Gründer ist ein Scharlatan")
+    r"(?:euer|eure|ihr|ihre|your|der|die|the) (?:\w+ )?(?:gründer\w*|chef\w*|ceo|geschäftsführer\w*|coach\w*|"
+    r"mitarbeiter\w*|kolleg\w*|berater\w*|founder|boss|owner|agent|rep|representative) (?:ist|sind|is|are) "
+    r"(?:\w+ ){0,2}(?:scharlatan\w*|quacksalber\w*|lügner\w*|betrüger\w*|heuchler\w*|versager\w*|idiot\w*|"
+    r"schwätzer\w*|witzfigur\w*|liar|fraud|charlatan|crook|idiot|moron|clown|con ?man|snake oil)",
 )
 # Contempt for the team's minds and worth ("kauft euch Hirn", "two brain cells", "Brett vorm Kopf").
 CONTEMPT_PHRASES = rx(
@@ -2264,6 +2281,9 @@ CONTEMPT_PHRASES = rx(
     r"(?:sesselpupser|schwachköpfe?|dumpfbacke\w*|nulpen|erbsenzähler|spießer|halsabschneider|armleuchter|"
     r"korinthenkacker|paragraphenhengst\w*|bürohengst\w*|blindfische?|tussi\w*|plaudertasche\w*|bauernfänger|"
     r"wichtigtuer\w*|möchtegern-?\w+|witztruppe|amateurtruppe|dilettanten|thickos?|muppets|halfwit\w*|nitwits?)",
+    # sexual harassment and condescension aimed at an agent ("schick mir ein Foto ohne viel an", "Na, Schätzchen")
+    r"(?:foto|bild|photo|pic|picture|selfie)\w*,? (?:\w+ ){0,5}(?:ohne (?:viel )?an|nackt|oben ohne|in unterwäsche|im bikini|naked|nude|without (?:much )?(?:on|clothes))",
+    r"(?:na|hallo|hi|hey|ok|okay|also|danke),? (?:schätzchen|mäuschen|püppchen|babe)\b",
 )
 # "..., ihr Schwachköpfe!" / "Hallo ihr Armleuchter," — the team addressed with a noun, not a kind one.
 VOCATIVE_KIND = frozenset(

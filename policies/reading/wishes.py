@@ -256,7 +256,8 @@ class WishText:
                     return True  # the retraction is the cue itself ("withdraw my cancellation")
                 if j == i:
                     if start < a and (
-                        not lx.CONTRAST.search(self.folded[end:a]) or _POINTS_BACK.search(self.folded[max(0, a - 12) : a])
+                        not lx.CONTRAST.search(self.folded[end:a])
+                        or _POINTS_BACK.search(self.folded[max(0, a - 12) : a])
                     ):
                         return True  # "..., das hat sich erledigt", "…, aber ehrlich: die brauche ich nicht mehr"
                     continue

@@ -68,3 +68,28 @@ def test_a_legal_threat_is_not_violence() -> None:
     c = read("Wenn ich mein Geld für das Programm nicht zurückbekomme, schalte ich meinen Anwalt ein.")
     assert (c.abusive, c.severity) == (False, None)
     assert c.request_type == "program_return"
+
+
+def test_an_insult_aimed_at_the_customers_boss_or_bank_is_not_abuse_of_the_team() -> None:
+    for body in (
+        "Meine Vermieterin, diese elende Hexe, hat mir gekündigt, deshalb hänge ich hinterher. Könnt ihr verlängern?",
+        "Die Vollidioten bei meiner Versicherung haben alles verschlampt. Gibt es ein paar Wochen mehr für mich?",
+        "My moron of a boss made me work every weekend. Could I have a few more weeks?",
+    ):
+        c = read(body)
+        assert (c.request_type, c.abusive) == ("program_extension", False), body
+
+
+def test_an_insult_at_the_team_next_to_a_third_party_is_still_abuse() -> None:
+    assert read("Ihr Vollidioten seid schlimmer als meine Versicherung. Verlängert endlich!").abusive
+    assert read("Meine Bank, ihr Deppen, hat das Geld längst überwiesen.").abusive
+
+
+def test_calling_the_founder_names_in_the_third_person_is_abusive() -> None:
+    assert read("Euer Gründer ist ein Betrüger, der nur Geld will. Ich will mein Geld zurück.").abusive
+    assert read("Your coach is a con man and everybody knows it.").abusive
+
+
+def test_sexual_harassment_of_an_agent_is_abusive() -> None:
+    assert read("Schick mir lieber ein Selfie, gern eins ohne viel an. Und verlängert mir den Zugang.").abusive
+    assert read("Na, Schätzchen, das ist was für die Großen. Ich will den Club pausieren.").abusive
