@@ -68,6 +68,12 @@ PARAMS: dict[str, Param] = {
         [RequestType.PROGRAM_EXTENSION, RequestType.PROGRAM_PAUSE, RequestType.CLUB_PAUSE],
         "K-3: request types where a prior goodwill gesture leads to another solution",
     ),
+    "general.product_tag_prefixes": Param(
+        "tags",
+        ["prog_", "upsell_"],
+        "K-1: AC tag prefixes naming a program or an upsell product; a customer with two of them whose wish names "
+        "neither is asked which one is meant",
+    ),
     "extension.weeks": Param("positive_int", 4, "K-EXT-1: weeks added to program_end_date"),
     "extension.tag": Param("tag", "kulanz_verlaengerung", "K-EXT-1: AC tag marking the extension"),
     "extension.deny_from_prior": Param(

@@ -77,6 +77,7 @@ _DOUBTS = {
     "model_unsure": "der statistische Leser ist sich nicht sicher",
     "approval_unsure": "für eine Zusage ohne Prüfung sind die Leser nicht sicher genug",
     "span_beyond": "die Mail nennt eine längere Zeitspanne, als die Zusage abdeckt",
+    "product_unnamed": "die Kund:in hat mehrere Produkte, und die Mail nennt keins beim Namen",
 }
 
 

@@ -6,9 +6,11 @@ request, `rules/abuse.py` puts A-1..A-3 on top. The clause texts live in the per
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
+from policies.reading.text import fold
 from policies.rules.abuse import overlay
 from policies.rules.club import club_cancellation, club_pause
 from policies.rules.coach import coach_extension, coach_refund
@@ -110,6 +112,46 @@ def product_doubt(ctx: Context) -> Line | None:
     return Line("product_unclear", {"products": sorted(candidates)}) if len(candidates) > 1 else None
 
 
+_PROGRAM_TYPES = (RequestType.PROGRAM_EXTENSION, RequestType.PROGRAM_PAUSE, RequestType.PROGRAM_RETURN)
+# Words of a product tag that do not tell one program from another ("prog_intuitiv_abnehmen_12w": "12w").
+_TAG_FILLER = re.compile(r"\d+\w?|v\d+|de|en|kurs|programm?|program|paket|digital|neu|new")
+
+
+def unnamed_programs(ctx: Context) -> list[str]:
+    """The product tags (`general.product_tag_prefixes`) a program wish could be about when the customer has two or
+    more and the text names none of them by a word of its own ("Mentales Abnehmen" names prog_mentales_abnehmen_basis):
+    the snapshot holds one purchase date, so a return or an extension of "mein Programm" may be of the wrong one.
+    Tag names are no catalogue ("upsell_rezeptbuch" is also "the recipe book add-on"), so this only holds an approval
+    for a person (`rule`), it does not decide."""
+    if ctx.classification.request_type not in _PROGRAM_TYPES:
+        return []
+    prefixes = tuple(ctx.param("general.product_tag_prefixes"))
+    tags = sorted(
+        {t for t in ctx.customer.tags if t.lower().startswith(prefixes) and not ctx.pack.is_goodwill_marker(t)}
+    )
+    if len(tags) < 2 or ctx.ticket is None:
+        return []
+    words = {t: _name_words(t, prefixes) for t in tags}
+    text = fold(" ".join((ctx.ticket.subject or "", ctx.ticket.body or "")))
+    if _BOTH.search(text):
+        return []  # "beide Programme", "both programs": every one of them is meant
+    for t, own in words.items():
+        distinct = own - set().union(*(w for u, w in words.items() if u != t))
+        # the start of a word is enough for a compound ("Rezept-Paket" names upsell_rezeptpaket)
+        if any(re.search(rf"\b{re.escape(fold(w)[:5])}", text) for w in distinct if len(w) >= 4):
+            return []
+    return tags
+
+
+def _name_words(tag: str, prefixes: tuple[str, ...]) -> set[str]:
+    name = tag.lower()
+    name = name[len(next(p for p in prefixes if name.startswith(p))) :]
+    return {w for w in re.split(r"[_\W]+", name) if w and not _TAG_FILLER.fullmatch(w)}
+
+
+_BOTH = re.compile(r"\b(?:beide|beiden|beider|both|alle (?:meine )?programme|all (?:my )?programs)\b")
+
+
 def clarify(ctx: Context) -> Ruling:
     """K-1: a goodwill wish that is not unambiguous is clarified with the customer first."""
     cls = ctx.classification
@@ -149,10 +191,23 @@ def rule(ctx: Context) -> tuple[str, Ruling]:
     if not abusive:
         inner = evaluate(ctx, request_type)
         assert inner is not None  # only `abuse` asks for nothing, and that is abusive
-        return request_type, inner
+        return request_type, _held_if_product_unnamed(ctx, inner)
     # An abusive message that asks for nothing is an abuse case (A-2); one asking for help that is no goodwill (the
     # reader quotes the help it found: an invoice, a login) is that request, `other`, with the abuse line.
     asks = request_type != RequestType.ABUSE and (
         request_type != RequestType.OTHER or any(e.label == RequestType.OTHER for e in cls.evidence)
     )
-    return overlay(ctx, request_type, evaluate(ctx, request_type) if asks else None)
+    inner = evaluate(ctx, request_type) if asks else None
+    return overlay(ctx, request_type, _held_if_product_unnamed(ctx, inner) if inner else None)
+
+
+def _held_if_product_unnamed(ctx: Context, ruling: Ruling) -> Ruling:
+    """An approval for a customer with several products whose mail names none waits for a person (`unsure`)."""
+    if ruling.outcome != Outcome.APPROVE:
+        return ruling
+    tags = unnamed_programs(ctx)
+    if not tags:
+        return ruling
+    return replace(
+        ruling, why=(*ruling.why, Line("program_unclear", {"tags": tags})), unsure=(*ruling.unsure, "product_unnamed")
+    )
