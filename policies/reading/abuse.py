@@ -60,7 +60,7 @@ def _aimed_elsewhere(folded: str, start: int, end: int) -> bool:
     """An insult at a third party: one named right before it ("mein Chef, dieser Idiot") or right after it ("die
     Idioten von meiner Bank"), with no "ihr"/"you" in between that would turn it on the team."""
     s, e = sentence_bounds(folded, start, end)
-    before = folded[max(s, start - 45) : start]
+    before = folded[max(s, start - 70) : start]
     m = lx.THIRD_PARTY_BEFORE.search(before)
     if m and m.end() == len(before) and not _SECOND_PERSON.search(before[m.start() :]):
         return True

@@ -203,6 +203,9 @@ INTENTS: dict[str, list[tuple[float, Cue | Guarded]]] = {
                 r"(?:verschieben|postpone) (?:\w+ ){0,3}(?:prüfung|exam)",
                 r"(?:push|move|shift) (?:back )?(?:\w+ ){0,2}(?:deadline|exam|exam date|end date)",
                 r"zeitlich nicht (?:schaffe|schaffen|hinbekomme)\w*",
+                # "ich brauch noch 4 Wochen", "Ich will einfach noch vier Wochen": more time asked without a verb for it
+                r"(?:brauch\w*|bräucht\w*|will|möchte|hätte gerne?|wünsche mir) (?:\w+ ){0,2}noch "
+                r"(?:\d+|eine?n?|zwei|drei|vier|fünf|sechs|acht|ein paar|einige) (?:wochen|monate?)\b",
             ),
         ),
     ],
@@ -314,7 +317,7 @@ INTENTS: dict[str, list[tuple[float, Cue | Guarded]]] = {
                 r"leave the club",
                 r"quit",
                 r"quitting",
-                r"raus aus (?:dem|der) (?:vertrag|mitgliedschaft|club|abo)",
+                r"raus aus (?:dem|der|diesem|dieser|eurem|eurer|meinem|meiner) (?:\w+ )?(?:vertrag|mitgliedschaft|club|abo)",
                 r"aus dem (?:vertrag|club|abo) (?:raus|aus)\w*",
             ),
         ),
@@ -1406,7 +1409,10 @@ _THIRD_PARTY = (
     r"ex-\w+|father|mother|brother|sister|doctor|lawyer|company)"
 )
 THIRD_PARTY_BEFORE = rx(
-    r"(?:mein|meine|meinem|meinen|meiner|unser|unsere|my|our) (?:\w+ ){0,1}" + _THIRD_PARTY + r",? (?:\S+ ){0,3}"
+    r"(?:mein|meine|meinem|meinen|meiner|unser|unsere|my|our) (?:\w+ ){0,1}" + _THIRD_PARTY + r",? (?:\S+ ){0,3}",
+    # a whole trade or the public ("die ganze Diätindustrie ist für mich ein Haufen Verbrecher")
+    r"(?:die|der|das|the) (?:ganze |gesamte |whole |entire )?\w*(?:industrie|branche|politik|politiker|regierung|"
+    r"influencer|medien|industry|politicians|government|media|influencers)\w* (?:\S+ ){0,6}",
 )
 THIRD_PARTY_AFTER = rx(r"(?:von|bei|of|at|in) (?:meiner|meinem|meinen|my|our|a|an) (?:\w+ ){0,1}" + _THIRD_PARTY)
 REPORTED_AFTER = rx(
@@ -1747,6 +1753,19 @@ AGAIN = rx(
 HYPOTHETICAL = rx(
     r"(?:wenn|falls|if|when) (?:jemand|man|someone|somebody|anyone|one|a customer|ein kunde|eine kundin|people)",
     r"(?:can|could) (?:someone|somebody|anyone)",
+)
+# The customer says they ask only to know ("rein interessehalber", "ich brauch aktuell keine", "just curious"):
+# a wish asked as a question in such a mail is a question about the rules, not a request.
+INFO_ONLY = rx(
+    r"rein interessehalber",
+    r"aus (?:reiner )?neugier",
+    r"(?:wollte?|wollts?)(?:'s| es| das)? (?:\w+ ){0,2}nur (?:mal )?wissen",
+    r"(?:brauch|brauche|benötige) (?:\w+ ){0,2}(?:aktuell|gerade|jetzt|momentan|im moment|derzeit) kein\w*",
+    r"(?:just|only|purely) (?:curious|wondering|asking for (?:future )?reference)",
+    r"out of (?:pure )?curiosity",
+    r"(?:don'?t|do not) need (?:one|it|any|an? \w+) (?:\w+ )?(?:right now|at the moment|currently|yet|now)",
+    r"not asking for (?:anything|one|it|an? \w+) (?:right )?now",
+    r"(?:nur|just) (?:so )?(?:zur|for) info(?:rmation)?\b(?! (?:anbei|attached))",
 )
 # Words that start a new clause inside a sentence (the clause of a cue ends there).
 CLAUSE_STARTS = rx(

@@ -104,6 +104,7 @@ class WishText:
         self.spans = sentence_spans(folded)
         self._span_starts = [s for s, _ in self.spans]
         self.follow_up = lx.FOLLOW_UP.search(folded) is not None
+        self.info_only = lx.INFO_ONLY.search(folded) is not None
         self.products = [
             _Mention(a, b, p) for a, b, p in products if p in PRODUCTS_OF_OURS and not self._modified(a, folded)
         ]
@@ -166,7 +167,11 @@ class WishText:
             why_not = "past"
         elif obj == "other":
             why_not = "other_object"
-        elif lx.HYPOTHETICAL.search(folded[cs:start]) or _THIRD_PARTY.match(folded[cs:start]):
+        elif (
+            lx.HYPOTHETICAL.search(folded[cs:start])
+            or _THIRD_PARTY.match(folded[cs:start])
+            or (self.info_only and self._asked_as_question(start))
+        ):
             why_not = "hypothetical"
         elif self._mention_only(start, end) or _TOPIC_BEFORE.search(folded[max(0, start - 25) : start]):
             why_not = "mention"
@@ -269,6 +274,11 @@ class WishText:
                     continue  # "Kann ich nur das Rezeptpaket zurückgeben? Das Programm behalte ich."
                 return True
         return False
+
+    def _asked_as_question(self, start: int) -> bool:
+        """The cue's sentence ends with a question mark."""
+        _, e = self.spans[self.sentence_of(start)] if self.spans else (0, len(self.folded))
+        return self.original[e : e + 1] == "?"
 
     def _owner_of_other(self, p: _Mention) -> bool:
         """A product named as the owner of another object ("die Ratenzahlung für mein Programm", "the invoice for the

@@ -93,3 +93,9 @@ def test_calling_the_founder_names_in_the_third_person_is_abusive() -> None:
 def test_sexual_harassment_of_an_agent_is_abusive() -> None:
     assert read("Schick mir lieber ein Selfie, gern eins ohne viel an. Und verlängert mir den Zugang.").abusive
     assert read("Na, Schätzchen, das ist was für die Großen. Ich will den Club pausieren.").abusive
+
+
+def test_contempt_for_a_whole_trade_is_not_abuse_of_the_team() -> None:
+    c = read("Die ganze Fitnessbranche sind für mich nur Abzocker und Halsabschneider. Bei euch fühle ich mich wohl.")
+    assert not c.abusive
+    assert read("Ihr seid genauso Halsabschneider wie die ganze Fitnessbranche.").abusive

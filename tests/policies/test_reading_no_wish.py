@@ -88,3 +88,32 @@ def test_a_span_turned_down_as_no_help_and_at_least_a_longer_one_asked_is_the_lo
     d = decide(Ticket(number=3, subject="Prüfung", body=body), coach, date(2026, 5, 4))
     assert (d.request_type, d.outcome, d.escalate_to) == ("coach_extension", "escalate", "coach_leads")
     assert d.facts["duration_days"] == 70
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Darf man den Club eigentlich auch pausieren? Frage rein interessehalber, bei mir ist alles gut.",
+        "Kann man die Prüfung verschieben, wenn was dazwischenkommt? Ich brauche momentan keine Verschiebung.",
+        "Out of curiosity, is there a way to extend the programme if life happens? All good on my side.",
+    ],
+)
+def test_a_wish_asked_as_a_question_by_someone_asking_only_to_know_is_no_request(body: str) -> None:
+    assert read(body).request_type == "other"
+
+
+def test_a_question_with_a_reason_and_no_word_of_curiosity_still_asks() -> None:
+    assert read("Kann man das Programm verlängern? Ich lag drei Wochen im Krankenhaus.").request_type == (
+        "program_extension"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "request_type"),
+    [
+        ("Ich bräuchte echt noch zwei Wochen, mein Sohn war krank.", "program_extension"),
+        ("Ich will jetzt raus aus eurem Club, der bringt mir nichts mehr.", "club_cancellation"),
+    ],
+)
+def test_more_time_or_leaving_asked_without_the_usual_verb(body: str, request_type: str) -> None:
+    assert read(body).request_type == request_type
