@@ -117,3 +117,9 @@ def test_a_question_with_a_reason_and_no_word_of_curiosity_still_asks() -> None:
 )
 def test_more_time_or_leaving_asked_without_the_usual_verb(body: str, request_type: str) -> None:
     assert read(body).request_type == request_type
+
+
+def test_a_threat_to_set_a_car_on_fire_is_severe() -> None:
+    c = read("Schickt mir noch eine Absage, dann zünde ich eurer Chefin den Wagen an. Ich kündige den Club.")
+    assert (c.abusive, c.severity) == (True, "severe")
+    assert not read("Ich zünde jeden Abend eine Kerze an und höre die Audios.").abusive
