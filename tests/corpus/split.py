@@ -15,7 +15,7 @@ were tuned on what the first two showed: `python tests/corpus/split.py --freeze 
 every type) and frozen before any reader ran on it, while the readers were retrained on the other helpers' cases.
 
 Cases written later for training only (`--add-train DRAFTS...`: the ids `xa-…` to `xc-…` on 2026-12-01, `xd-…` to
-`xz-…` on 2026-12-02, each prefix one helper's brief) are appended to
+`yd-…` on 2026-12-02, each prefix one helper's brief) are appended to
 `train.jsonl`, renumbered in the order written and skipping every number whose id the rule would send to test,
 so the frozen test split stays byte for byte what it was.
 """
