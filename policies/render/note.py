@@ -250,7 +250,7 @@ TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
         + " und ".join(PRODUCT_NAME[x] for x in p["products"])
         + " – dafür gelten verschiedene Regeln (K-1): erst nachfragen."
     ),
-    "program_unclear": lambda p: (
+    "product_unnamed": lambda p: (
         "Die Kund:in hat mehrere Produkte ("
         + ", ".join(e(t) for t in p["tags"])
         + "), die Mail nennt keins davon beim Namen, und der Snapshot hat nur ein Kaufdatum: vor der Zusage prüfen, "

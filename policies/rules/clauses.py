@@ -209,5 +209,5 @@ def _held_if_product_unnamed(ctx: Context, ruling: Ruling) -> Ruling:
     if not tags:
         return ruling
     return replace(
-        ruling, why=(*ruling.why, Line("program_unclear", {"tags": tags})), unsure=(*ruling.unsure, "product_unnamed")
+        ruling, why=(*ruling.why, Line("product_unnamed", {"tags": tags})), unsure=(*ruling.unsure, "product_unnamed")
     )
