@@ -71,8 +71,8 @@ PARAMS: dict[str, Param] = {
     "general.product_tag_prefixes": Param(
         "tags",
         ["prog_", "upsell_"],
-        "K-1: AC tag prefixes naming a program or an upsell product; a customer with two of them whose wish names "
-        "neither is asked which one is meant",
+        "K-1: AC tag prefixes naming a program or an upsell product; an approval for a customer with two of them "
+        "whose mail names neither waits for a person",
     ),
     "extension.weeks": Param("positive_int", 4, "K-EXT-1: weeks added to program_end_date"),
     "extension.tag": Param("tag", "kulanz_verlaengerung", "K-EXT-1: AC tag marking the extension"),

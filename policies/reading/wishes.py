@@ -229,7 +229,7 @@ class WishText:
         if s < self.body_start:
             return False  # a subject names its request with a noun ("Austritt aus dem Club")
         sentence = self.folded[s:e]
-        if len(_WORDS.findall(sentence)) <= 4 or self.original[e : e + 1] == "?":
+        if len(_WORDS.findall(sentence)) <= 4 or self._asked_as_question(start):
             return False  # a subject line, "Verlängerung bitte", a question
         return not (self._present_in(s, e) or lx.REQUEST_NOUN.search(sentence))
 
