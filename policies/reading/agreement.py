@@ -49,7 +49,7 @@ class Reading:
     agreed: bool
     min_confidence: float
     # Why the readers do not agree, as codes the note renders in German: type, abusive, severe, rules_unsure,
-    # model_unsure, approval_unsure (`hold_unsure_approval`), and those the rules raise (`hold`: span_beyond, product_unnamed).
+    # model_unsure, approval_unsure (`hold_unsure_approval`), and those the rules raise (`hold`: span_beyond, product_unnamed, prior_gesture, restart).
     doubts: tuple[str, ...] = ()
     # The abuse the second reader saw with confidence and the rule reader missed: "abusive", "severe" (see `raised`).
     raised: tuple[str, ...] = ()
@@ -149,7 +149,9 @@ def hold_unsure_approval(reading: Reading, outcome: str, approve_confidence: flo
 
 
 # Doubts that hold a decision although the two readers agree: not a disagreement between them.
-HOLDS_WITHOUT_DISAGREEMENT = frozenset({"approval_unsure", "span_beyond", "product_unnamed"})
+HOLDS_WITHOUT_DISAGREEMENT = frozenset(
+    {"approval_unsure", "span_beyond", "product_unnamed", "prior_gesture", "restart"}
+)
 
 
 def hold(reading: Reading, doubts: tuple[str, ...]) -> Reading:

@@ -27,8 +27,21 @@ WEIGHTY_REASONS: frozenset[str] = frozenset(
     }
 )
 NOT_WEIGHTY_REASONS: frozenset[str] = frozenset(
-    {"no_motivation", "weight_gain", "no_success", "not_for_me", "no_time", "timing", "dissatisfied", "money"}
+    {
+        "no_motivation",
+        "weight_gain",
+        "no_success",
+        "not_for_me",
+        "no_time",
+        "timing",
+        "dissatisfied",
+        "money",
+        "priorities",
+    }
 )
+
+# The length a span with no end counts as ("bis ich wieder gesund bin", "until further notice"): longer than any limit.
+OPEN_SPAN_DAYS = 3 * 365
 
 DOCUMENT_KINDS: tuple[str, ...] = ("attest", "unemployment_certificate", "unspecified")
 
@@ -37,6 +50,7 @@ DOCUMENT_KINDS: tuple[str, ...] = ("attest", "unemployment_certificate", "unspec
 class Facts:
     language: str = "de"  # "de" | "en"
     dates_mentioned: tuple[date, ...] = ()
+    dates_asked: tuple[date, ...] = ()  # the dates time is asked until ("bis zum 10. Juli"), among those mentioned
     duration_days: int | None = None  # how long the customer asks for (extension / pause)
     duration_text: str | None = None  # the span it came from, e.g. "6 Wochen"
     # The longest span of time named anywhere in the new text, asked for or not ("neun Monate Therapie").
@@ -54,6 +68,11 @@ class Facts:
     # A wish that names none ("Ich möchte mein Geld zurück") is for a customer with two products a question
     # (K-1, rules/clauses.py). True unless the reader found the wish without any product.
     product_named: bool = True
+    # The customer's words that an earlier goodwill gesture was granted ("ich wurde schon einmal verlängert"),
+    # None when they say nothing of one (lexicon PRIOR_GESTURE_CLAIMED).
+    prior_claimed: str | None = None
+    # The extension wish is a goodwill restart ("nochmal von vorne anfangen"), K-EXT-2's exception.
+    restart: bool = False
 
     @property
     def reason_weighty(self) -> bool | None:
@@ -69,6 +88,7 @@ class Facts:
         return {
             "language": self.language,
             "dates_mentioned": [d.isoformat() for d in self.dates_mentioned],
+            "dates_asked": [d.isoformat() for d in self.dates_asked],
             "duration_days": self.duration_days,
             "duration_text": self.duration_text,
             "longest_span_days": self.longest_span_days,
@@ -82,6 +102,8 @@ class Facts:
             "timing_not_right": self.timing_not_right,
             "explicit_exit": self.explicit_exit,
             "product_named": self.product_named,
+            "prior_claimed": self.prior_claimed,
+            "restart": self.restart,
         }
 
 

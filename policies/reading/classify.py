@@ -32,15 +32,18 @@ from policies.reading import lexicon as lx
 from policies.reading.abuse import detect_abuse
 from policies.reading.classification import Classification, CueReading, Facts, SentenceReading
 from policies.reading.extract import (
+    asked_dates,
     claimed_documents,
+    dated,
     detect_language,
     durations,
-    extract_dates,
     extract_documents,
     extract_duration,
     extract_reason,
     first_hit,
     longest_span,
+    negated,
+    unique_dates,
 )
 from policies.reading.text import customer_text, fold, sentence_bounds, snippet
 from policies.reading.wishes import Verdict, WishText, subject_counts
@@ -258,6 +261,21 @@ def _sentence_readings(hits: list[_Hit], wish: WishText, original: str, body_sta
     return tuple(out)
 
 
+def _claimed_prior(folded: str, hits: list[_Hit], wish: WishText) -> tuple[int, int] | None:
+    """Where the customer says a goodwill was granted before, unless said of another object ("our landlord has
+    already extended the repair deadline": the sentence's wish is about the landlord's deadline)."""
+    for m in lx.PRIOR_GESTURE_CLAIMED.finditer(folded):
+        if negated(folded, m.start()):
+            continue
+        span = next(((s, e) for s, e in wish.spans if s <= m.start() < e), None)
+        if span and any(
+            h.verdict is not None and h.verdict.obj == "other" for h in hits if span[0] <= h.start < span[1]
+        ):
+            continue
+        return m.start(), m.end()
+    return None
+
+
 _STAY, _LEAVE = frozenset({"extend", "pause"}), frozenset({"cancel", "refund"})
 _OR = re.compile(r"\b(?:oder|or|bzw|beziehungsweise|either)\b")
 
@@ -326,6 +344,11 @@ def classify(ticket: Ticket, pack: PolicyPack | None = None) -> Classification:
     # reasons and durations given for an earlier wish (a past report, a retracted one) are not this wish's
     facts_text = _mask_sentences(folded, wish, all_hits)
     facts, fact_evidence = _facts(ticket, reading.rtype, original, facts_text, language, hits)
+    # an earlier gesture is told as a past report, which the facts text masks: read the whole new text for it
+    prior = _claimed_prior(folded, all_hits, wish)
+    if prior:
+        facts = replace(facts, prior_claimed=original[prior[0] : prior[1]])
+        fact_evidence.append(Evidence("prior_claimed", snippet(original, *prior)))
     clarify_kind = reading.clarify_kind
     if reading.rtype == RequestType.CLUB_CANCELLATION and not facts.explicit_exit:
         clarify_kind = "club_exit"
@@ -455,17 +478,18 @@ def _facts(
     ticket: Ticket, rtype: str, original: str, folded: str, language: str, hits: list[_Hit]
 ) -> tuple[Facts, list[Evidence]]:
     evidence: list[Evidence] = []
-    reason = reason_text = None
-    if rtype in GOODWILL_TYPES or rtype == RequestType.UNCLEAR:  # a reason is what a goodwill wish rests on
-        reason, reason_text, ev = extract_reason(folded, original)
-        if ev:
-            evidence.append(ev)
+    found_dates = dated(folded, _default_year(ticket), language)
+    # Reasons and spans are read whatever this reader's type: where it found no goodwill wish, the second reader may
+    # name one (agreement.choose_type), and the clauses shown to the person who confirms it rest on these facts.
+    reason, reason_text, ev = extract_reason(folded, original)
+    if ev:
+        evidence.append(ev)
     documents, doc_ev = extract_documents(folded, original, tuple(ticket.attachments or ()), reason)
     evidence.extend(doc_ev)
     claimed, claim_ev = claimed_documents(folded, original, documents, reason)
     evidence.extend(claim_ev)
     duration_days = duration_text = longest_days = longest_text = None
-    if rtype in DURATION_TYPES:
+    if rtype in DURATION_TYPES or rtype not in GOODWILL_TYPES:
         spans = [(h.start, h.end) for h in hits if h.intent in ("extend", "pause")]
         written = ticket.created_at.date() if isinstance(ticket.created_at, datetime) else None
         found = durations(folded, written)  # read once for both
@@ -488,7 +512,8 @@ def _facts(
             evidence.append(Evidence("explicit_exit", snippet(original, exit_hit.start, exit_hit.end)))
     facts = Facts(
         language=language,
-        dates_mentioned=extract_dates(folded, _default_year(ticket), language),
+        dates_mentioned=tuple(unique_dates(dt for _, dt in found_dates)),
+        dates_asked=asked_dates(folded, found_dates),
         duration_days=duration_days,
         duration_text=duration_text,
         longest_span_days=longest_days,
@@ -500,6 +525,7 @@ def _facts(
         strong_dissatisfaction=dissatisfied is not None,
         timing_not_right=timing is not None or reason == "timing",
         explicit_exit=explicit_exit,
+        restart=any(h.intent == "extend" and lx.RESTART.search(folded[h.start : h.end]) for h in hits),
         product_named=any(h.product in _PRODUCTS for h in hits if h.rtype == rtype) or rtype not in GOODWILL_TYPES,
     )
     return facts, evidence

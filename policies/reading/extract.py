@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from datetime import date
 
 from policies.model import Evidence
 from policies.reading import lexicon as lx
-from policies.reading.classification import WEIGHTY_REASONS
+from policies.reading.classification import OPEN_SPAN_DAYS, WEIGHTY_REASONS
 from policies.reading.text import clause_after, clause_before, clause_bounds, sentence_bounds, snippet
 
 # --- language -----------------------------------------------------------------------
@@ -235,10 +236,11 @@ def _make(y: int | None, m: int, d: int) -> date | None:
         return None
 
 
-def extract_dates(folded: str, default_year: int | None, language: str) -> tuple[date, ...]:
-    """Absolute dates only; a missing year is taken from the ticket's creation date."""
+def dated(folded: str, default_year: int | None, language: str) -> list[tuple[int, date]]:
+    """(start, date) of every absolute date in the text, in text order (absolute dates only: a missing year is taken
+    from the ticket's creation date)."""
     if not _DIGIT.search(folded):
-        return ()  # every date form has a digit
+        return []  # every date form has a digit
     found: list[tuple[int, date]] = []
     taken: list[tuple[int, int]] = []
 
@@ -262,8 +264,25 @@ def extract_dates(folded: str, default_year: int | None, language: str) -> tuple
         if m.group(1) in ("mai", "may") and language == "de":
             continue
         add(m, _make(_year(m.group(3), default_year), _MONTHS[m.group(1)], int(m.group(2))))
+    return sorted(found)
+
+
+# "bis zum 10. Juli", "until around 20 July", "auf den 15.06. verschieben": a day the customer asks time until
+_UNTIL_BEFORE = re.compile(
+    r"(?:bis|until|till|til|through|thru|auf|to|by)\s+(?:(?:zum|zur|den|dem|the|around|about|etwa|ca\.?|circa|ungefähr|"
+    r"ungefahr|spätestens|spatestens|mitte|ende|anfang)\s+){0,2}$"
+)
+
+
+def asked_dates(folded: str, found: list[tuple[int, date]]) -> tuple[date, ...]:
+    """The dates among `found` (`dated(folded, ...)`) the text asks time until ("bis zum 10. Juli"), not those it
+    only tells ("am 2. Dezember")."""
+    return unique_dates(dt for start, dt in found if _UNTIL_BEFORE.search(folded, max(0, start - 40), start))
+
+
+def unique_dates(dates: Iterable[date]) -> tuple[date, ...]:
     out: list[date] = []
-    for _, dt in sorted(found):
+    for dt in dates:
         if dt not in out:
             out.append(dt)
     return tuple(out)
@@ -311,10 +330,23 @@ _NUMBERS = {
     "few": None,
 }
 _NUM_RX = "|".join(sorted((re.escape(k) for k in _NUMBERS if _NUMBERS[k] is not None), key=len, reverse=True))
-_UNIT_DAYS = {"tag": 1, "day": 1, "woch": 7, "week": 7, "monat": 30, "month": 30, "jahr": 365, "year": 365}
+_UNIT_DAYS = {
+    "tag": 1,
+    "day": 1,
+    "woch": 7,
+    "week": 7,
+    "monat": 30,
+    "month": 30,
+    "quartal": 90,
+    "quarter": 90,
+    "semester": 180,
+    "jahr": 365,
+    "year": 365,
+}
 _DURATION = re.compile(
     rf"(?<![\w.,])(?P<num>\d+(?:[.,]5)?|{_NUM_RX})\s*-?\s*(?:(?:ganze[nsm]?|weitere[nm]?|zusatzliche[nm]?|more|extra|additional|further|whole|full|halbe[ns]?)\s+)?"
-    r"(?P<unit>tag(?:e|en)?|woche(?:n)?|monat(?:e|en)?|jahr(?:e|en)?|days?|weeks?|months?|years?)\b"
+    r"(?P<unit>tag(?:e|en)?|woche(?:n)?|monat(?:e|en)?|quartal(?:e|en)?|semester|jahr(?:e|en)?|days?|weeks?|months?|"
+    r"quarters?(?! of an? hour| past| to)|years?)\b"
     r"|(?P<num2>\d+)\s*-?\s*(?P<unit2>wochig|monatig|tagig)\w*"
     r"|(?P<half>(?:ein(?:e[mn]?)?\s+)?halbe[ns]?\s+jahr\w*|half\s+a\s+year|six\s+months\s*/\s*half\s+a\s+year)"
 )
@@ -410,6 +442,90 @@ def _until_days(m: re.Match[str], written: date) -> int | None:
     return months * 30 if 1 <= months <= 36 else None
 
 
+# "ein paar Monate", "several months": at least two months. ("ein paar Wochen" stays unnamed: it may be six or fewer.)
+_SOME_MONTHS = re.compile(
+    r"(?<![\w])(?:ein paar|paar|einige[nm]?|mehrere[nm]?|a few|a couple of|several|some)\s+"
+    r"(?:(?:weitere[nm]?|zusatzliche[nm]?|more|extra|additional|further)\s+)?(?:monat(?:e|en)?|months)\b"
+)
+SOME_MONTHS_DAYS = 60
+
+# A span given by a season or a year it runs to ("bis zum Frühjahr", "until next summer", "bis Ende 2027", "bis zum
+# Jahresende"), counted in months from the month the mail was written in, as "bis Ende Dezember" is: "bis zum
+# Sommer" runs to the start of summer, "bis Ende des Sommers" to its end.
+_SEASONS = {
+    "fruhjahr": (3, 5),
+    "fruhling": (3, 5),
+    "spring": (3, 5),
+    "sommer": (6, 8),
+    "summer": (6, 8),
+    "herbst": (9, 11),
+    "autumn": (9, 11),
+    "fall": (9, 11),
+    "winter": (12, 2),
+}
+_UNTIL_SEASON = re.compile(
+    r"(?<![\w])(?:bis|until|till|til|through|thru)\s+(?:(?:zum|zur|in den|ins|in|into|the)\s+)?"
+    r"(?:(?P<tail>anfang|mitte|ende|beginning of|start of|middle of|end of|mid|early|late)\s+)?"
+    r"(?:(?:des|dem|the)\s+)?(?:(?P<next>nachste[nmrs]?|kommende[nmrs]?|next|coming)\s+)?"
+    r"(?P<season>fruhjahr|fruhling|sommer|herbst|winter|spring|summer|autumn|fall)s?\b"
+    r"|(?<![\w])(?:bis|until|till|til|through|thru)\s+(?:(?:zum|zur|in|into|the)\s+)?"
+    r"(?:(?P<ytail>anfang|mitte|ende|beginning of|start of|middle of|end of|mid|early|late)\s+)?"
+    r"(?:(?:des|dem|the|of)\s+)?(?:(?P<ynext>nachste[nmrs]?|kommende[nmrs]?|next|coming|dieses|this)\s+)?"
+    r"(?:(?P<year>20\d\d)(?!\d)(?!\s*(?:€|euro|eur\b|chf|fr\.|\$|km\b|kcal|schritte|steps))|jahr(?:es)?(?=\W|$)|year(?=\W|$)|(?P<yend>jahresende|year'?s end|year end))"
+)
+
+
+def _until_season_days(m: re.Match[str], written: date) -> int | None:
+    tail = m.group("tail") or m.group("ytail")
+    ends = tail in ("ende", "end of", "late")
+    mid = tail in ("mitte", "middle of", "mid")
+    if m.group("season"):
+        first, last = _SEASONS[m.group("season")]
+        target = last if ends else (first % 12) + 1 if mid else first
+        months = (target - written.month) % 12 + (1 if ends else 0)
+        if months == 0:
+            months = 12  # "bis zum Sommer" written in June: next summer
+        return months * 30
+    if m.group("year"):
+        year = int(m.group("year"))
+    elif m.group("ynext") in ("dieses", "this") or (not m.group("ynext") and (ends or m.group("yend"))):
+        year = written.year  # "bis Ende des Jahres", "bis zum Jahresende"
+    elif m.group("ynext"):
+        year = written.year + 1
+    else:
+        return None  # "bis zum Jahr" names no year
+    ends = ends or bool(m.group("yend"))
+    month = 12 if ends else 6 if mid else 1
+    months = (year * 12 + month) - (written.year * 12 + written.month) + (1 if ends else 0)
+    return months * 30 if 1 <= months <= 36 else None
+
+
+# A span with no end: until the customer is well again, for as long as it takes, until the next round. Its length is
+# unknown, so it is no span asked for (`extract_duration` skips it), but an approval of a fixed length may fall short
+# of it: `longest_span` counts it as longer than any limit, and the rules hold the approval (rules/common.py).
+_OPEN_SPAN = re.compile(
+    r"(?<![\w])(?:bis (?:ich|er|sie|wir|es) (?:\w+ ){0,3}(?:wieder|richtig) (?:\w+ ){0,2}"
+    r"(?:gesund|fit|arbeitsfahig|belastbar|auf den beinen|auf dem damm|genesen|da|zuhause|zu hause)"
+    r"|so ?lange?,? (?:wie|bis) (?:\w+ ){0,3}(?:notig|nötig|moglich|möglich|es (?:eben )?(?:geht|dauert)|gesund|fit|wieder)"
+    r"|auf unbestimmte zeit|unbefristet\w*|bis auf weiteres|auf (?:lange|langere|unbestimmte) sicht"
+    r"|bis zur (?:nachsten|kommenden) (?:prufungsrunde|runde|gruppe|kohorte|prufung)"
+    r"|in (?:die|eine) (?:nachste|spatere|kommende) (?:runde|gruppe|kohorte)"
+    r"|until (?:i|he|she|we) (?:am|'m|is|'s|are|'re|feel|get|can) (?:\w+ ){0,2}"
+    r"(?:better|well|recovered|fit|back on (?:my|his|her|our) feet|healthy|home)"
+    r"|(?:for )?as long as (?:it takes|(?:is |it is )?(?:needed|necessary|possible))|indefinitely|until further notice"
+    r"|open-ended|(?:until|to|into) (?:the|a) (?:next|later|following) (?:round|cohort|group|intake)"
+    # an end nobody can name yet, and leaves that run for months
+    r"|(?:weiss|weiß|wissen) (?:\w+ ){0,2}nicht,? wie lange|wie lange (?:\w+,? ){0,4}(?:weiss|weiß) ich (?:\w+ ){0,2}nicht|(?:ist )?(?:noch )?nicht absehbar|ungewiss,? wie lange"
+    r"|kein ende (?:\w+ )?(?:in sicht|absehbar)|(?:don'?t|do not|no idea) (?:\w+ ){0,2}(?:know )?how long"
+    r"|no end in sight|mutterschutz|elternzeit|maternity leave|parental leave"
+    # the time lost, asked back: as long as the illness was, which the mail may tell only as a report
+    r"|(?:um )?die (?:verpasste|verlorene|fehlende|ausgefallene) zeit"
+    r"|(?:um )?die zeit,? die (?:ich|mir|uns|wir) (?:\w+ ){0,3}(?:verpasst|verloren|gefehlt|ausgefallen)"
+    r"|(?:by|for) the time (?:i|we) (?:lost|missed)|the (?:lost|missed) time|make up (?:for )?the time"
+    r")"
+)
+
+
 def _overlaps(found: Spans, a: int, b: int) -> bool:
     # spans in `found` do not overlap and are in text order: a bisect finds the one [a, b) could overlap
     i = bisect_right([s for s, _, _, _ in found], b - 1) - 1  # the last span starting inside or before [a, b)
@@ -423,6 +539,12 @@ def durations(folded: str, written: date | None = None) -> Spans:
     """(start, end, days, kind) of every span of time named in the text, in text order; kind "span" ("6 Wochen"),
     "range" ("von Mai bis Juli") or, with `written` (the day the mail was written), "until" ("bis Ende Dezember")."""
     found = [(m.start(), m.end(), _days(m), "span") for m in _DURATION.finditer(folded)]
+    more: Spans = [(m.start(), m.end(), SOME_MONTHS_DAYS, "span") for m in _SOME_MONTHS.finditer(folded)]
+    more += [(m.start(), m.end(), OPEN_SPAN_DAYS, "open") for m in _OPEN_SPAN.finditer(folded)]
+    if written is not None:
+        more += [(m.start(), m.end(), _until_season_days(m, written), "until") for m in _UNTIL_SEASON.finditer(folded)]
+    if more:
+        found = sorted(found + [x for x in more if not _overlaps(found, x[0], x[1])])
     if any(k in folded for k in _MONTHS):  # cheap test first: most texts name no month
         ranges = [
             (m.start(), m.end(), _range_days(m), "range")
@@ -494,6 +616,8 @@ def extract_duration(
     for start, end, days, kind in found:
         if not days or days > 3 * 365:
             continue
+        if kind == "open":
+            continue  # no length to ask for: `longest_span` holds an approval that may fall short of it
         is_range = kind != "span"
         before = folded[max(0, start - 30) : start]
         after = folded[end : end + 30]

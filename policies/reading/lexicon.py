@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-CLASSIFIER_VERSION = "lex-2026.12.4"
+CLASSIFIER_VERSION = "lex-2026.12.5"
 
 _UMLAUT = {"ä": "(?:ae|a)", "ö": "(?:oe|o)", "ü": "(?:ue|u)", "ß": "(?:ss|ß)"}
 _FOLDED_VARIANTS = {"ä": ("a", "ae"), "ö": ("o", "oe"), "ü": ("u", "ue"), "ß": ("ss", "ß")}
@@ -155,6 +155,19 @@ def rx(*patterns: str) -> Cue:
     return Cue(patterns)
 
 
+# A goodwill restart ("Kulanzneustart", "nochmal von vorne anfangen"): an extension wish (K-EXT-1) that K-EXT-2 calls
+# exceptional, so a first one waits for a person (rules/program.py).
+RESTART = rx(
+    r"kulanz[- ]?neustart\w*",
+    r"neustart\w*",
+    r"neu (?:zu )?starten",
+    r"neu (?:zu )?beginnen",
+    r"(?:noch ?mal|nochmals|erneut) (?:von vorne?|neu) (?:zu )?(?:starten|beginnen|anfangen)",
+    r"von vorne? (?:zu )?(?:starten|beginnen|anfangen)",
+    r"restart\w*",
+    r"start (?:over|again|fresh)",
+)
+
 # --- intents --------------------------------------------------------------------------
 # (name, weight, pattern). The weight says how sure a cue is on its own.
 INTENTS: dict[str, list[tuple[float, Cue | Guarded]]] = {
@@ -169,19 +182,7 @@ INTENTS: dict[str, list[tuple[float, Cue | Guarded]]] = {
         ),
         # "verlängern" and its typos (verlaengern, verlengerung, verlägerung, verlängrung); not "verlangen"
         (1.0, rx(r"verl[äa]?e?nger\w*", r"verl(?:ä|e)n?ge?r\w*")),
-        (
-            1.2,
-            rx(
-                r"kulanz[- ]?neustart\w*",
-                r"neustart\w*",
-                r"neu (?:zu )?starten",
-                r"neu (?:zu )?beginnen",
-                r"(?:noch ?mal|nochmals|erneut) (?:von vorne?|neu) (?:zu )?(?:starten|beginnen|anfangen)",
-                r"von vorne? (?:zu )?(?:starten|beginnen|anfangen)",
-                r"restart\w*",
-                r"start (?:over|again|fresh)",
-            ),
-        ),
+        (1.2, RESTART),
         (
             0.9,
             rx(
@@ -639,6 +640,9 @@ REASONS: list[tuple[str, Cue]] = [
             r"funeral",
             r"bereave\w*",
             r"lost my (?:mother|father|mum|mom|dad|husband|wife|son|daughter|brother|sister)",
+            r"ums leben gekommen",
+            r"tödlich verunglückt",
+            r"killed",
         ),
     ),
     (
@@ -646,6 +650,10 @@ REASONS: list[tuple[str, Cue]] = [
         rx(
             r"unfall\w*",
             r"unfällen",
+            # compounds: "Motorradunfall", "Autounfall", "Skiunfall"
+            r"\w+unfall\w*",
+            r"gehirnerschütterung\w*",
+            r"concussion",
             r"verunglückt",
             r"gestürzt",
             r"sturz",
@@ -693,6 +701,11 @@ REASONS: list[tuple[str, Cue]] = [
             r"fehlgeburt\w*",
             r"miscarriage",
             r"sternenkind\w*",
+            r"frühchen",
+            r"frühgeburt\w*",
+            r"zu früh (?:\w+ ){0,3}(?:zur|auf die) welt",
+            r"neonat\w*",
+            r"premature\w*",
         ),
     ),
     (
@@ -742,6 +755,30 @@ REASONS: list[tuple[str, Cue]] = [
             r"diagnos\w*",
             r"chemo\w*",
             r"krebs\w*",
+            r"\w+krebs\w*",
+            r"\w+itis",
+            r"nierenstein\w*",
+            r"kidney stones?",
+            r"heart attack",
+            r"stroke",
+            r"migraine\w*",
+            # clinical words that name a serious illness or its treatment ("Leukämie", "Polyneuropathie",
+            # "Stammzelltransplantation", "mastectomy", "oncology")
+            r"\w+ämie",
+            r"leuk(?:a|ae)emia",
+            r"\w*transplant\w*",
+            r"onkolog\w*",
+            r"oncolog\w*",
+            r"\w*(?:neuro|myo|kardio|cardio|nephro|retino|enzephalo|encephalo|arthro|osteo)path\w*",
+            r"\w+ektomie",
+            r"\w+ectomy",
+            r"nachsorge",
+            r"gürtelrose",
+            r"shingles",
+            r"pfeiffer\w*",
+            r"drüsenfieber",
+            r"glandular fever",
+            r"mononucleosis",
             r"tumor\w*",
             r"burn-?out",
             r"depressi\w*",
@@ -779,6 +816,15 @@ REASONS: list[tuple[str, Cue]] = [
             r"schicksalsschlag\w*",
             r"hochwasser",
             r"wasserschaden",
+            r"rohrbruch\w*",
+            r"überschwemm\w*",
+            r"einbruch",
+            r"eingebrochen",
+            r"burglar\w*",
+            r"break-in",
+            r"burst pipe",
+            r"flooded",
+            r"house fire",
             r"hausbrand",
             r"brand in \w+",
             r"wohnungsbrand",
@@ -827,6 +873,10 @@ REASONS: list[tuple[str, Cue]] = [
             r"keine fortschritte",
             r"nicht? (?:\w+ ){0,2}abgenommen",
             r"nichts abgenommen",
+            r"keinerlei (?:erfolg\w*|ergebnis\w*|fortschritt\w*)",
+            r"null (?:erfolg\w*|ergebnis\w*|fortschritt\w*)",
+            r"gewicht (?:\w+ ){0,2}unverändert",
+            r"wiege (?:\w+ ){0,2}(?:genauso viel|gleich viel|immer noch)",
             r"kein gramm",
             r"bringt (?:mir )?nichts",
             r"hat (?:mir )?nichts gebracht",
@@ -847,6 +897,8 @@ REASONS: list[tuple[str, Cue]] = [
             r"passt (?:\w+ ){0,2}nicht zu mir",
             r"nicht mein ding",
             r"not for me",
+            r"(?:isn'?t|is not) (?:really )?for me",
+            r"not really for me",
             r"not right for me",
             r"not my thing",
             r"nicht meins",
@@ -909,6 +961,27 @@ REASONS: list[tuple[str, Cue]] = [
             r"too expensive",
             r"money (?:is )?tight",
             r"financial\w*",
+        ),
+    ),
+    (
+        # The customer's life has other priorities: another course or coaching first, a trip, retirement, a spouse
+        # who wants the money spent elsewhere. Not weighty (seed 000 names unemployment and illness).
+        "priorities",
+        rx(
+            r"(?:anderes|neues) (?:\w+ )?(?:coaching|programm|angebot|kurs)",
+            r"(?:another|a different|a new) (?:\w+ )?(?:coaching|program|programme|app|provider|course)",
+            r"in rente",
+            r"ruhestand",
+            r"rentner\w*",
+            r"retire\w*",
+            r"(?:reise|urlaub) (?:\w+ ){0,4}(?:gebucht|geplant)",
+            r"(?:gebuchte|geplante) (?:reise|urlaub)",
+            r"(?:booked|planned) (?:\w+ ){0,2}(?:trip|holiday|vacation)",
+            r"(?:trip|holiday|vacation) (?:\w+ ){0,3}(?:booked|planned)",
+            r"mein (?:mann|partner|freund) (?:\w+ ){0,4}nicht (?:mehr )?(?:will|möchte)",
+            r"my (?:husband|partner|wife) (?:\w+ ){0,3}(?:doesn'?t|does not) want",
+            r"focus on (?:that|the other|another)",
+            r"priorit\w*",
         ),
     ),
     (
@@ -1021,6 +1094,34 @@ DURATION_REJECTED_AFTER = rx(
     # "Sechs Wochen Verlängerung bringen mir da nichts": the span offered is turned down as too little
     r"(?:bringen|bringt|helfen|hilft|nützen|nützt|nutzen|nutzt)(?: \w+){0,3} (?:nichts|nix|wenig|kaum)",
     r"(?:won'?t|doesn'?t|don'?t|wouldn'?t|will not|does not|do not) (?:\w+ ){0,2}help",
+    # "mindestens sechs Wochen, eher mehr", "six weeks or more": the span is the least the customer asks for
+    r"(?:oder|eher|lieber|vielleicht|wahrscheinlich|eventuell|besser|or|maybe|probably|perhaps|likely) (?:\w+ )?(?:mehr|länger|more|longer)",
+)
+
+# --- an earlier gesture the customer speaks of (policies/rules/clauses.py `_held`) ---------
+# The customer writes that they were extended (or shown goodwill) before: "ich wurde ja schon einmal verlängert",
+# "die letzte Verlängerung hat nicht gereicht", "another extension". When the snapshot shows none, the history may be
+# incomplete (a gesture granted by hand, under another address): an approval then waits for a person (K-3).
+# "noch einmal verlängern" alone is no such claim: customers write it of a first extension too.
+PRIOR_GESTURE_CLAIMED = rx(
+    r"(?:schon|bereits) (?:\w+ ){0,4}verlängert",
+    r"(?:schon|bereits) (?:\w+ ){0,3}(?:eine|die) (?:\w+ )?verlängerung (?:\w+ ){0,3}(?:bekommen|erhalten|gewährt|gegeben|geschenkt)",
+    r"(?:schon|bereits) (?:\w+ ){0,4}kulanz\w* (?:\w+ ){0,2}(?:bekommen|erhalten|gewährt|gezeigt|gegeben)",
+    r"(?:weitere|zweite|erneute|nochmalige|letzte|vorige|vorherige|bisherige|damalige|frühere) (?:\w+ )?verlängerung\w*",
+    # "ihr hattet mir im Herbst schon mal ein paar Wochen geschenkt", "den Club schon einmal pausiert"
+    r"(?:schon|bereits) (?:\w+ ){0,5}(?:geschenkt|gutgeschrieben|draufgelegt|drangehängt)",
+    r"(?:schon|bereits) (?:\w+ ){0,3}(?:den club|die mitgliedschaft|meine mitgliedschaft|meinen club) (?:\w+ ){0,5}pausiert",
+    r"erneut (?:\w+ ){0,3}verlänger\w*",
+    r"(?:damals|letztes mal|beim letzten mal|letztes jahr|voriges jahr) (?:\w+ ){0,5}(?:verlängert|entgegengekommen)",
+    r"(?:another|a second|a further|one more) extension",
+    r"extend(?:ed)? (?:\w+ ){0,3}again",
+    r"(?:already|previously) (?:\w+ ){0,3}(?:extended|an extension)",
+    r"(?:last|previous|earlier) extension",
+    r"(?:gave|given|granted|allowed) me (?:\w+ ){0,3}(?:extra|more|additional|further) (?:weeks|months|time)",
+    r"extend(?:ed)? (?:\w+ ){0,3}once more",
+    r"already (?:\w+ ){0,2}paused (?:my|the) (?:club|membership)",
+    r"extended (?:\w+ ){0,2}(?:before|last (?:time|year)|once already)",
+    r"the extension you (?:gave|granted)",
 )
 
 # --- documents ---------------------------------------------------------------------

@@ -140,6 +140,7 @@ REASON: dict[str, str] = {
     "timing": "falscher Zeitpunkt",
     "dissatisfied": "unzufrieden",
     "money": "Geldgründe",
+    "priorities": "andere Prioritäten",
 }
 
 # Document kinds of the classifier (`policies.reading.classification.DOCUMENT_KINDS`).

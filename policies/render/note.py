@@ -119,12 +119,14 @@ def _from_ticket(source: str | None, ticket: int | None) -> str:
     return f" (laut Ticket #{ticket})" if source in ("import", "groove") and ticket else ""
 
 
-def _history(entries: Sequence[HistoryEntry], tags: Sequence[str]) -> str:
+def _history(entries: Sequence[HistoryEntry], tags: Sequence[str], claimed: str | None = None) -> str:
     items = [
         f"{REQUEST_TYPE.get(h.request_type, h.request_type)} am {d(h.date)}{_from_ticket(h.source, h.ticket_number)}"
         for h in entries
     ]
     items += [f"Tag {e(t)}" for t in tags]
+    if claimed:
+        items.append(f"laut Mail „{e(claimed)}“ (im Verlauf nicht zu finden: bitte prüfen)")
     return ", ".join(items)
 
 
@@ -207,7 +209,7 @@ def _document_claimed_missing(p: dict[str, Any]) -> str:
 TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
     # -- why: facts looked at ------------------------------------------------------------
     "prior_none": lambda p: "Keine frühere Kulanz (Verlauf und Tags geprüft).",
-    "prior_found": lambda p: f"Frühere Kulanz: {_history(p['entries'], p['tags'])}.",
+    "prior_found": lambda p: f"Frühere Kulanz: {_history(p['entries'], p['tags'], p.get('claimed'))}.",
     "timing_not_right": lambda p: (
         "„Zeitpunkt passte nicht“: Priorität liegt wohl noch nicht bei ihr/ihm selbst. Ansprechen."
     ),
@@ -228,16 +230,25 @@ TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
         + "."
     ),
     "pause_length": _pause_length,
-    "longer_span_named": lambda p: f"Im Text steht auch „{e(p['text'])}“: länger als erlaubt – Dauer bitte prüfen.",
+    "longer_span_named": lambda p: (
+        f"Im Text steht auch „{e(p['text'])}“: "
+        + ("ohne festes Ende, womöglich länger als erlaubt" if p.get("open") else "länger als erlaubt")
+        + " – Dauer bitte prüfen."
+    ),
     "exit_not_explicit": lambda p: "Ein vorzeitiger Austritt ist nicht ausdrücklich verlangt.",
     "document_present": lambda p: f"Nachweis da: {DOCUMENT[p['kind']]}. Bitte kurz prüfen.",
     "club_exit_at": _club_exit_at,
     "exit_reason_not_listed": lambda p: "Ernster Grund, aber keiner der Austrittsgründe (Arbeitslosigkeit, Krankheit).",
     "coach_no_guarantee": lambda p: "Die Coach-Ausbildung hat keine Rückgabegarantie.",
     "coach_access": lambda p: "Coach: 1,5 Jahre Zugang, 11 Monate bis zur Prüfung.",
-    "coach_already_extended": lambda p: f"Schon verlängert: {_history(p['entries'], p['tags'])}.",
+    "coach_already_extended": lambda p: f"Schon verlängert: {_history(p['entries'], p['tags'], p.get('claimed'))}.",
     "coach_asked_longer": lambda p: (
-        f"Gewünscht: {e(p['text']) if p.get('text') else str(p['days']) + ' Tage'}, mehr als {p['limit'] // 7} Wochen."
+        (
+            f"Gewünscht: bis {d(p['until'])}, {p['days']} Tage nach dem jetzigen Ende"
+            if p.get("until")
+            else f"Gewünscht: {e(p['text']) if p.get('text') else str(p['days']) + ' Tage'}"
+        )
+        + f", mehr als {p['limit'] // 7} Wochen."
     ),
     "coach_round": _coach_round,
     "request_unclear": lambda p: "Der Wunsch ist nicht eindeutig.",
@@ -255,6 +266,14 @@ TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
         + ", ".join(e(t) for t in p["tags"])
         + "), die Mail nennt keins davon beim Namen, und der Snapshot hat nur ein Kaufdatum: vor der Zusage prüfen, "
         "welches gemeint ist (K-1)."
+    ),
+    "restart_first": lambda p: (
+        "Gewünscht ist ein Kulanzneustart: ohne frühere Kulanz als erste Verlängerung zugesagt (K-EXT-1); ein "
+        "Neustart ist aber eine Ausnahme (K-EXT-2) – bitte entscheiden, ob er wirklich die beste Hilfe ist."
+    ),
+    "prior_gesture": lambda p: (
+        f"Frühere Kulanz: {_history(p['entries'], p['tags'], p.get('claimed'))}. In der Regel gibt es eine Kulanz pro "
+        "Kund:in (K-3): vor der Zusage entscheiden, ob diese trotzdem die beste Hilfe ist."
     ),
     "not_goodwill": lambda p: "Kein Kulanzthema: normal beantworten.",
     "abuse": lambda p: (
@@ -357,6 +376,9 @@ def _wants(ctx: Context, request_type: str, with_quote: bool) -> str:
     return out
 
 
+_HOLD_REASONS = frozenset({"longer_span_named", "product_unnamed", "prior_gesture", "restart_first"})
+
+
 def render_note(ctx: Context, request_type: str, ruling: Ruling, banner: str = "", short_banner: str = "") -> str:
     """The note for one decision (the parts the agent needs, in reading order).
 
@@ -368,7 +390,11 @@ def render_note(ctx: Context, request_type: str, ruling: Ruling, banner: str = "
         + (f" ({', '.join(ruling.clauses)})" if ruling.clauses else "")
         + "</p>"
     )
-    why = [text(x) for x in ruling.why]
+    # A line that says why a decided approval waits for a person explains the banner: it follows the deciding fact
+    # (the first line) and is never cut.
+    holds = [x for x in ruling.why[1:] if x.code in _HOLD_REASONS]
+    why = [text(x) for x in (*ruling.why[:1], *holds, *(x for x in ruling.why[1:] if x not in holds))]
+    keep = 1 + len(holds)
     todo = [text(x) for x in ruling.todo] + [_action(a, ctx) for a in ruling.actions]
     ask = ([text(Line("unknown_contact"))] if not ctx.customer.known else []) + [text(x) for x in ruling.ask]
 
@@ -385,8 +411,8 @@ def render_note(ctx: Context, request_type: str, ruling: Ruling, banner: str = "
     note = build(True, why)
     if word_count(note) > MAX_WORDS:
         note = build(False, why)
-    # Background facts go last-first; the first (the deciding fact) stays.
-    while word_count(note) > MAX_WORDS and len(why) > 1:
+    # Background facts go last-first; the first (the deciding fact) and the hold lines stay.
+    while word_count(note) > MAX_WORDS and len(why) > keep:
         why = why[:-1]
         note = build(False, why)
     if word_count(note) > MAX_WORDS and short_banner:

@@ -78,6 +78,8 @@ _DOUBTS = {
     "approval_unsure": "für eine Zusage ohne Prüfung sind die Leser nicht sicher genug",
     "span_beyond": "die Mail nennt eine längere Zeitspanne, als die Zusage abdeckt",
     "product_unnamed": "die Kund:in hat mehrere Produkte, und die Mail nennt keins beim Namen",
+    "prior_gesture": "die Kund:in hatte schon eine Kulanz (K-3: in der Regel eine pro Kund:in)",
+    "restart": "ein Kulanzneustart ist eine Ausnahme (K-EXT-2), auch ohne frühere Kulanz",
 }
 
 

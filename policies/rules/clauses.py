@@ -16,7 +16,7 @@ from policies.rules.club import club_cancellation, club_pause
 from policies.rules.coach import coach_extension, coach_refund
 from policies.rules.common import Context, Line, Ruling
 from policies.rules.program import program_extension, program_pause, program_return
-from policies.vocab import Outcome, RequestType
+from policies.vocab import NOT_GOODWILL, Outcome, RequestType
 
 CLAUSE_IDS: tuple[str, ...] = (
     "K-1",
@@ -191,23 +191,34 @@ def rule(ctx: Context) -> tuple[str, Ruling]:
     if not abusive:
         inner = evaluate(ctx, request_type)
         assert inner is not None  # only `abuse` asks for nothing, and that is abusive
-        return request_type, _held_if_product_unnamed(ctx, inner)
+        return request_type, _held(ctx, inner)
     # An abusive message that asks for nothing is an abuse case (A-2); one asking for help that is no goodwill (the
     # reader quotes the help it found: an invoice, a login) is that request, `other`, with the abuse line.
     asks = request_type != RequestType.ABUSE and (
         request_type != RequestType.OTHER or any(e.label == RequestType.OTHER for e in cls.evidence)
     )
     inner = evaluate(ctx, request_type) if asks else None
-    return overlay(ctx, request_type, _held_if_product_unnamed(ctx, inner) if inner else None)
+    return overlay(ctx, request_type, _held(ctx, inner) if inner else None)
 
 
-def _held_if_product_unnamed(ctx: Context, ruling: Ruling) -> Ruling:
-    """An approval for a customer with several products whose mail names none waits for a person (`unsure`)."""
+def _held(ctx: Context, ruling: Ruling) -> Ruling:
+    """An approval the rules allow but something puts in doubt waits for a person (`unsure`): for a customer with
+    several products, a mail that names none (`product_unnamed`); an earlier gesture on file (or in the customer's
+    words) for a request whose clause does not apply K-3 itself (`prior_gesture`: a Club exit with its documents, a
+    coach extension after a program extension). K-3 says one gesture per customer "as a rule": a person decides."""
     if ruling.outcome != Outcome.APPROVE:
         return ruling
+    why, unsure = list(ruling.why), list(ruling.unsure)
     tags = unnamed_programs(ctx)
-    if not tags:
+    if tags:
+        why.append(Line("product_unnamed", {"tags": tags}))
+        unsure.append("product_unnamed")
+    prior = ctx.prior_goodwill()
+    if prior.exists and ctx.classification.request_type not in NOT_GOODWILL:
+        why.append(
+            Line("prior_gesture", {"entries": prior.entries, "tags": prior.marker_tags, "claimed": prior.claimed})
+        )
+        unsure.append("prior_gesture")
+    if len(unsure) == len(ruling.unsure):
         return ruling
-    return replace(
-        ruling, why=(*ruling.why, Line("product_unnamed", {"tags": tags})), unsure=(*ruling.unsure, "product_unnamed")
-    )
+    return replace(ruling, why=tuple(why), unsure=tuple(unsure))

@@ -93,15 +93,38 @@ def _six_week_actions(
     return tuple(actions), tuple(missing), facts
 
 
+def _asked_until(ctx: Context) -> tuple[date, int] | None:
+    """The latest day the mail asks time until ("bis zum 10. Juli") after the current coach end date, and how many
+    days past that end it lies. A trainee names the current deadline too ("meine Frist ist der 31. Mai"): it is not
+    after the end date."""
+    end = ctx.customer.coach_end_date
+    if end is None:
+        return None
+    later = [d for d in ctx.facts.dates_asked if d > end]
+    if not later:
+        return None
+    target = max(later)
+    return target, (target - end).days
+
+
 def coach_extension(ctx: Context) -> Ruling:
     days = ctx.param("coach_extension.days")
     asked = ctx.facts.duration_days
     tags, entries = _earlier_coach_extensions(ctx)
-    facts: dict[str, object] = {"earlier_coach_extension": bool(tags or entries), "asked_days": asked}
+    claimed = ctx.facts.prior_claimed  # "ihr habt mir im Herbst schon sechs Wochen geschenkt": an earlier ticket
+    facts: dict[str, object] = {"earlier_coach_extension": bool(tags or entries or claimed), "asked_days": asked}
     why = [Line("coach_access")]
-    if tags or entries:
-        why.append(Line("coach_already_extended", {"tags": tags, "entries": entries}))
+    if tags or entries or claimed:
+        why.append(Line("coach_already_extended", {"tags": tags, "entries": entries, "claimed": claimed}))
         return _long(ctx, why, facts)
+    until = _asked_until(ctx)
+    if until is not None and (asked is None or until[1] > asked):
+        # "Wenn ich bis zum 10. Juli Zeit bekäme": a day named past the current end is the new end asked for
+        asked = until[1]
+        facts.update(asked_days=asked, asked_until=until[0].isoformat())
+        if asked > days:
+            why.append(Line("coach_asked_longer", {"days": asked, "text": None, "limit": days, "until": until[0]}))
+            return _long(ctx, why, facts)
     if asked is not None and asked > days:
         why.append(Line("coach_asked_longer", {"days": asked, "text": ctx.facts.duration_text, "limit": days}))
         return _long(ctx, why, facts)

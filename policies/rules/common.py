@@ -16,7 +16,7 @@ from policies.dates import day_count, local_date
 from policies.model import Action, Customer, HistoryEntry, Ticket
 from policies.pack.loader import PolicyPack
 from policies.pack.params import param
-from policies.reading.classification import Classification, Facts
+from policies.reading.classification import OPEN_SPAN_DAYS, Classification, Facts
 from policies.vocab import GESTURE_TYPES, Alternative, Outcome, RequestType
 
 
@@ -50,12 +50,15 @@ class PriorGoodwill:
 
     entries: tuple[HistoryEntry, ...]
     marker_tags: tuple[str, ...]
+    # The customer's words that a gesture was granted before ("ihr hattet mir schon einmal verlängert"): an earlier
+    # ticket, which counts as history does (docs/policy.md §4), though the snapshot may not hold it.
+    claimed: str | None = None
 
     @property
     def count(self) -> int:
-        # Tags only say "at least one" (a gesture usually leaves two tags: its own and the applied
-        # marker), so they never add to what the history counts.
-        return max(len(self.entries), 1 if self.marker_tags else 0)
+        # Tags and the customer's words only say "at least one" (a gesture usually leaves two tags: its own and the
+        # applied marker), so they never add to what the history counts.
+        return max(len(self.entries), 1 if self.marker_tags or self.claimed else 0)
 
     @property
     def exists(self) -> bool:
@@ -72,6 +75,7 @@ class PriorGoodwill:
                 {"date": e.date.isoformat(), "request_type": e.request_type, "source": e.source} for e in self.entries
             ],
             "marker_tags": list(self.marker_tags),
+            "claimed": self.claimed,
         }
 
 
@@ -98,7 +102,7 @@ class Context:
         return self.today
 
     def prior_goodwill(self) -> PriorGoodwill:
-        return prior_goodwill(self.customer, self.pack, self.today)
+        return prior_goodwill(self.customer, self.pack, self.today, self.facts.prior_claimed)
 
 
 def prior_for(ctx: Context, request_type: str) -> PriorGoodwill:
@@ -112,7 +116,10 @@ def prior_for(ctx: Context, request_type: str) -> PriorGoodwill:
 def prior_line(prior: PriorGoodwill) -> Line:
     if not prior.exists:
         return Line("prior_none")
-    return Line("prior_found", {"entries": prior.entries, "tags": prior.marker_tags, "count": prior.count})
+    return Line(
+        "prior_found",
+        {"entries": prior.entries, "tags": prior.marker_tags, "count": prior.count, "claimed": prior.claimed},
+    )
 
 
 def _is_guarantee_return(entry: HistoryEntry, customer: Customer, window_days: int) -> bool:
@@ -128,7 +135,7 @@ def _is_guarantee_return(entry: HistoryEntry, customer: Customer, window_days: i
     return day_count(customer.program_purchase_date, entry.date) <= window_days
 
 
-def prior_goodwill(customer: Customer, pack: PolicyPack, today: date) -> PriorGoodwill:
+def prior_goodwill(customer: Customer, pack: PolicyPack, today: date, claimed: str | None = None) -> PriorGoodwill:
     window = param(pack, "return.window_days")
     seen: set[tuple[date, str]] = set()
     entries: list[HistoryEntry] = []
@@ -143,7 +150,7 @@ def prior_goodwill(customer: Customer, pack: PolicyPack, today: date) -> PriorGo
         seen.add((e.date, e.request_type))
         entries.append(e)
     tags = tuple(t for t in customer.tags if pack.is_goodwill_marker(t))
-    return PriorGoodwill(entries=tuple(entries), marker_tags=tags)
+    return PriorGoodwill(entries=tuple(entries), marker_tags=tags, claimed=claimed)
 
 
 def span_beyond(ctx: Context, asked: int | None, too_long: Callable[[int], bool], why: list[Line]) -> tuple[str, ...]:
@@ -157,7 +164,7 @@ def span_beyond(ctx: Context, asked: int | None, too_long: Callable[[int], bool]
     span, text = ctx.facts.longest_span_days, ctx.facts.longest_span_text
     if span is None or (asked is not None and span <= asked) or not too_long(span):
         return ()
-    why.append(Line("longer_span_named", {"text": text, "days": span}))
+    why.append(Line("longer_span_named", {"text": text, "days": span, "open": span >= OPEN_SPAN_DAYS}))
     return ("span_beyond",)
 
 

@@ -55,6 +55,11 @@ def program_extension(ctx: Context) -> Ruling:
     weeks = ctx.param("extension.weeks")
     why.append(Line("program_end", {"end": end, "today": ctx.today}))
     facts["new_program_end_date"] = add_weeks(end, weeks).isoformat()
+    # K-EXT-1 allows a first extension; K-EXT-2 calls a goodwill restart an exception at the agent's judgement. Read
+    # independently, the contract gives both, so a first restart is decided as K-EXT-1 and a person confirms it.
+    restart = ctx.facts.restart
+    if restart:
+        why.append(Line("restart_first"))
     return Ruling(
         Outcome.APPROVE,
         ("K-EXT-1",),
@@ -62,6 +67,7 @@ def program_extension(ctx: Context) -> Ruling:
         why=tuple(why),
         todo=(Line("confirm_extension", {"weeks": weeks, "new_end": add_weeks(end, weeks)}),),
         facts=facts,
+        unsure=("restart",) if restart else (),
     )
 
 

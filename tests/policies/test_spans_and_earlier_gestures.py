@@ -1,0 +1,262 @@
+"""Spans of time written without a number of weeks, and earlier gestures the customer speaks of.
+
+A coach extension is the agent's own decision only up to 6 weeks, a Club pause only up to 6 months. Customers
+name the time they need by a season ("bis zum Herbst"), a year ("bis Ende 2027"), a quarter or "ein paar Monate",
+or with no end at all ("bis ich wieder auf dem Damm bin"). An approval must never rest on less than was asked, so
+these are read as spans, and a span without an end holds an approval for a person (`span_beyond`).
+
+A customer who writes that they were extended before tells of an earlier ticket, which counts as the history does
+(K-3), though the snapshot may not hold it (a gesture granted by hand, under another address). And where a gesture
+is on file for a request whose clause does not apply K-3 itself (a Club exit with its documents), the approval is
+decided and waits for a person (`prior_gesture`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from policies.decide import decide
+from policies.offline.case import parse_case
+from policies.reading.extract import durations
+from policies.reading.text import fold
+from policies.vocab import Outcome
+
+COACH = {
+    "tags": ["coach_intueat_2025"],
+    "coach_round_start": "2025-10-01",
+    "coach_end_date": "2027-04-01",
+    "pro_end_date": "2027-04-01",
+    "history": [],
+}
+PROGRAM = {
+    "tags": ["prog_intuitiv_abnehmen_12w"],
+    "program_purchase_date": "2026-07-01",
+    "program_end_date": "2026-09-23",
+    "history": [],
+}
+
+
+def _decide(body: str, customer: dict, subject: str = "Frage", written: str = "2026-09-14") -> object:
+    ticket, cust, today, overrun = parse_case(
+        {
+            "ticket": {
+                "number": 7,
+                "subject": subject,
+                "body": body,
+                "created_at": f"{written}T09:30:00Z",
+                "customer_email": "t@example.de",
+                "attachments": [],
+            },
+            "customer": customer,
+            "today": written,
+        }
+    )
+    return decide(ticket, cust, today, usage_overrun=overrun)
+
+
+def _spans(text: str, written: date = date(2026, 9, 14)) -> list[tuple[int | None, str]]:
+    folded = fold(text)
+    return [(days, kind) for _, _, days, kind in durations(folded, written)]
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("Könnt ihr die Frist um ein Quartal schieben?", 90),
+        ("Ich bräuchte ein Semester länger.", 180),
+        ("Ich brauche wohl noch einige Monate.", 60),
+        ("Could I have a couple of months more?", 60),
+    ],
+)
+def test_a_quarter_a_semester_and_some_months_are_spans_of_a_known_least_length(text: str, days: int) -> None:
+    assert (days, "span") in _spans(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("Bitte verlängert bis zum Frühling.", 6 * 30),  # September to March
+        ("Geht es bis Ende des Sommers 2027? Bis Ende des Jahres wäre auch ok.", 4 * 30),  # "bis Ende des Jahres"
+        ("Could it run until next spring?", 6 * 30),
+        ("Bitte bis Ende 2027 verlängern.", 16 * 30),  # September 2026 to December 2027, both months counted
+        ("Bis Anfang nächsten Jahres bitte.", 4 * 30),
+    ],
+)
+def test_a_season_or_a_year_the_time_runs_to_is_counted_from_the_month_of_the_mail(text: str, days: int) -> None:
+    assert (days, "until") in _spans(text)
+
+
+def test_an_amount_of_money_after_a_year_is_no_year_the_time_runs_to() -> None:
+    assert all(kind != "until" for _, kind in _spans("Ich zahle bis 2000 Euro, wenn es sein muss."))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ich möchte pausieren, bis ich wieder richtig auf dem Damm bin.",
+        "Bitte verlängern, so lange wie es eben dauert.",
+        "Can the deadline be moved until I am fully recovered?",
+        "Ich würde gern in eine spätere Gruppe wechseln.",
+        "Könnt ihr mir die verlorene Zeit gutschreiben?",
+        "Wie lange die Behandlung geht, weiß ich leider nicht.",
+        "There is no end in sight with my treatment.",
+        "Ab März bin ich im Mutterschutz.",
+    ],
+)
+def test_a_span_without_an_end_is_read_as_open(text: str) -> None:
+    assert any(kind == "open" for _, kind in _spans(text))
+
+
+def test_a_coach_extension_asked_until_a_season_months_away_goes_to_the_coach_leads() -> None:
+    d = _decide(
+        "Hallo, nach meinem Bandscheibenvorfall lag ich lange flach. Könntet ihr meine Prüfungsfrist bis zum "
+        "Frühling verlängern? Danke, Jana",
+        COACH,
+        "Prüfungsfrist",
+    )
+    assert d.outcome == Outcome.ESCALATE and d.escalate_to == "coach_leads"
+    assert d.facts["duration_days"] and d.facts["duration_days"] > 42
+
+
+def test_a_coach_extension_asked_for_a_quarter_is_more_than_six_weeks() -> None:
+    d = _decide(
+        "Mein Vater ist im August gestorben und ich komme nicht hinterher. Kann ich für die Coach-Ausbildung ein "
+        "Quartal mehr Zeit bekommen?",
+        COACH,
+        "Ausbildung",
+    )
+    assert d.outcome == Outcome.ESCALATE and d.facts["duration_days"] == 90
+
+
+def test_a_coach_extension_until_the_trainee_is_well_again_is_decided_and_waits_for_a_person() -> None:
+    d = _decide(
+        "Liebes Team, ich habe eine schwere Lungenentzündung und brauche für meine Coach-Ausbildung mehr Zeit, "
+        "bis ich wieder gesund bin. Viele Grüße, Ole",
+        COACH,
+        "Ausbildung",
+    )
+    assert d.reading is not None and "span_beyond" in d.reading["doubts"] and d.reading["agreed"] is False
+    assert "ohne festes Ende" in d.note
+
+
+def test_a_customer_who_writes_she_was_extended_before_has_a_prior_gesture_though_the_snapshot_shows_none() -> None:
+    d = _decide(
+        "Hallo, ihr hattet mir im Frühjahr schon einmal das Programm verlängert, dafür nochmals danke. Leider "
+        "hatte ich jetzt einen Bandscheibenvorfall. Ginge noch etwas Zeit?",
+        PROGRAM,
+        "Programm",
+    )
+    # an earlier ticket counts as history does (K-3 / K-EXT-2), and the note says where the gesture comes from
+    assert d.outcome == Outcome.OFFER_ALTERNATIVE and d.alternative == "coaching_call"
+    assert d.facts["prior_goodwill"]["claimed"] == "schon einmal das Programm verlängert"
+    assert "laut Mail „schon einmal das Programm verlängert“" in d.note
+
+
+def test_asking_for_another_extension_in_english_is_a_claim_of_an_earlier_one() -> None:
+    d = _decide(
+        "Hi team, my dad was in hospital for most of August. Would another extension of my programme be possible? "
+        "Thanks, Rob",
+        PROGRAM,
+        "Programme",
+    )
+    assert d.outcome != Outcome.APPROVE and d.facts["prior_goodwill"]["count"] == 1
+
+
+def test_a_trainee_who_writes_she_got_weeks_before_goes_to_the_coach_leads() -> None:
+    d = _decide(
+        "Liebes Team, ihr habt mir letzten Winter schon zwei Wochen geschenkt. Jetzt musste ich operiert werden und "
+        "brauche für die Ausbildung wieder etwas mehr Zeit.",
+        COACH,
+        "Ausbildung",
+    )
+    assert d.outcome == Outcome.ESCALATE and d.escalate_to == "coach_leads"
+
+
+def test_a_club_exit_with_its_certificate_after_an_earlier_gesture_is_decided_and_waits_for_a_person() -> None:
+    customer = {
+        "tags": ["club_member"],
+        "club_start_date": "2024-05-01",
+        "history": [{"date": "2025-11-03", "request_type": "program_extension", "outcome": "approve", "applied": True}],
+    }
+    ticket, cust, today, overrun = parse_case(
+        {
+            "ticket": {
+                "number": 9,
+                "subject": "Club kündigen",
+                "body": "Hallo, ich bin seit August arbeitslos und möchte den Club kündigen. Der Bescheid der "
+                "Arbeitsagentur ist angehängt.",
+                "created_at": "2026-09-14T09:30:00Z",
+                "attachments": ["Bescheid_Arbeitsagentur_Aug2026.pdf"],
+            },
+            "customer": customer,
+            "today": "2026-09-14",
+        }
+    )
+    d = decide(ticket, cust, today, usage_overrun=overrun)
+    assert d.outcome == Outcome.APPROVE  # K-CLUB-EXIT as decided
+    assert d.reading is not None and "prior_gesture" in d.reading["doubts"] and d.reading["agreed"] is False
+    assert "In der Regel gibt es eine Kulanz pro Kund:in (K-3)" in d.note
+
+
+def test_the_six_week_tag_alone_is_an_earlier_coach_extension() -> None:
+    customer = {**COACH, "tags": ["coach_intueat_2025", "memb_intueat_coach_1.0_extended_6weeks"]}
+    d = _decide(
+        "Hallo, nach einem Autounfall lag ich drei Wochen im Krankenhaus. Kann ich für die Ausbildung mehr Zeit "
+        "bekommen?",
+        customer,
+        "Ausbildung",
+    )
+    assert d.outcome == Outcome.ESCALATE
+
+
+def test_extending_once_more_is_no_claim_of_an_earlier_extension() -> None:
+    d = _decide(
+        "Hallo, wegen einer Gürtelrose konnte ich drei Wochen nichts machen. Könntet ihr mein Programm noch einmal "
+        "um ein paar Wochen verlängern?",
+        PROGRAM,
+        "Programm",
+    )
+    assert d.outcome == Outcome.APPROVE and d.facts["prior_goodwill"]["count"] == 0
+
+
+def test_a_return_within_the_guarantee_is_not_held_for_an_earlier_gesture() -> None:
+    customer = {"tags": ["prog_intuitiv_abnehmen_12w"], "program_purchase_date": "2026-09-01", "history": []}
+    d = _decide(
+        "Hallo, ihr hattet mir schon einmal das Programm verlängert, aber jetzt möchte ich das neue Programm "
+        "zurückgeben.",
+        customer,
+        "Rückgabe",
+    )
+    assert d.outcome == Outcome.APPROVE and d.reading is not None and "prior_gesture" not in d.reading["doubts"]
+
+
+def test_a_day_asked_for_past_the_coach_end_is_the_new_end_asked() -> None:
+    customer = {**COACH, "coach_end_date": "2026-10-02", "pro_end_date": "2027-05-02"}
+    near = _decide(
+        "Hallo, nach einer Gürtelrose lag ich vier Wochen flach. Meine Frist ist der 2. Oktober. Wenn ich bis zum "
+        "9. November Zeit bekäme, schaffe ich die Prüfung.",
+        customer,
+        "Frist",
+    )
+    assert near.outcome == Outcome.APPROVE and near.facts["asked_days"] == 38
+    far = _decide(
+        "Hallo, nach einer Gürtelrose lag ich vier Wochen flach. Meine Frist ist der 2. Oktober. Könnte ich sie bis "
+        "zum 20. Dezember verschieben?",
+        customer,
+        "Frist",
+    )
+    assert far.outcome == Outcome.ESCALATE and "bis 20.12.2026" in far.note
+
+
+def test_a_day_only_told_is_no_end_asked_for() -> None:
+    # written in September: "am 2. Dezember" (no year) is read as this year's, after the end, but is only told
+    customer = {**COACH, "coach_end_date": "2026-10-02", "pro_end_date": "2027-05-02"}
+    d = _decide(
+        "Hallo, am 2. Dezember habe ich meinen Termin in der Klinik, davor hatte ich wochenlang eine Lungenentzündung. "
+        "Könnte ich die sechs Wochen Verlängerung bekommen?",
+        customer,
+        "Frist",
+    )
+    assert d.outcome == Outcome.APPROVE and "asked_until" not in d.facts
