@@ -361,7 +361,7 @@ _PAST_AFTER = re.compile(
 )
 _ASK_BEFORE = re.compile(
     r"(?:um|fur|for|another|weitere\w*|zusatzlich\w*|noch(?: mal)?|extra|additional|by|ca\.?|etwa|circa|about|gerne|"
-    r"mindestens|wenigstens|at least)\s+$"
+    r"mindestens|wenigstens|at least|ungefahr|rund|around|roughly|approximately)\s+$"
 )
 
 
@@ -468,6 +468,11 @@ _UNTIL_SEASON = re.compile(
     r"(?:(?P<tail>anfang|mitte|ende|beginning of|start of|middle of|end of|mid|early|late)\s+)?"
     r"(?:(?:des|dem|the)\s+)?(?:(?P<next>nachste[nmrs]?|kommende[nmrs]?|next|coming)\s+)?"
     r"(?P<season>fruhjahr|fruhling|sommer|herbst|winter|spring|summer|autumn|fall)s?\b"
+    # a feast the time runs to or past ("auf die Zeit nach Ostern", "bis Weihnachten", "until after Christmas")
+    r"|(?<![\w])(?:(?:bis|until|till|til)\s+(?:(?:zum|zur|dem|the|after|nach)\s+)?|(?:auf die zeit|erst) nach\s+|"
+    r"(?:until|till|not before|only) after\s+)(?P<feast>ostern|pfingsten|weihnachten|easter|christmas|xmas)\b"
+    # "for the rest of the year", "für den Rest des Jahres", "das restliche Jahr"
+    r"|(?P<rest>rest (?:of )?(?:the|this|des|dieses) (?:year|jahres)|restliche[n]? jahr)\b"
     r"|(?<![\w])(?:bis|until|till|til|through|thru)\s+(?:(?:zum|zur|in|into|the)\s+)?"
     r"(?:(?P<ytail>anfang|mitte|ende|beginning of|start of|middle of|end of|mid|early|late)\s+)?"
     r"(?:(?:des|dem|the|of)\s+)?(?:(?P<ynext>nachste[nmrs]?|kommende[nmrs]?|next|coming|dieses|this)\s+)?"
@@ -475,7 +480,15 @@ _UNTIL_SEASON = re.compile(
 )
 
 
+_FEASTS = {"ostern": 4, "easter": 4, "pfingsten": 6, "weihnachten": 12, "christmas": 12, "xmas": 12}
+
+
 def _until_season_days(m: re.Match[str], written: date) -> int | None:
+    if m.group("feast"):
+        months = (_FEASTS[m.group("feast")] - written.month) % 12 + 1  # the feast's month counted, as "bis Mai" is
+        return months * 30
+    if m.group("rest"):
+        return (12 - written.month + 1) * 30
     tail = m.group("tail") or m.group("ytail")
     ends = tail in ("ende", "end of", "late")
     mid = tail in ("mitte", "middle of", "mid")
@@ -622,7 +635,9 @@ def extract_duration(
         before = folded[max(0, start - 30) : start]
         after = folded[end : end + 30]
         text_end = end
-        rejected = lx.DURATION_REJECTED_AFTER.search(clause_after(folded, end))
+        turned_down = lx.DURATION_REJECTED_AFTER.search(clause_after(folded, end))
+        at_least = _MORE_AFTER.match(folded, end)
+        rejected = turned_down or at_least
         more_than = _MORE_THAN_BEFORE.search(before) and not _NO_MORE_THAN_BEFORE.search(before)
         asked = bool(_ASK_BEFORE.search(before))
         s, e = sentence_bounds(folded, start, end)
@@ -637,8 +652,10 @@ def extract_duration(
         if rejected or more_than:
             days += 1  # the customer asks for more than this span
             asked = True
-            if rejected:
-                text_end = end + rejected.end()
+            if turned_down:
+                text_end = end + turned_down.end()
+            elif at_least:
+                text_end = at_least.end()
         elif (not asked and (_PAST_BEFORE.search(before) or _PAST_AFTER.search(after))) or (is_range and reported):
             continue
         score = (2 if near else 0) + (1 if asked else 0)
@@ -671,6 +688,14 @@ _NO_MORE_THAN_BEFORE = re.compile(r"(?:nicht|kein\w*|no|not)\s+(?:mehr|langer|mo
 # "für", "for" and "etwa" do so only in the sentence of the wish ("ich war für 8 Wochen in der Klinik").
 _STRONG_ASK_BEFORE = re.compile(
     r"(?:um|another|weitere\w*|zusatzlich\w*|noch(?: mal)?|extra|additional|by|mindestens|wenigstens|at least)\s+$"
+    # "ich bräuchte ungefähr drei Monate", "I'd need about two months"
+    r"|(?:brauche|brauchte|benotige|benotigte|need|would need|'d need)\s+(?:(?:ungefahr|etwa|ca\.?|circa|rund|bestimmt|"
+    r"sicher|wohl|noch|about|around|roughly|approximately|probably|at least|mindestens)\s+){0,2}$"
+)
+# After a span, in its sentence: the span is the least the customer asks for ("sechs Wochen mehr Zeit, eher mehr").
+_MORE_AFTER = re.compile(
+    r"[^.!?\n]{0,25}?\b(?:oder|eher|lieber|vielleicht|wahrscheinlich|or|maybe|probably|perhaps|likely) (?:\w+ )?"
+    r"(?:mehr|langer|more|longer)\b"
 )
 # The rest of the sentence after a span is only a question about it ("Ginge ein halbes Jahr?").
 _QUESTION_END = re.compile(r"[^.!?\n]{0,40}\?")

@@ -82,6 +82,8 @@ def test_a_quarter_a_semester_and_some_months_are_spans_of_a_known_least_length(
         ("Could it run until next spring?", 6 * 30),
         ("Bitte bis Ende 2027 verlängern.", 16 * 30),  # September 2026 to December 2027, both months counted
         ("Bis Anfang nächsten Jahres bitte.", 4 * 30),
+        ("Könnt ihr den Club für den Rest des Jahres ruhen lassen?", 4 * 30),  # September to December
+        ("Ginge die Prüfung auf die Zeit nach Ostern?", 8 * 30),  # September to April
     ],
 )
 def test_a_season_or_a_year_the_time_runs_to_is_counted_from_the_month_of_the_mail(text: str, days: int) -> None:
@@ -260,3 +262,19 @@ def test_a_day_only_told_is_no_end_asked_for() -> None:
         "Frist",
     )
     assert d.outcome == Outcome.APPROVE and "asked_until" not in d.facts
+
+
+@pytest.mark.parametrize(
+    ("body", "days"),
+    [
+        ("Nach meiner Lungenembolie bräuchte ich für die Ausbildung mindestens sechs Wochen mehr Zeit, eher mehr.", 43),
+        ("Nach meiner Lungenembolie brauche ich mehr Zeit für die Ausbildung. Ich bräuchte ungefähr zwei Monate.", 60),
+    ],
+)
+def test_a_span_asked_as_the_least_or_about_is_what_is_asked(body: str, days: int) -> None:
+    d = _decide(body, COACH, "Ausbildung")
+    assert d.facts["duration_days"] == days and d.outcome == Outcome.ESCALATE
+
+
+def test_a_feast_in_a_report_is_no_span() -> None:
+    assert all(kind != "until" for _, kind in _spans("Kurz nach Weihnachten bin ich krank geworden."))
