@@ -71,6 +71,9 @@ class Facts:
     # The customer's words that an earlier goodwill gesture was granted ("ich wurde schon einmal verlängert"),
     # None when they say nothing of one (lexicon PRIOR_GESTURE_CLAIMED).
     prior_claimed: str | None = None
+    # Whether the text calls the Club by its name ("Club", "Klub"), not only "Mitgliedschaft", "membership", "Abo":
+    # a coach trainee's "Mitgliedschaft" may be the training's (the CRM tags it memb_intueat_coach_...).
+    club_named: bool = False
     # The extension wish is a goodwill restart ("nochmal von vorne anfangen"), K-EXT-2's exception.
     restart: bool = False
 
@@ -104,6 +107,7 @@ class Facts:
             "product_named": self.product_named,
             "prior_claimed": self.prior_claimed,
             "restart": self.restart,
+            "club_named": self.club_named,
         }
 
 

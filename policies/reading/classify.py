@@ -261,6 +261,9 @@ def _sentence_readings(hits: list[_Hit], wish: WishText, original: str, body_sta
     return tuple(out)
 
 
+_CLUB_NAME = re.compile(r"\b(?:club|klub)")
+
+
 def _claimed_prior(folded: str, hits: list[_Hit], wish: WishText) -> tuple[int, int] | None:
     """Where the customer says a goodwill was granted before, unless said of another object ("our landlord has
     already extended the repair deadline": the sentence's wish is about the landlord's deadline)."""
@@ -525,6 +528,7 @@ def _facts(
         strong_dissatisfaction=dissatisfied is not None,
         timing_not_right=timing is not None or reason == "timing",
         explicit_exit=explicit_exit,
+        club_named=_CLUB_NAME.search(folded) is not None,
         restart=any(h.intent == "extend" and lx.RESTART.search(folded[h.start : h.end]) for h in hits),
         product_named=any(h.product in _PRODUCTS for h in hits if h.rtype == rtype) or rtype not in GOODWILL_TYPES,
     )

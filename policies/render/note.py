@@ -257,7 +257,8 @@ TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
         "(Newsletter, Programm, ein anderer Anbieter): erst nachfragen (K-1)."
     ),
     "product_unclear": lambda p: (
-        "Der Wunsch nennt kein Produkt, und die Kund:in hat "
+        ("Der Wunsch sagt nur „Mitgliedschaft“" if p.get("membership") else "Der Wunsch nennt kein Produkt")
+        + ", und die Kund:in hat "
         + " und ".join(PRODUCT_NAME[x] for x in p["products"])
         + " – dafür gelten verschiedene Regeln (K-1): erst nachfragen."
     ),

@@ -102,12 +102,18 @@ def product_doubt(ctx: Context) -> Line | None:
 
     - the wish names no product and the customer has two it could be about, with different rules;
     - a Club wish from a customer whose CRM record (it has data) shows no Club: "Mitgliedschaft", "Abo" and
-      "membership" are also said of a gym, the newsletter or a program.
+      "membership" are also said of a gym, the newsletter or a program;
+    - a Club wish that names the Club only as "Mitgliedschaft" or "membership" from a customer who is also in the
+      coach training: the training is a membership too.
     """
     c = ctx.customer
     owned = owned_products(ctx)
-    if ctx.classification.request_type in _CLUB_TYPES and c.known and (owned or c.tags) and "club" not in owned:
+    club_wish = ctx.classification.request_type in _CLUB_TYPES
+    if club_wish and c.known and (owned or c.tags) and "club" not in owned:
         return Line("no_club_on_file")
+    if club_wish and not ctx.facts.club_named and {"club", "coach"} <= owned:
+        # "Ich möchte meine Mitgliedschaft pausieren" from a Club member in the coach training: either is meant
+        return Line("product_unclear", {"products": ["club", "coach"], "membership": True})
     candidates = _candidates(ctx)
     return Line("product_unclear", {"products": sorted(candidates)}) if len(candidates) > 1 else None
 

@@ -28,7 +28,7 @@ def test_no_case_is_in_both_splits_and_each_is_where_the_rule_puts_it() -> None:
     assert len(split["test"]) >= 300
 
 
-@pytest.mark.parametrize(("name", "at_least"), [("fresh", 300), ("fresh2", 150), ("fresh3", 150), ("fresh4", 150)])
+@pytest.mark.parametrize(("name", "at_least"), [("fresh", 300), ("fresh2", 150), ("fresh3", 150), ("fresh4", 150), ("fresh5", 150)])
 def test_a_fresh_split_is_byte_for_byte_the_one_frozen_before_it_was_read_and_shares_no_case(
     name: str, at_least: int
 ) -> None:
@@ -38,7 +38,7 @@ def test_a_fresh_split_is_byte_for_byte_the_one_frozen_before_it_was_read_and_sh
     ids = [json.loads(line)["id"] for line in fresh.read_text(encoding="utf-8").splitlines()]
     others = {
         json.loads(line)["id"]
-        for other in ("train", "test", "fresh", "fresh2", "fresh3", "fresh4")
+        for other in ("train", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")
         if other != name
         for line in (CASES / f"{other}.jsonl").read_text(encoding="utf-8").splitlines()
     }

@@ -116,3 +116,29 @@ def test_the_question_which_product_is_asked_in_the_customers_form_of_address():
     )
     assert d.outcome == Outcome.CLARIFY
     assert "Worum genau geht es Ihnen" in d.note
+
+
+CLUB_AND_COACH = Customer(
+    club_start_date=date(2025, 3, 1),
+    coach_round_start=date(2026, 1, 12),
+    coach_end_date=date(2027, 1, 12),
+)
+
+
+def test_a_membership_paused_by_a_club_member_in_the_coach_training_is_a_question():
+    d = decided(
+        "Liebes Team, nach meiner Knie-OP würde ich meine Mitgliedschaft gern für zwei Monate ruhen lassen.",
+        CLUB_AND_COACH,
+        "Pause",
+    )
+    assert (d.request_type, d.outcome) == (RequestType.UNCLEAR, Outcome.CLARIFY)
+    assert "sagt nur „Mitgliedschaft“" in d.note
+
+
+def test_the_club_called_by_its_name_is_no_question_for_a_coach_trainee():
+    d = decided(
+        "Liebes Team, nach meiner Knie-OP würde ich den Club gern für zwei Monate pausieren.",
+        CLUB_AND_COACH,
+        "Pause",
+    )
+    assert d.request_type == RequestType.CLUB_PAUSE
