@@ -8,6 +8,7 @@ The worker and `goodwill decide` call these; `decide()` picks one for a CASE.jso
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from policies.model import Customer, Decision, Ticket, UsageOverrun
@@ -15,7 +16,7 @@ from policies.pack.loader import PolicyPack, load_pack
 from policies.pack.params import param, within_authority
 from policies.reading.agreement import choose_type, hold, hold_unsure_approval, raise_abuse, read_both_for
 from policies.reading.classification import Classification
-from policies.reading.classify import classify
+from policies.reading.classify import classify, reads_more_facts
 from policies.render import note, notes
 from policies.rules import clauses
 from policies.rules.common import Context
@@ -36,9 +37,12 @@ def decide_ticket(
     if classification is None:
         classification = classify(ticket, pack)
     reading = read_both_for(ticket, classification, pack)
-    classification = raise_abuse(
-        choose_type(classification, reading, float(param(pack, "reading.model_overrules"))), reading
-    )
+    chosen = choose_type(classification, reading, float(param(pack, "reading.model_overrules")))
+    if reads_more_facts(classification.request_type, chosen.request_type):
+        # the second reader named a wish whose facts the rule reader did not read for the type it found: the
+        # clauses shown to the person who confirms it rest on the reason and spans the mail gives
+        chosen = replace(chosen, facts=classify(ticket, pack, facts_for=chosen.request_type).facts)
+    classification = raise_abuse(chosen, reading)
     ctx = Context(ticket=ticket, customer=customer, today=today, pack=pack, classification=classification)
     request_type, ruling = clauses.rule(ctx)
     reading = hold_unsure_approval(reading, ruling.outcome, float(param(pack, "reading.approve_confidence")))

@@ -325,8 +325,28 @@ class _Reading:
     secondary: tuple[str, ...] = ()
 
 
-def classify(ticket: Ticket, pack: PolicyPack | None = None) -> Classification:
-    """Classify one ticket. Pure: same ticket, same pack → same result."""
+def reads_more_facts(found: str, chosen: str) -> bool:
+    """Whether the facts read for a ticket of type `found` lack some a ticket of type `chosen` rests on (a reason, a
+    span): then `classify(ticket, pack, facts_for=chosen)` reads them (policies/decide.py)."""
+    return (_reads_reason(chosen) and not _reads_reason(found)) or (
+        chosen in DURATION_TYPES and found not in DURATION_TYPES
+    )
+
+
+def _product_named(hits: list[_Hit], rtype: str) -> bool:
+    return any(h.product in _PRODUCTS for h in hits if h.rtype == rtype) or rtype not in GOODWILL_TYPES
+
+
+def _reads_reason(rtype: str) -> bool:
+    return rtype in GOODWILL_TYPES or rtype == RequestType.UNCLEAR  # a reason is what a goodwill wish rests on
+
+
+def classify(ticket: Ticket, pack: PolicyPack | None = None, *, facts_for: str | None = None) -> Classification:
+    """Classify one ticket. Pure: same ticket, same pack → same result.
+
+    `facts_for`: read the facts (reason, spans) a ticket of that type rests on, whatever type this reader finds —
+    for a wish the second reader named where this one found none (policies/decide.py). Facts are read only for the
+    types that use them: most mail asks for no goodwill, and the reason and span readers are a tenth of the work."""
     min_conf = DEFAULT_MIN_CONFIDENCE if pack is None else float(param(pack, "classifier.min_confidence"))
 
     # The subject counts only for the first message of a ticket, never for a reply or a forward (AW:, Fwd: ...).
@@ -346,7 +366,9 @@ def classify(ticket: Ticket, pack: PolicyPack | None = None) -> Classification:
     reading = _choose_type(hits, _other_cues(folded), abuse.abusive, original, folded, body_start, min_conf, all_hits)
     # reasons and durations given for an earlier wish (a past report, a retracted one) are not this wish's
     facts_text = _mask_sentences(folded, wish, all_hits)
-    facts, fact_evidence = _facts(ticket, reading.rtype, original, facts_text, language, hits)
+    facts, fact_evidence = _facts(ticket, facts_for or reading.rtype, original, facts_text, language, hits)
+    if facts_for:
+        facts = replace(facts, product_named=_product_named(hits, reading.rtype))  # what this reader found named
     # an earlier gesture is told as a past report, which the facts text masks: read the whole new text for it
     prior = _claimed_prior(folded, all_hits, wish)
     if prior:
@@ -482,17 +504,17 @@ def _facts(
 ) -> tuple[Facts, list[Evidence]]:
     evidence: list[Evidence] = []
     found_dates = dated(folded, _default_year(ticket), language)
-    # Reasons and spans are read whatever this reader's type: where it found no goodwill wish, the second reader may
-    # name one (agreement.choose_type), and the clauses shown to the person who confirms it rest on these facts.
-    reason, reason_text, ev = extract_reason(folded, original)
-    if ev:
-        evidence.append(ev)
+    reason = reason_text = None
+    if _reads_reason(rtype):
+        reason, reason_text, ev = extract_reason(folded, original)
+        if ev:
+            evidence.append(ev)
     documents, doc_ev = extract_documents(folded, original, tuple(ticket.attachments or ()), reason)
     evidence.extend(doc_ev)
     claimed, claim_ev = claimed_documents(folded, original, documents, reason)
     evidence.extend(claim_ev)
     duration_days = duration_text = longest_days = longest_text = None
-    if rtype in DURATION_TYPES or rtype not in GOODWILL_TYPES:
+    if rtype in DURATION_TYPES:
         spans = [(h.start, h.end) for h in hits if h.intent in ("extend", "pause")]
         written = ticket.created_at.date() if isinstance(ticket.created_at, datetime) else None
         found = durations(folded, written)  # read once for both
@@ -530,7 +552,7 @@ def _facts(
         explicit_exit=explicit_exit,
         club_named=_CLUB_NAME.search(folded) is not None,
         restart=any(h.intent == "extend" and lx.RESTART.search(folded[h.start : h.end]) for h in hits),
-        product_named=any(h.product in _PRODUCTS for h in hits if h.rtype == rtype) or rtype not in GOODWILL_TYPES,
+        product_named=_product_named(hits, rtype),
     )
     return facts, evidence
 

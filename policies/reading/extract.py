@@ -539,6 +539,52 @@ _OPEN_SPAN = re.compile(
 )
 
 
+# Literals one of which every match of _OPEN_SPAN / _UNTIL_SEASON contains (tests/policies check each pattern's
+# examples; a pattern added without its literal here would never run).
+_OPEN_NEEDLES = (
+    "wieder",
+    "lange",
+    "unbestimmt",
+    "unbefristet",
+    "weiteres",
+    "sicht",
+    "nachste",
+    "kommende",
+    "spatere",
+    "until",
+    "as long",
+    "indefinit",
+    "notice",
+    "open-ended",
+    "next",
+    "later",
+    "following",
+    "zeit",
+    "time",
+    "absehbar",
+    "ungewiss",
+    "end",
+    "how long",
+    "mutterschutz",
+    "elternzeit",
+    "maternity",
+    "parental",
+)
+_SEASON_NEEDLES = (
+    *_SEASONS,
+    "ostern",
+    "pfingsten",
+    "weihnachten",
+    "easter",
+    "christmas",
+    "xmas",
+    "jahr",
+    "year",
+    "20",
+    "rest",
+)
+
+
 def _overlaps(found: Spans, a: int, b: int) -> bool:
     # spans in `found` do not overlap and are in text order: a bisect finds the one [a, b) could overlap
     i = bisect_right([s for s, _, _, _ in found], b - 1) - 1  # the last span starting inside or before [a, b)
@@ -552,9 +598,13 @@ def durations(folded: str, written: date | None = None) -> Spans:
     """(start, end, days, kind) of every span of time named in the text, in text order; kind "span" ("6 Wochen"),
     "range" ("von Mai bis Juli") or, with `written` (the day the mail was written), "until" ("bis Ende Dezember")."""
     found = [(m.start(), m.end(), _days(m), "span") for m in _DURATION.finditer(folded)]
-    more: Spans = [(m.start(), m.end(), SOME_MONTHS_DAYS, "span") for m in _SOME_MONTHS.finditer(folded)]
-    more += [(m.start(), m.end(), OPEN_SPAN_DAYS, "open") for m in _OPEN_SPAN.finditer(folded)]
-    if written is not None:
+    # cheap substring tests first: most texts name no months in words, no season or year and no open end
+    more: Spans = []
+    if "monat" in folded or "month" in folded:
+        more += [(m.start(), m.end(), SOME_MONTHS_DAYS, "span") for m in _SOME_MONTHS.finditer(folded)]
+    if any(n in folded for n in _OPEN_NEEDLES):
+        more += [(m.start(), m.end(), OPEN_SPAN_DAYS, "open") for m in _OPEN_SPAN.finditer(folded)]
+    if written is not None and any(n in folded for n in _SEASON_NEEDLES):
         more += [(m.start(), m.end(), _until_season_days(m, written), "until") for m in _UNTIL_SEASON.finditer(folded)]
     if more:
         found = sorted(found + [x for x in more if not _overlaps(found, x[0], x[1])])

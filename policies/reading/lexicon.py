@@ -619,7 +619,7 @@ VAGUE_WISH = rx(
 
 # --- reasons -----------------------------------------------------------------------
 # Order = precedence when several are given (the weightier, more specific one first).
-REASONS: list[tuple[str, Cue]] = [
+REASONS: list[tuple[str, Cue | Guarded]] = [
     (
         "bereavement",
         rx(
@@ -650,8 +650,6 @@ REASONS: list[tuple[str, Cue]] = [
         rx(
             r"unfall\w*",
             r"unfällen",
-            # compounds: "Motorradunfall", "Autounfall", "Skiunfall"
-            r"\w+unfall\w*",
             r"gehirnerschütterung\w*",
             r"concussion",
             r"verunglückt",
@@ -665,6 +663,9 @@ REASONS: list[tuple[str, Cue]] = [
             r"crash",
         ),
     ),
+    # compounds ("Motorradunfall", "Skiunfall") need the unbounded start: a guarded scan, so that the cue above can
+    # still skip a text with none of its word starts
+    ("accident", Guarded(r"\b\w+unfall\w*", "unfall")),
     (
         "surgery",
         rx(r"operation\w*", r"op", r"operiert\w*", r"eingriff\w*", r"surgery", r"surgical", r"operated", r"operation"),
@@ -755,23 +756,14 @@ REASONS: list[tuple[str, Cue]] = [
             r"diagnos\w*",
             r"chemo\w*",
             r"krebs\w*",
-            r"\w+krebs\w*",
-            r"\w+itis",
             r"nierenstein\w*",
             r"kidney stones?",
             r"heart attack",
             r"stroke",
             r"migraine\w*",
-            # clinical words that name a serious illness or its treatment ("Leukämie", "Polyneuropathie",
-            # "Stammzelltransplantation", "mastectomy", "oncology")
-            r"\w+ämie",
             r"leuk(?:a|ae)emia",
-            r"\w*transplant\w*",
             r"onkolog\w*",
             r"oncolog\w*",
-            r"\w*(?:neuro|myo|kardio|cardio|nephro|retino|enzephalo|encephalo|arthro|osteo)path\w*",
-            r"\w+ektomie",
-            r"\w+ectomy",
             r"nachsorge",
             r"gürtelrose",
             r"shingles",
@@ -806,6 +798,22 @@ REASONS: list[tuple[str, Cue]] = [
             r"schmerzen",
             r"long covid",
             r"au-?bescheinigung",
+        ),
+    ),
+    # clinical compounds that name a serious illness or its treatment ("Darmkrebs", "Leukämie", "Pankreatitis",
+    # "Stammzelltransplantation", "Polyneuropathie", "mastectomy"); the folded text has no umlauts
+    (
+        "illness",
+        Guarded(
+            r"\b(?:\w+krebs\w*|\w+amie|\w+itis|\w*transplant\w*|\w+ektomie|\w+ectomy"
+            r"|\w*(?:neuro|myo|kardio|cardio|nephro|retino|enzephalo|encephalo|arthro|osteo)path\w*)\b",
+            "krebs",
+            "amie",
+            "itis",
+            "transplant",
+            "ektomie",
+            "ectomy",
+            "path",
         ),
     ),
     (
