@@ -278,3 +278,23 @@ def test_a_span_asked_as_the_least_or_about_is_what_is_asked(body: str, days: in
 
 def test_a_feast_in_a_report_is_no_span() -> None:
     assert all(kind != "until" for _, kind in _spans("Kurz nach Weihnachten bin ich krank geworden."))
+
+
+CLUB = {"tags": ["club_member"], "club_start_date": "2026-02-01", "history": []}
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "Seit fünf Monaten dabei und kein einziges Kilo runter, für mich lohnt sich das nicht.",
+        "I haven't lost a single pound and I don't see the point in paying on.",
+        "Ich nutze den Club praktisch nie, ich komme einfach nicht dazu.",
+        "Ich habe inzwischen einen Personal Trainer und brauche den Club nicht mehr.",
+        "Wir wandern im Herbst nach Portugal aus.",
+        "The calls repeat themselves and there is nothing new for me.",
+    ],
+)
+def test_a_club_exit_for_a_reason_that_is_not_weighty_is_declined_not_asked_about(reason: str) -> None:
+    d = _decide(f"Hallo, ich möchte meine Club-Mitgliedschaft vorzeitig kündigen. {reason} Danke, Ines", CLUB, "Club")
+    assert d.request_type == "club_cancellation" and d.outcome == Outcome.DENY
+    assert d.facts["reason"] is not None and d.facts["reason_weighty"] is False
