@@ -53,6 +53,7 @@ class Facts:
     dates_asked: tuple[date, ...] = ()  # the dates time is asked until ("bis zum 10. Juli"), among those mentioned
     duration_days: int | None = None  # how long the customer asks for (extension / pause)
     duration_text: str | None = None  # the span it came from, e.g. "6 Wochen"
+    duration_until: date | None = None  # the day a span given by its end runs to ("bis Ende Juni": 30 June)
     # The longest span of time named anywhere in the new text, asked for or not ("neun Monate Therapie").
     longest_span_days: int | None = None
     longest_span_text: str | None = None
@@ -94,6 +95,7 @@ class Facts:
             "dates_asked": [d.isoformat() for d in self.dates_asked],
             "duration_days": self.duration_days,
             "duration_text": self.duration_text,
+            "duration_until": self.duration_until.isoformat() if self.duration_until else None,
             "longest_span_days": self.longest_span_days,
             "longest_span_text": self.longest_span_text,
             "reason": self.reason,

@@ -23,8 +23,9 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 
+from policies.dates import add_months, end_of_month
 from policies.model import Evidence, Ticket
 from policies.pack.loader import PolicyPack
 from policies.pack.params import param
@@ -514,13 +515,17 @@ def _facts(
     claimed, claim_ev = claimed_documents(folded, original, documents, reason)
     evidence.extend(claim_ev)
     duration_days = duration_text = longest_days = longest_text = None
+    duration_until: date | None = None
     if rtype in DURATION_TYPES:
         spans = [(h.start, h.end) for h in hits if h.intent in ("extend", "pause")]
         written = ticket.created_at.date() if isinstance(ticket.created_at, datetime) else None
         found = durations(folded, written)  # read once for both
-        duration_days, duration_text, ev = extract_duration(folded, original, spans, found)
+        duration_days, duration_text, ev, kind = extract_duration(folded, original, spans, found)
         if ev:
             evidence.append(ev)
+        if kind == "until" and written is not None and duration_days:
+            # "bis Ende Juni": the span counts the months from the mail's to that one; it runs to that month's end
+            duration_until = end_of_month(add_months(written.replace(day=1), round(duration_days / 30) - 1))
         longest_days, longest_text = longest_span(folded, original, found)
     dissatisfied = first_hit(lx.STRONG_DISSATISFACTION, folded)
     timing = first_hit(lx.TIMING_NOT_RIGHT, folded)
@@ -541,6 +546,7 @@ def _facts(
         dates_asked=asked_dates(folded, found_dates),
         duration_days=duration_days,
         duration_text=duration_text,
+        duration_until=duration_until,
         longest_span_days=longest_days,
         longest_span_text=longest_text,
         reason=reason,

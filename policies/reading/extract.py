@@ -665,14 +665,15 @@ def _past_tense_before(original: str, start: int) -> bool:
 
 def extract_duration(
     folded: str, original: str, intent_spans: list[tuple[int, int]], found: Spans
-) -> tuple[int | None, str | None, Evidence | None]:
+) -> tuple[int | None, str | None, Evidence | None, str | None]:
     """The span of time the customer asks for among `found` (`durations(folded)`), preferring one in the sentence
     of an extend/pause wish.
 
     A span the customer turns down ("6 Wochen reichen mir nicht", "mehr als 6 Wochen") says the ask is longer
     than it: it counts as one day more. When several spans are asked for (in the sentence of the wish, after an
     asking word, in a question, or turned down), the largest counts: an approval must never rest on less than
-    the customer asked for. Without any such span, the best placed one counts.
+    the customer asked for. Without any such span, the best placed one counts. The last value is the kind of the
+    span chosen (`durations`): an "until" span runs to a month, which a coach extension counts from its end date.
     """
     best: tuple[int, int, int, int, int] | None = None  # (days, start, end, score, end of the quoted text)
     asked_spans: list[tuple[int, int, int, int]] = []  # (days, start, end, end of the quoted text)
@@ -726,9 +727,10 @@ def extract_duration(
     elif best is not None:
         days, start, end, _, text_end = best
     else:
-        return None, None, None
+        return None, None, None, None
     text = original[start:text_end].strip()
-    return days, text, Evidence("duration", snippet(original, start, end))
+    kind = next(k for s, _, _, k in found if s == start)
+    return days, text, Evidence("duration", snippet(original, start, end)), kind
 
 
 _MORE_THAN_BEFORE = re.compile(r"(?:mehr|langer)\s+als\s+$|(?:more|longer)\s+than\s+$")

@@ -94,13 +94,13 @@ def _six_week_actions(
 
 
 def _asked_until(ctx: Context) -> tuple[date, int] | None:
-    """The latest day the mail asks time until ("bis zum 10. Juli") after the current coach end date, and how many
-    days past that end it lies. A trainee names the current deadline too ("meine Frist ist der 31. Mai"): it is not
-    after the end date."""
+    """The latest day the mail asks time until ("bis zum 10. Juli", "bis Ende Juni") after the current coach end date,
+    and how many days past that end it lies. A trainee names the current deadline too ("meine Frist ist der 31.
+    Mai"): it is not after the end date."""
     end = ctx.customer.coach_end_date
     if end is None:
         return None
-    later = [d for d in ctx.facts.dates_asked if d > end]
+    later = [d for d in (*ctx.facts.dates_asked, ctx.facts.duration_until) if d is not None and d > end]
     if not later:
         return None
     target = max(later)
@@ -117,6 +117,9 @@ def coach_extension(ctx: Context) -> Ruling:
     if tags or entries or claimed:
         why.append(Line("coach_already_extended", {"tags": tags, "entries": entries, "claimed": claimed}))
         return _long(ctx, why, facts)
+    if ctx.facts.duration_until is not None and ctx.customer.coach_end_date is not None:
+        # "bis Ende Juni" was counted in months from the mail; an extension runs on from the end date (below)
+        asked = None
     until = _asked_until(ctx)
     if until is not None and (asked is None or until[1] > asked):
         # "Wenn ich bis zum 10. Juli Zeit bekäme": a day named past the current end is the new end asked for

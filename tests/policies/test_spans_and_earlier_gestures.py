@@ -115,7 +115,7 @@ def test_a_coach_extension_asked_until_a_season_months_away_goes_to_the_coach_le
     d = _decide(
         "Hallo, nach meinem Bandscheibenvorfall lag ich lange flach. Könntet ihr meine Prüfungsfrist bis zum "
         "Frühling verlängern? Danke, Jana",
-        COACH,
+        {**COACH, "coach_end_date": "2026-10-02", "pro_end_date": "2027-05-02"},
         "Prüfungsfrist",
     )
     assert d.outcome == Outcome.ESCALATE and d.escalate_to == "coach_leads"
@@ -298,3 +298,15 @@ def test_a_club_exit_for_a_reason_that_is_not_weighty_is_declined_not_asked_abou
     d = _decide(f"Hallo, ich möchte meine Club-Mitgliedschaft vorzeitig kündigen. {reason} Danke, Ines", CLUB, "Club")
     assert d.request_type == "club_cancellation" and d.outcome == Outcome.DENY
     assert d.facts["reason"] is not None and d.facts["reason_weighty"] is False
+
+
+def test_a_month_asked_until_runs_on_from_the_coach_end_date_not_from_the_mail() -> None:
+    # written on 14 September, the deadline is 2 October: "bis Ende Oktober" is 29 days past it
+    customer = {**COACH, "coach_end_date": "2026-10-02", "pro_end_date": "2027-05-02"}
+    d = _decide(
+        "Hallo, ich hatte im August eine Lungenentzündung und lag wochenlang flach. Könnte ich die Prüfung bis Ende "
+        "Oktober verschieben?",
+        customer,
+        "Frist",
+    )
+    assert d.outcome == Outcome.APPROVE and d.facts["asked_days"] == 29
