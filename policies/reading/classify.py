@@ -334,6 +334,10 @@ def reads_more_facts(found: str, chosen: str) -> bool:
     )
 
 
+# The reason a certificate attached shows when the text names none (policies/reading/classification.py kinds).
+_REASON_OF_DOCUMENT = (("unemployment", "unemployment_certificate"), ("illness", "attest"))
+
+
 def _product_named(hits: list[_Hit], rtype: str) -> bool:
     return any(h.product in _PRODUCTS for h in hits if h.rtype == rtype) or rtype not in GOODWILL_TYPES
 
@@ -512,6 +516,9 @@ def _facts(
             evidence.append(ev)
     documents, doc_ev = extract_documents(folded, original, tuple(ticket.attachments or ()), reason)
     evidence.extend(doc_ev)
+    if reason is None and _reads_reason(rtype):
+        # "Anbei das Attest, bitte beendet den Club wie besprochen": the document attached names the reason
+        reason = next((r for r, kind in _REASON_OF_DOCUMENT if kind in documents), None)
     claimed, claim_ev = claimed_documents(folded, original, documents, reason)
     evidence.extend(claim_ev)
     duration_days = duration_text = longest_days = longest_text = None

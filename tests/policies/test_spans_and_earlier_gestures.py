@@ -310,3 +310,34 @@ def test_a_month_asked_until_runs_on_from_the_coach_end_date_not_from_the_mail()
         "Frist",
     )
     assert d.outcome == Outcome.APPROVE and d.facts["asked_days"] == 29
+
+
+def test_an_attest_sent_as_asked_names_the_reason_of_a_club_exit() -> None:
+    ticket, cust, today, overrun = parse_case(
+        {
+            "ticket": {
+                "number": 11,
+                "subject": "AW: Club",
+                "body": "Hallo, anbei wie besprochen das Attest meiner Neurologin. Bitte beendet den Club vorzeitig.",
+                "created_at": "2026-09-14T09:30:00Z",
+                "attachments": ["Attest_Neurologie_2026-09.pdf"],
+            },
+            "customer": CLUB,
+            "today": "2026-09-14",
+        }
+    )
+    d = decide(ticket, cust, today, usage_overrun=overrun)
+    assert d.facts["reason"] == "illness" and d.outcome == Outcome.APPROVE
+
+
+@pytest.mark.parametrize(
+    ("body", "severe"),
+    [
+        ("Wenn ihr wieder ablehnt, komme ich vorbei und haue Ihnen den Brief um die Ohren.", True),
+        ("Ich könnte mich ohrfeigen, dass ich die Frist verpasst habe.", False),
+        ("Wir hatten zu Hause viel um die Ohren, darum bitte ich um mehr Zeit.", False),
+    ],
+)
+def test_hitting_someone_about_the_ears_is_a_threat_and_the_idioms_are_not(body: str, severe: bool) -> None:
+    d = _decide(body, PROGRAM, "Programm")
+    assert (d.severity == "severe") is severe
