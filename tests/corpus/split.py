@@ -14,10 +14,11 @@ were tuned on what the first two showed: `python tests/corpus/split.py --freeze 
 `fresh4.jsonl` (150, 2026-12-02) was written with the brief of the training cases of that day (a month of an inbox,
 every type) and frozen before any reader ran on it, while the readers were retrained on the other helpers' cases.
 `fresh5.jsonl` (150, 2026-12-02, later) was written with the same brief by two other helpers after the readers were
-retrained on round 8 (`ye-`…`yh-`), frozen before any reader ran on it, and read once, with that day's final system.
+retrained on round 8 (`ye-`…`yh-`), frozen before any reader ran on it, read first with the system of that hour
+and once more at the day's end; never tuned on.
 
 Cases written later for training only (`--add-train DRAFTS...`: the ids `xa-…` to `xc-…` on 2026-12-01, `xd-…` to
-`yh-…` on 2026-12-02, each prefix one helper's brief) are appended to
+`yl-…` on 2026-12-02 (no `yi-`), each prefix one helper's brief) are appended to
 `train.jsonl`, renumbered in the order written and skipping every number whose id the rule would send to test,
 so the frozen test split stays byte for byte what it was.
 """
