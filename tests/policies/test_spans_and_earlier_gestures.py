@@ -38,7 +38,9 @@ PROGRAM = {
 }
 
 
-def _decide(body: str, customer: dict, subject: str = "Frage", written: str = "2026-09-14") -> object:
+def _decide(
+    body: str, customer: dict, subject: str = "Frage", written: str = "2026-09-14", attachments: tuple[str, ...] = ()
+) -> object:
     ticket, cust, today, overrun = parse_case(
         {
             "ticket": {
@@ -47,7 +49,7 @@ def _decide(body: str, customer: dict, subject: str = "Frage", written: str = "2
                 "body": body,
                 "created_at": f"{written}T09:30:00Z",
                 "customer_email": "t@example.de",
-                "attachments": [],
+                "attachments": list(attachments),
             },
             "customer": customer,
             "today": written,
@@ -182,21 +184,13 @@ def test_a_club_exit_with_its_certificate_after_an_earlier_gesture_is_decided_an
         "club_start_date": "2024-05-01",
         "history": [{"date": "2025-11-03", "request_type": "program_extension", "outcome": "approve", "applied": True}],
     }
-    ticket, cust, today, overrun = parse_case(
-        {
-            "ticket": {
-                "number": 9,
-                "subject": "Club kündigen",
-                "body": "Hallo, ich bin seit August arbeitslos und möchte den Club kündigen. Der Bescheid der "
-                "Arbeitsagentur ist angehängt.",
-                "created_at": "2026-09-14T09:30:00Z",
-                "attachments": ["Bescheid_Arbeitsagentur_Aug2026.pdf"],
-            },
-            "customer": customer,
-            "today": "2026-09-14",
-        }
+    d = _decide(
+        "Hallo, ich bin seit August arbeitslos und möchte den Club kündigen. Der Bescheid der Arbeitsagentur ist "
+        "angehängt.",
+        customer,
+        "Club kündigen",
+        attachments=("Bescheid_Arbeitsagentur_Aug2026.pdf",),
     )
-    d = decide(ticket, cust, today, usage_overrun=overrun)
     assert d.outcome == Outcome.APPROVE  # K-CLUB-EXIT as decided
     assert d.reading is not None and "prior_gesture" in d.reading["doubts"] and d.reading["agreed"] is False
     assert "In der Regel gibt es eine Kulanz pro Kund:in (K-3)" in d.note
@@ -313,20 +307,12 @@ def test_a_month_asked_until_runs_on_from_the_coach_end_date_not_from_the_mail()
 
 
 def test_an_attest_sent_as_asked_names_the_reason_of_a_club_exit() -> None:
-    ticket, cust, today, overrun = parse_case(
-        {
-            "ticket": {
-                "number": 11,
-                "subject": "AW: Club",
-                "body": "Hallo, anbei wie besprochen das Attest meiner Neurologin. Bitte beendet den Club vorzeitig.",
-                "created_at": "2026-09-14T09:30:00Z",
-                "attachments": ["Attest_Neurologie_2026-09.pdf"],
-            },
-            "customer": CLUB,
-            "today": "2026-09-14",
-        }
+    d = _decide(
+        "Hallo, anbei wie besprochen das Attest meiner Neurologin. Bitte beendet den Club vorzeitig.",
+        CLUB,
+        "AW: Club",
+        attachments=("Attest_Neurologie_2026-09.pdf",),
     )
-    d = decide(ticket, cust, today, usage_overrun=overrun)
     assert d.facts["reason"] == "illness" and d.outcome == Outcome.APPROVE
 
 
