@@ -268,7 +268,7 @@ TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
         + "), die Mail nennt keins davon beim Namen, und der Snapshot hat nur ein Kaufdatum: vor der Zusage prüfen, "
         "welches gemeint ist (K-1)."
     ),
-    "restart_first": lambda p: (
+    "restart": lambda p: (
         "Gewünscht ist ein Kulanzneustart: ohne frühere Kulanz als erste Verlängerung zugesagt (K-EXT-1); ein "
         "Neustart ist aber eine Ausnahme (K-EXT-2) – bitte entscheiden, ob er wirklich die beste Hilfe ist."
     ),
@@ -377,7 +377,7 @@ def _wants(ctx: Context, request_type: str, with_quote: bool) -> str:
     return out
 
 
-_HOLD_REASONS = frozenset({"longer_span_named", "product_unnamed", "prior_gesture", "restart_first"})
+_HOLD_REASONS = frozenset({"longer_span_named", "product_unnamed", "prior_gesture", "restart"})
 
 
 def render_note(ctx: Context, request_type: str, ruling: Ruling, banner: str = "", short_banner: str = "") -> str:

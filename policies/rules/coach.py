@@ -125,11 +125,15 @@ def coach_extension(ctx: Context) -> Ruling:
         # "Wenn ich bis zum 10. Juli Zeit bekäme": a day named past the current end is the new end asked for
         asked = until[1]
         facts.update(asked_days=asked, asked_until=until[0].isoformat())
-        if asked > days:
-            why.append(Line("coach_asked_longer", {"days": asked, "text": None, "limit": days, "until": until[0]}))
-            return _long(ctx, why, facts)
+    else:
+        until = None
     if asked is not None and asked > days:
-        why.append(Line("coach_asked_longer", {"days": asked, "text": ctx.facts.duration_text, "limit": days}))
+        text = None if until else ctx.facts.duration_text
+        why.append(
+            Line(
+                "coach_asked_longer", {"days": asked, "text": text, "limit": days, "until": until[0] if until else None}
+            )
+        )
         return _long(ctx, why, facts)
     reason = ctx.facts.reason
     why.append(Line("reason", {"reason": reason, "text": ctx.facts.reason_text}))

@@ -59,7 +59,7 @@ def program_extension(ctx: Context) -> Ruling:
     # independently, the contract gives both, so a first restart is decided as K-EXT-1 and a person confirms it.
     restart = ctx.facts.restart
     if restart:
-        why.append(Line("restart_first"))
+        why.append(Line("restart"))
     return Ruling(
         Outcome.APPROVE,
         ("K-EXT-1",),
