@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-CLASSIFIER_VERSION = "lex-2026.12.5"
+CLASSIFIER_VERSION = "lex-2026.12.6"
 
 _UMLAUT = {"ä": "(?:ae|a)", "ö": "(?:oe|o)", "ü": "(?:ue|u)", "ß": "(?:ss|ß)"}
 _FOLDED_VARIANTS = {"ä": ("a", "ae"), "ö": ("o", "oe"), "ü": ("u", "ue"), "ß": ("ss", "ß")}
@@ -615,6 +615,24 @@ VAGUE_WISH = rx(
     r"weiß nicht,? (?:\w+ ){0,2}was ich (?:\w+ )?(?:tun|machen) soll",
     r"what should i do",
     r"what do you (?:suggest|recommend)",
+    # an open plea with the hardship told around it: which gesture, for which product, is the agent's question
+    r"was (?:können|könnt|kannst|koennen) (?:sie|ihr|du) (?:mir |uns )?(?:da )?(?:anbieten|vorschlagen|raten|empfehlen)",
+    r"(?:kann|könnte|koennte) man (?:da |hier )?(?:irgend)?(?:et)?was (?:machen|tun)",
+    r"lässt sich (?:da )?(?:irgend)?(?:et)?was machen",
+    r"was mache ich (?:jetzt|nun|da)",
+    r"was (?:würdet|würden|würdest) (?:ihr|sie|du) (?:mir )?(?:raten|empfehlen|vorschlagen)",
+    r"(?:weiß|weiss) (?:\w+ )?nicht (?:mehr )?weiter",
+    r"ob ich (?:\w+ )?(?:weitermachen|weiter machen|dabei bleiben) (?:kann|soll)",
+    r"schlussstrich",
+    r"nehmt mich (?:da |überall |ueberall )?raus",
+    r"löscht alles",
+    r"rückgängig machen",
+    r"anything (?:that )?(?:can|could) be done",
+    r"is there anything you can do",
+    r"change my mind",
+    r"undo (?:my|the|this) (?:purchase|order|sign-?up)",
+    r"(?:just )?stop paying",
+    r"what would you (?:suggest|recommend|advise)",
 )
 
 # --- reasons -----------------------------------------------------------------------
@@ -2091,6 +2109,10 @@ OTHER_OBJECTS_STRONG = rx(
     r"warranty",
     r"laptop\w*",
     r"computer\w*",
+    # a consent withdrawn ("widerrufe meine Einwilligung") is data protection, not a return
+    r"einwilligung\w*",
+    r"einverständnis\w*",
+    r"consent",
 )
 OTHER_OBJECTS_WEAK = rx(
     r"vertr(?:ag|äge|ages|ags|ägen)",

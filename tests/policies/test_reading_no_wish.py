@@ -123,3 +123,30 @@ def test_a_threat_to_set_a_car_on_fire_is_severe() -> None:
     c = read("Schickt mir noch eine Absage, dann zünde ich eurer Chefin den Wagen an. Ich kündige den Club.")
     assert (c.abusive, c.severity) == (True, "severe")
     assert not read("Ich zünde jeden Abend eine Kerze an und höre die Audios.").abusive
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Seit dem Unfall meines Mannes pflege ich ihn zu Hause und komme zu nichts. Was könnt ihr mir da anbieten?",
+        "Ich bin seit Wochen krank und hänge überall hinterher. Ehrlich, ich weiß nicht mehr weiter. Gruß, Ines",
+        "Mit dem neuen Job und den Kindern schaffe ich gar nichts mehr. Lässt sich da irgendwas machen?",
+        "My mother moved in with us after her stroke and I have no time left at all. Is there anything you can do?",
+        "I signed up three weeks ago and honestly regret it. Can I still change my mind?",
+    ],
+)
+def test_an_open_plea_after_a_hardship_is_a_wish_to_clarify(body: str) -> None:
+    c = read(body)
+    assert c.request_type == "unclear", [(s.text, s.cues) for s in c.sentences]
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        ("Datenschutz", "Hiermit widerrufe ich meine Einwilligung, dass mein Foto auf eurer Website gezeigt wird."),
+        ("", "I hereby withdraw my consent to receive marketing e-mails. I am keeping the program, of course."),
+    ],
+)
+def test_a_consent_withdrawn_is_no_return(subject: str, body: str) -> None:
+    c = read(body, subject)
+    assert c.request_type == "other", [(s.text, s.cues) for s in c.sentences]
