@@ -33,6 +33,7 @@ from policies.reading import lexicon as lx
 from policies.reading.abuse import detect_abuse
 from policies.reading.classification import Classification, CueReading, Facts, SentenceReading
 from policies.reading.extract import (
+    aimed_months,
     asked_dates,
     claimed_documents,
     dated,
@@ -523,6 +524,7 @@ def _facts(
     evidence.extend(claim_ev)
     duration_days = duration_text = longest_days = longest_text = None
     duration_until: date | None = None
+    aimed: tuple[date, ...] = ()
     if rtype in DURATION_TYPES:
         spans = [(h.start, h.end) for h in hits if h.intent in ("extend", "pause")]
         written = ticket.created_at.date() if isinstance(ticket.created_at, datetime) else None
@@ -534,6 +536,10 @@ def _facts(
             # "bis Ende Juni": the span counts the months from the mail's to that one; it runs to that month's end
             duration_until = end_of_month(add_months(written.replace(day=1), round(duration_days / 30) - 1))
         longest_days, longest_text = longest_span(folded, original, found)
+        if rtype == RequestType.COACH_EXTENSION:
+            # a trainee names the exam date aimed at ("die Prüfung erst im Dezember"): rules/coach.py counts it
+            # from the current end date
+            aimed = aimed_months(folded, original, written)
     dissatisfied = first_hit(lx.STRONG_DISSATISFACTION, folded)
     timing = first_hit(lx.TIMING_NOT_RIGHT, folded)
     if timing:
@@ -550,7 +556,7 @@ def _facts(
     facts = Facts(
         language=language,
         dates_mentioned=tuple(unique_dates(dt for _, dt in found_dates)),
-        dates_asked=asked_dates(folded, found_dates),
+        dates_asked=unique_dates((*asked_dates(folded, found_dates), *aimed)),
         duration_days=duration_days,
         duration_text=duration_text,
         duration_until=duration_until,

@@ -11,6 +11,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import date
 
+from policies.dates import end_of_month
 from policies.model import Evidence
 from policies.reading import lexicon as lx
 from policies.reading.classification import OPEN_SPAN_DAYS, WEIGHTY_REASONS
@@ -278,6 +279,107 @@ def asked_dates(folded: str, found: list[tuple[int, date]]) -> tuple[date, ...]:
     """The dates among `found` (`dated(folded, ...)`) the text asks time until ("bis zum 10. Juli"), not those it
     only tells ("am 2. Dezember")."""
     return unique_dates(dt for start, dt in found if _UNTIL_BEFORE.search(folded, max(0, start - 40), start))
+
+
+# A month or season aimed at without "bis" ("die Prüfung erst im Dezember", "lieber im Herbst", "at the next date in
+# November", "März wäre realistisch") or with "bis" outside the wish's sentence ("ich bräuchte eher bis Dezember").
+_SEASON_RX = "fruhjahr|fruhling|sommer|herbst|winter|spring|summer|autumn|fall"
+_TARGET_MONTH = re.compile(
+    rf"(?<![\w])(?P<pre>im|in|ab|zum|zur|bis|until|till|for|at|on|by|to|into)\s+"
+    r"(?:(?:the|den|dem|der|die|das)\s+)?(?:(?P<next>nachste[nmrs]?|kommende[nmrs]?|next|coming)\s+)?"
+    r"(?:(?:date|exam date|exam|exams|termin|termine[n]?|prufungstermin\w*|prufung|runde|round|session)\s+(?:in|im)\s+)?"
+    r"(?:(?P<lead>anfang|mitte|ende|beginning of|start of|middle of|end of|mid|early|late)\s+)?"
+    rf"(?P<m>{_MONTH_RX}|{_SEASON_RX})\b"
+    rf"|(?<![\w])(?P<m2>{_MONTH_RX}|{_SEASON_RX})\s+(?:ware|wurde|would be|is|sounds|klingt|passt|ginge)\s+(?:\w+\s+)?"
+    r"(?:realistisch|realistic|machbar|feasible|besser|better|ideal|gut|good|moglich|possible|schaffbar|doable)\b"
+)
+# The sentence aims at a time: a wish, a question, a move ("statt", "verschieben", "instead"). Read in the original
+# spelling: folded, "würde" would be the past "wurde".
+_AIMS = re.compile(
+    r"\?|\b(?:könnte|könnten|kann ich|darf ich|dürfte|würde|würden|möchte|möchten|gern|gerne|lieber|erst|eher|statt"
+    r"|stattdessen|verschieben|verlegen|wechseln|machbar|möglich|realistisch|brauche|bräuchte|would|could|can i|may i"
+    r"|instead|rather|postpone|move|switch|possible|realistic|prefer|need)\b"
+)
+_PERFECT_AFTER = re.compile(r"\bge\w{2,}(?:t|en)\s+(?:hat|habe|haben|hatte|ist|bin|war|sind)\b")
+_NOT_AIMED_BEFORE = re.compile(
+    r"(?:seit|since|letzten|vergangenen|vorigen|last|statt|instead of|rather than)\s+(?:\w+\s+){0,2}$"
+    r"|(?:wegen|aufgrund|because of|due to)\s+(?:\S+\s+){0,3}$"
+)
+# A noun right before the month's preposition says what happens then ("die Operation im Herbst", "der Umzug im
+# April"): the month dates an event, unless the noun is the exam's ("die Prüfung im Dezember").
+_EVENT_NOUN_BEFORE = re.compile(r"\b([A-ZÄÖÜ][\w-]+)\s+$")
+_EXAM_NOUN = re.compile(r"(?i)(?:\w*prüfung\w*|\w*termin\w*|runde\w*|date|exam\w*|ausbildung|abschluss)$")
+_ABBREVIATED = frozenset(
+    {
+        "mar",
+        "may",
+        "jun",
+        "jul",
+        "jan",
+        "feb",
+        "apr",
+        "aug",
+        "sep",
+        "sept",
+        "okt",
+        "oct",
+        "nov",
+        "dez",
+        "dec",
+        "mai",
+        "mär",
+        "mrz",
+    }
+)
+_SEASON_START = {
+    "fruhjahr": 3,
+    "fruhling": 3,
+    "spring": 3,
+    "sommer": 6,
+    "summer": 6,
+    "herbst": 9,
+    "autumn": 9,
+    "fall": 9,
+    "winter": 12,
+}
+
+
+def aimed_months(folded: str, original: str, written: date | None) -> tuple[date, ...]:
+    """The days a month or season the text aims at begins (its end after "Ende", its middle after "Mitte"), counted
+    from the month the mail was written in: "die Prüfung erst im Dezember" is a deadline asked for, not told.
+
+    Only in a sentence that aims at a time and names no span of its own ("sechs Wochen" says how long), not after
+    "seit"/"statt" (time lost, the month given up), not in a clause told in the past tense."""
+    if written is None or not any(k in folded for k in (*_MONTHS, *_SEASON_START)):
+        return ()
+    out: list[date] = []
+    for m in _TARGET_MONTH.finditer(folded):
+        name = m.group("m") or m.group("m2")
+        if m.group("m2") and name in _ABBREVIATED:
+            continue  # "may would be" is the verb
+        if name in ("fall", "may", "mar") and m.group("pre") not in ("im", "in", "bis", "until", "till"):
+            continue
+        s, e = sentence_bounds(folded, m.start(), m.end())
+        if not _AIMS.search(original[s:e].lower()) and m.group("pre") not in ("bis", "until", "till"):
+            continue
+        if _DURATION.search(folded[s:e]) or _NOT_AIMED_BEFORE.search(folded, max(0, m.start() - 30), m.start()):
+            continue
+        noun = _EVENT_NOUN_BEFORE.search(original, max(0, m.start() - 40), m.start())
+        if noun and m.group("m") and not _EXAM_NOUN.match(noun.group(1)):
+            continue
+        cs, ce = clause_bounds(folded, m.start(), m.end())
+        clause = original[cs:ce].lower()
+        if lx.PAST_AUX.search(clause) or _PERFECT_AFTER.search(clause):
+            continue  # "im März hatte ich die OP", "die sich bis Mitte Dezember gezogen hat"
+        month = _SEASON_START.get(name) or _MONTHS.get(name)
+        if month is None:
+            continue
+        year = written.year + (1 if month < written.month or (m.group("next") and month == written.month) else 0)
+        lead = m.group("lead")
+        day = 15 if lead in ("mitte", "middle of", "mid") else 1
+        first = date(year, month, day)
+        out.append(end_of_month(first) if lead in ("ende", "end of", "late") else first)
+    return unique_dates(out)
 
 
 def unique_dates(dates: Iterable[date]) -> tuple[date, ...]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-CLASSIFIER_VERSION = "lex-2026.12.6"
+CLASSIFIER_VERSION = "lex-2026.12.7"
 
 _UMLAUT = {"ä": "(?:ae|a)", "ö": "(?:oe|o)", "ü": "(?:ue|u)", "ß": "(?:ss|ß)"}
 _FOLDED_VARIANTS = {"ä": ("a", "ae"), "ö": ("o", "oe"), "ü": ("u", "ue"), "ß": ("ss", "ß")}
@@ -203,6 +203,18 @@ INTENTS: dict[str, list[tuple[float, Cue | Guarded]]] = {
                 r"(?:frist|abgabe|deadline|prüfung|prüfungstermin|prüfungsfrist|exam) (?:\w+ ){0,3}(?:verschieben|nach hinten|später)",
                 r"(?:verschieben|postpone) (?:\w+ ){0,3}(?:prüfung|exam)",
                 r"(?:push|move|shift) (?:back )?(?:\w+ ){0,2}(?:deadline|exam|exam date|end date)",
+                # the exam taken at a later time: "die Prüfung erst im Februar schreiben", "lieber im Herbst machen",
+                # "zu den Prüfungsterminen im Frühjahr wechseln", "take the exam at the next date instead"
+                r"prüfung (?:\w+ ){0,2}(?:erst|lieber|gern|gerne|später) (?:\w+ ){0,3}"
+                r"(?:machen|schreiben|ablegen|nachholen|absolvieren|mitmachen)",
+                r"(?:späteren|nächsten|kommenden|anderen) prüfungstermin\w* (?:\w+ ){0,3}"
+                r"(?:wechseln|umbuchen|verschieben|antreten|mitmachen|machen|schreiben)",
+                r"prüfungstermin\w* (?:im|in|ab) (?:\w+ )?(?:frühjahr|frühling|sommer|herbst|winter|januar|februar|märz|"
+                r"april|mai|juni|juli|august|september|oktober|november|dezember) (?:\w+ ){0,2}"
+                r"(?:wechseln|umbuchen|verschieben|antreten|mitmachen|machen|schreiben)",
+                r"(?:take|sit|write|do|resit) (?:the |my )?(?:final )?exam (?:\w+ ){0,5}"
+                r"(?:later|instead|next (?:date|round|session|sitting)|another date|a later date)",
+                r"exam (?:\w+ ){0,2}(?:at|on|to|in) (?:the |a )?(?:next|later|following) (?:date|round|session|sitting)",
                 r"zeitlich nicht (?:schaffe|schaffen|hinbekomme)\w*",
                 # "ich brauch noch 4 Wochen", "Ich will einfach noch vier Wochen": more time asked without a verb for it
                 r"(?:brauch\w*|bräucht\w*|will|möchte|hätte gerne?|wünsche mir) (?:\w+ ){0,2}noch "

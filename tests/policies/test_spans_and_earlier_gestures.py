@@ -22,6 +22,7 @@ from policies.offline.case import parse_case
 from policies.reading.extract import durations
 from policies.reading.text import fold
 from policies.vocab import Outcome
+from tests.policies.classify_kit import read
 
 COACH = {
     "tags": ["coach_intueat_2025"],
@@ -327,3 +328,52 @@ def test_an_attest_sent_as_asked_names_the_reason_of_a_club_exit() -> None:
 def test_hitting_someone_about_the_ears_is_a_threat_and_the_idioms_are_not(body: str, severe: bool) -> None:
     d = _decide(body, PROGRAM, "Programm")
     assert (d.severity == "severe") is severe
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Nach meiner Knie-OP bin ich völlig raus. Könnte ich die Prüfung erst im Februar schreiben?",
+        "Seit dem Tod meiner Mutter komme ich zu nichts. Ich würde lieber bei den Prüfungsterminen im Frühjahr mitmachen.",
+        "After my surgery I am far behind. Could I take the exam at the next date in January instead?",
+        "Nach der Trennung bin ich völlig durch. Dezember wäre realistisch für die Prüfung, früher schaffe ich es nicht.",
+    ],
+)
+def test_an_exam_month_aimed_at_without_until_is_the_end_asked(body: str) -> None:
+    # deadline 2 October, written 14 September: each month aimed at lies more than six weeks past the deadline
+    customer = {**COACH, "coach_end_date": "2026-10-02", "pro_end_date": "2027-05-02"}
+    d = _decide(body, customer, "Prüfung")
+    assert d.outcome == Outcome.ESCALATE and d.escalate_to == "coach_leads", d.note
+    assert d.facts["asked_days"] > 42
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Im Februar hatte ich eine schwere OP und lag lange flach. Könnte ich die sechs Wochen Verlängerung bekommen?",
+        "Die Lungenentzündung, die sich bis Mitte Dezember gezogen hat, hat mich zurückgeworfen. Könnte ich mehr Zeit "
+        "für die Prüfung bekommen?",
+        "Ich würde gern sechs Wochen länger für die Prüfung haben, im Januar ist mein Sohn zur Welt gekommen.",
+    ],
+)
+def test_a_month_told_as_the_past_or_beside_a_span_is_no_end_asked(body: str) -> None:
+    customer = {**COACH, "coach_end_date": "2026-10-02", "pro_end_date": "2027-05-02"}
+    d = _decide(body, customer, "Prüfung")
+    assert "asked_until" not in d.facts, d.facts
+
+
+@pytest.mark.parametrize(
+    ("body", "request_type"),
+    [
+        (
+            "Könnte ich die Prüfung erst im Februar schreiben? Mir fehlt nach der OP einfach die Kraft.",
+            "coach_extension",
+        ),
+        ("Can I sit the exam later? My father is in hospital.", "coach_extension"),
+        ("Kann ich beim nächsten Prüfungstermin antreten statt jetzt?", "coach_extension"),
+        ("Wann sind eigentlich die nächsten Prüfungstermine?", "other"),
+        ("Die Prüfung habe ich gern gemacht, danke für alles!", "other"),
+    ],
+)
+def test_the_exam_taken_at_a_later_time_is_a_coach_extension_wish(body: str, request_type: str) -> None:
+    assert read(body, "Ausbildung").request_type == request_type
