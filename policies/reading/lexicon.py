@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-CLASSIFIER_VERSION = "lex-2026.12.7"
+CLASSIFIER_VERSION = "lex-2026.12.8"
 
 _UMLAUT = {"ä": "(?:ae|a)", "ö": "(?:oe|o)", "ü": "(?:ue|u)", "ß": "(?:ss|ß)"}
 _FOLDED_VARIANTS = {"ä": ("a", "ae"), "ö": ("o", "oe"), "ü": ("u", "ue"), "ß": ("ss", "ß")}
@@ -223,7 +223,18 @@ INTENTS: dict[str, list[tuple[float, Cue | Guarded]]] = {
         ),
     ],
     "pause": [
-        (0.8, rx(r"stoppen", r"anhalten", r"anzuhalten", r"stop (?:it )?for")),
+        (
+            0.8,
+            rx(
+                r"stoppen",
+                r"anhalten",
+                r"anzuhalten",
+                r"stop (?:it )?for",
+                # the membership or its debits stopped for a while: the same words as an exit, with a span
+                r"stop (?:my|the|our) (?:\w+ ){0,3}(?:membership|subscription) for (?:now|a while|the time being|some time|a few|\w+ (?:weeks|months))",
+                r"(?:stoppt|stoppen sie|stellt|stellen sie) (?:\w+ ){0,2}(?:abbuchung|lastschrift|zahlung)\w*[^.!?\n]{0,40}\b(?:bis|vorübergehend|vorerst|erstmal)\b",
+            ),
+        ),
         (
             0.8,
             rx(
@@ -326,7 +337,20 @@ INTENTS: dict[str, list[tuple[float, Cue | Guarded]]] = {
                 r"nicht (?:mehr )?(?:automatisch )?verlängert (?:werden|wird)",
                 r"cancel\w*",
                 r"terminat\w*",
-                r"end (?:my|the) (?:\w+ )?(?:membership|subscription)",
+                r"end (?:my|the|our) (?:\w+ ){0,3}(?:membership|subscription)",
+                r"end to (?:my|the|our) (?:\w+ ){0,3}(?:membership|subscription)",
+                r"stop (?:my|the|our) (?:\w+ ){0,3}(?:membership|subscription)"
+                r"(?! for (?:now|a while|the time being|some time|a few|\w+ (?:weeks|months)))",
+                # Swiss German "künden" for "kündigen"; folded it is "Kunden", so only with its object
+                r"(?:club|mitgliedschaft|abo|abonnement) (?:\w+ ){0,4}künden",
+                r"künde (?:hiermit |ich )?(?:den|die|das|meine|meinen|mein)",
+                r"gekündet",
+                # stopping the debits for good ("bitte stoppt die Abbuchung für den Club"), not a duplicate debit
+                # and not for a while ("bis einschließlich September": a pause)
+                r"(?<!doppelte )(?<!doppelten )(?:abbuchung|lastschrift|zahlung)\w* (?:\w+ ){0,3}(?:stoppen|einstellen)"
+                r"(?![^.!?\n]{0,40}\b(?:bis|until|vorübergehend|vorerst|erstmal|für \w+ (?:wochen|monate)))",
+                r"(?:stoppt|stoppen sie|stellt|stellen sie) (?:\w+ ){0,2}(?<!doppelte )(?:abbuchung|lastschrift|zahlung)\w*"
+                r"(?![^.!?\n]{0,40}\b(?:bis|until|vorübergehend|vorerst|erstmal|für \w+ (?:wochen|monate)))",
                 r"leave the club",
                 r"quit",
                 r"quitting",
@@ -1368,11 +1392,16 @@ DOC_NOT_YET = rx(
     r"not (?:\w+ )?yet",
 )
 ATTACHMENT_ATTEST = re.compile(
-    r"attest|op[-_ ]?bericht|arztbericht|au[-_ ]?bescheinigung|^au[-_ .]|arbeitsunf|krankmeld|krankschreib|arztbrief|befund|entlass|medical|doctor|sick[-_ ]?note|aerztlich|arzt|klinik|krankenhaus|diagnose",
+    r"attest|op[-_ ]?bericht|arztbericht|au[-_ ]?bescheinigung|^au[-_ .]|arbeitsunf|krankmeld|krankschreib|arztbrief|befund|entlass|medical|doctor|sick[-_ ]?note|aerztlich|arzt|klinik|krankenhaus|diagnose"
+    r"|neurolog|psychiat|therapeut|hospital|discharge|fit[-_ ]?note|physician",
     re.I,
 )
 ATTACHMENT_UNEMPLOYMENT = re.compile(
-    r"arbeitslos|alg[-_ ]?\d|alg[-_ ]?bescheid|arbeitsagentur|arbeitsamt|jobcenter|bewilligung|unemploy|(?<![a-z])alv(?![a-z])",
+    r"arbeitslos|alg[-_ ]?\d|alg[-_ ]?bescheid|arbeitsagentur|arbeitsamt|jobcenter|bewilligung|unemploy|(?<![a-z])alv(?![a-z])"
+    # the offices and benefits of other countries and their short names: RAV (CH), AMS (AT), UWV (NL), Jobcentre,
+    # JSA and Universal Credit (UK), Bürgergeld, Agentur für Arbeit (AfA)
+    r"|(?<![a-z])(?:rav|ams|uwv|jsa|afa)(?![a-z])|jobcentre|job[-_ ]centre|b(?:ue|ü|u)rgergeld|universal[-_ ]?credit"
+    r"|agentur[-_ ]?f(?:ue|ü|u)r[-_ ]?arbeit|taggeld",
     re.I,
 )
 # A file whose name says it is some other paper (a bank statement, a signed declaration, a notice of dismissal,

@@ -377,3 +377,39 @@ def test_a_month_told_as_the_past_or_beside_a_span_is_no_end_asked(body: str) ->
 )
 def test_the_exam_taken_at_a_later_time_is_a_coach_extension_wish(body: str, request_type: str) -> None:
     assert read(body, "Ausbildung").request_type == request_type
+
+
+@pytest.mark.parametrize(
+    ("body", "request_type"),
+    [
+        ("I have to ask you to end my intumind Club membership early, I lost my job.", "club_cancellation"),
+        ("I'm writing to ask for an early end to my Club membership.", "club_cancellation"),
+        ("Grüezi, ich möchte den Club per Ende Monat künden.", "club_cancellation"),
+        ("Bitte stoppt die Abbuchung für den Club, ich will ihn nicht mehr.", "club_cancellation"),
+        ("Could you stop my Club membership for now? I'm in hospital for a month.", "club_pause"),
+        ("Bitte stoppt die Abbuchungen für den Club bis einschließlich September, ich bin in Reha.", "club_pause"),
+        ("Unsere Kunden fragen oft nach euch. Wie funktioniert euer Partnerprogramm?", "other"),
+    ],
+)
+def test_a_club_exit_written_without_the_usual_verb_is_read(body: str, request_type: str) -> None:
+    assert read(body, "Club").request_type == request_type
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("RAV_Bestaetigung_Maerz2026.pdf", "unemployment"),
+        ("UWV_besluit_WW_2026.pdf", "unemployment"),
+        ("jobcentre_letter_2026-09-01.pdf", "unemployment"),
+        ("Bescheid_AfA_2026-09-01.pdf", "unemployment"),
+        ("neurologist_letter_Holt.pdf", "illness"),
+    ],
+)
+def test_the_offices_of_other_countries_name_the_certificate_attached(name: str, reason: str) -> None:
+    d = _decide(
+        "Hallo, wie besprochen schicke ich euch den Nachweis. Bitte beendet meinen Club vorzeitig.",
+        CLUB,
+        "AW: Club",
+        attachments=(name,),
+    )
+    assert d.facts["reason"] == reason and d.outcome == Outcome.APPROVE, d.facts
