@@ -55,7 +55,7 @@ if str(ROOT) not in sys.path:
 
 from policies.reading import model as reader  # noqa: E402
 from policies.reading.text import customer_text  # noqa: E402
-from policies.reading.wishes import subject_counts  # noqa: E402
+from policies.reading.wishes import customer_words, subject_counts  # noqa: E402
 
 CASES = ROOT / "tests" / "corpus" / "cases"
 OLDER = (ROOT / "tests" / "corpus" / "dev.jsonl", ROOT / "tests" / "corpus" / "holdout.jsonl")
@@ -126,7 +126,7 @@ def load_cases(path: Path) -> list[Example]:
             Example(
                 row["id"],
                 _subject(ticket.get("subject") or ""),
-                customer_text(ticket.get("body") or ""),
+                customer_words(ticket.get("body") or "", ticket.get("customer_email")),
                 label["request_type"],
                 bool(label["abusive"]),
                 label.get("severity") == "severe",

@@ -94,6 +94,7 @@ _SIGNALS: tuple[tuple[str, lx.Cue, int, int], ...] = (
     ("visit", lx.VISIT, 1, 1),
     ("ultimatum", lx.ULTIMATUM, 1, 1),
 )
+_AT_ONESELF = re.compile(r"\bmich (?:\w+ )?(?:selbst|selber) $")
 _ABOUT_SELF = re.compile(r"\b(?:f(?:ü|ue|u)r mich|for me|mir selbst|myself|mich selbst)\b")
 
 
@@ -183,6 +184,8 @@ def detect_abuse(original: str, folded: str) -> AbuseFinding:
     # Labels: "abusive_severe" (threat of violence, hate speech), "abusive" (insult, aimed profanity, shouting).
     for pattern in (lx.THREATS, lx.THREATS_MORE, lx.HATE, lx.HATE_MORE):
         for m in _hits(pattern, folded, self_check=False):
+            if _AT_ONESELF.search(folded, max(0, m.start() - 25), m.start()):
+                continue  # "ich könnte mich selbst erschlagen": vexed with oneself, no threat to anyone
             severe = True
             evidence.append(Evidence("abusive_severe", snippet(original, m.start(), m.end())))
             break

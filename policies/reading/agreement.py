@@ -17,8 +17,7 @@ from policies.pack.loader import PolicyPack
 from policies.pack.params import param
 from policies.reading import model
 from policies.reading.classification import Classification
-from policies.reading.text import customer_text
-from policies.reading.wishes import subject_counts
+from policies.reading.wishes import customer_words, subject_counts
 from policies.vocab import GESTURE_TYPES, Outcome, RequestType, Severity
 
 
@@ -69,7 +68,7 @@ def reader_input(ticket: Ticket) -> tuple[str, str]:
     """The subject that counts (first message, no reply prefix) and the customer's new text: what both read."""
     earlier = sum(1 for m in ticket.messages if not m.note)
     subject = (ticket.subject or "").strip() if subject_counts(ticket.subject or "", earlier) else ""
-    return subject, customer_text(ticket.body or "")
+    return subject, customer_words(ticket.body or "", ticket.customer_email)
 
 
 def read_both(

@@ -47,8 +47,8 @@ from policies.reading.extract import (
     negated,
     unique_dates,
 )
-from policies.reading.text import customer_text, fold, sentence_bounds, snippet
-from policies.reading.wishes import Verdict, WishText, subject_counts
+from policies.reading.text import fold, sentence_bounds, snippet
+from policies.reading.wishes import Verdict, WishText, customer_words, subject_counts
 from policies.vocab import RequestType
 
 CLASSIFIER_VERSION = lx.CLASSIFIER_VERSION
@@ -358,7 +358,7 @@ def classify(ticket: Ticket, pack: PolicyPack | None = None, *, facts_for: str |
     # The subject counts only for the first message of a ticket, never for a reply or a forward (AW:, Fwd: ...).
     earlier = sum(1 for m in ticket.messages if not m.note)
     subject = (ticket.subject or "").strip() if subject_counts(ticket.subject or "", earlier) else ""
-    body = customer_text(ticket.body or "")
+    body = customer_words(ticket.body or "", ticket.customer_email)
     original = f"{subject}\n\n{body}" if subject else body
     body_start = len(original) - len(body)
     folded = fold(original)

@@ -284,12 +284,26 @@ def asked_dates(folded: str, found: list[tuple[int, date]]) -> tuple[date, ...]:
 # A month or season aimed at without "bis" ("die Prüfung erst im Dezember", "lieber im Herbst", "at the next date in
 # November", "März wäre realistisch") or with "bis" outside the wish's sentence ("ich bräuchte eher bis Dezember").
 _SEASON_RX = "fruhjahr|fruhling|sommer|herbst|winter|spring|summer|autumn|fall"
+# A quarter ("bis Ende Q1", "end of Q2", "Ende des ersten Quartals"): its first month, or its last after "Ende".
+_QUARTER_RX = r"q[1-4]|(?:des |of the |the )?(?:ersten|zweiten|dritten|vierten|first|second|third|fourth|[1-4]\.) (?:quartals?|quarter)"
+_QUARTER_NUMBER = {"1": 1, "2": 2, "3": 3, "4": 4, "erste": 1, "zweit": 2, "dritt": 3, "viert": 4}
+_QUARTER_NUMBER |= {"first": 1, "second": 2, "third": 3, "fourth": 4}
+
+
+def _quarter(name: str, ends: bool) -> int | None:
+    """The month a quarter's name points at: its last after "Ende"/"end of", else its first."""
+    if not ("q" in name[:1] or "quart" in name):
+        return None
+    n = next((v for k, v in _QUARTER_NUMBER.items() if k in name), None)
+    return None if n is None else 3 * n if ends else 3 * n - 2
+
+
 _TARGET_MONTH = re.compile(
     rf"(?<![\w])(?P<pre>im|in|ab|zum|zur|bis|until|till|for|at|on|by|to|into)\s+"
     r"(?:(?:the|den|dem|der|die|das)\s+)?(?:(?P<next>nachste[nmrs]?|kommende[nmrs]?|next|coming)\s+)?"
     r"(?:(?:date|exam date|exam|exams|termin|termine[n]?|prufungstermin\w*|prufung|runde|round|session)\s+(?:in|im)\s+)?"
     r"(?:(?P<lead>anfang|mitte|ende|beginning of|start of|middle of|end of|mid|early|late)\s+)?"
-    rf"(?P<m>{_MONTH_RX}|{_SEASON_RX})\b"
+    rf"(?P<m>{_MONTH_RX}|{_SEASON_RX}|{_QUARTER_RX})\b"
     rf"|(?<![\w])(?P<m2>{_MONTH_RX}|{_SEASON_RX})\s+(?:ware|wurde|would be|is|sounds|klingt|passt|ginge)\s+(?:\w+\s+)?"
     r"(?:realistisch|realistic|machbar|feasible|besser|better|ideal|gut|good|moglich|possible|schaffbar|doable)\b"
 )
@@ -308,7 +322,7 @@ _NOT_AIMED_BEFORE = re.compile(
 # A noun right before the month's preposition says what happens then ("die Operation im Herbst", "der Umzug im
 # April"): the month dates an event, unless the noun is the exam's ("die Prüfung im Dezember").
 _EVENT_NOUN_BEFORE = re.compile(r"\b([A-ZÄÖÜ][\w-]+)\s+$")
-_EXAM_NOUN = re.compile(r"(?i)(?:\w*prüfung\w*|\w*termin\w*|runde\w*|date|exam\w*|ausbildung|abschluss)$")
+_EXAM_NOUN = re.compile(r"(?i)(?:\w*prüfung\w*|\w*termin\w*|\w*frist|runde\w*|date|exam\w*|ausbildung|abschluss)$")
 _ABBREVIATED = frozenset(
     {
         "mar",
@@ -350,7 +364,7 @@ def aimed_months(folded: str, original: str, written: date | None) -> tuple[date
 
     Only in a sentence that aims at a time and names no span of its own ("sechs Wochen" says how long), not after
     "seit"/"statt" (time lost, the month given up), not in a clause told in the past tense."""
-    if written is None or not any(k in folded for k in (*_MONTHS, *_SEASON_START)):
+    if written is None or not any(k in folded for k in (*_MONTHS, *_SEASON_START, "quart", "q1", "q2", "q3", "q4")):
         return ()
     out: list[date] = []
     for m in _TARGET_MONTH.finditer(folded):
@@ -371,11 +385,11 @@ def aimed_months(folded: str, original: str, written: date | None) -> tuple[date
         clause = original[cs:ce].lower()
         if lx.PAST_AUX.search(clause) or _PERFECT_AFTER.search(clause):
             continue  # "im März hatte ich die OP", "die sich bis Mitte Dezember gezogen hat"
-        month = _SEASON_START.get(name) or _MONTHS.get(name)
+        lead = m.group("lead")
+        month = _SEASON_START.get(name) or _MONTHS.get(name) or _quarter(name, lead in ("ende", "end of", "late"))
         if month is None:
             continue
         year = written.year + (1 if month < written.month or (m.group("next") and month == written.month) else 0)
-        lead = m.group("lead")
         day = 15 if lead in ("mitte", "middle of", "mid") else 1
         first = date(year, month, day)
         out.append(end_of_month(first) if lead in ("ende", "end of", "late") else first)
@@ -451,6 +465,7 @@ _DURATION = re.compile(
     r"quarters?(?! of an? hour| past| to)|years?)\b"
     r"|(?P<num2>\d+)\s*-?\s*(?P<unit2>wochig|monatig|tagig)\w*"
     r"|(?P<half>(?:ein(?:e[mn]?)?\s+)?halbe[ns]?\s+jahr\w*|half\s+a\s+year|six\s+months\s*/\s*half\s+a\s+year)"
+    r"|(?P<qy>(?:ein(?:e[mn]?)?\s+)?(?P<three>drei)?viertel\s?jahr\w*|(?:a\s+)?quarter\s+of\s+a\s+year)"
 )
 # A duration that describes the past ("seit 6 Wochen krank") is not what the customer asks for.
 _PAST_BEFORE = re.compile(
@@ -470,6 +485,8 @@ _ASK_BEFORE = re.compile(
 def _days(m: re.Match[str]) -> int | None:
     if m.group("half"):
         return 180
+    if m.group("qy"):
+        return 270 if m.group("three") else 90  # "ein Vierteljahr", "ein Dreivierteljahr"
     if m.group("num2"):
         days_per_unit = {"wochig": 7, "monatig": 30, "tagig": 1}[m.group("unit2")]
         return int(m.group("num2")) * days_per_unit

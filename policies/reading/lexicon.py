@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-CLASSIFIER_VERSION = "lex-2026.12.8"
+CLASSIFIER_VERSION = "lex-2026.12.9"
 
 _UMLAUT = {"ä": "(?:ae|a)", "ö": "(?:oe|o)", "ü": "(?:ue|u)", "ß": "(?:ss|ß)"}
 _FOLDED_VARIANTS = {"ä": ("a", "ae"), "ö": ("o", "oe"), "ü": ("u", "ue"), "ß": ("ss", "ß")}
@@ -194,6 +194,12 @@ INTENTS: dict[str, list[tuple[float, Cue | Guarded]]] = {
                 r"(?:more|extra|additional) time",
                 r"weeks? (?:more|longer)",
                 r"(?:few|couple of|some|\d+|two|three|four|five|six) (?:more|extra|additional) (?:weeks|months|days)",
+                r"(?:one|a|another) (?:more|extra|additional|further) (?:week|month)",
+                r"(?:a (?:bit|little)|a (?:few )?(?:weeks?|months?)|bit|little|somewhat) longer (?:on|with|for|in) (?:the|my|this)",
+                r"(?:weeks?|months?) (?:\w+ )?on top",
+                r"noch (?:einen|ein paar|zwei|drei|vier|sechs) (?:\w+ )?(?:monat|monate|wochen) (?:dazu|drauf|obendrauf|länger)",
+                # "noch vier Wochen dranzuhängen": time added on (not "ich hänge das Attest an")
+                r"dran ?(?:zu ?)?häng(?:en|t)",
                 r"(?:wochen|monate|tage|zeit) (?:\w+ ){0,2}gut ?(?:schreiben|geschrieben|zuschreiben)",
                 r"months? (?:more|longer)",
                 r"extend\w*",
@@ -252,10 +258,13 @@ INTENTS: dict[str, list[tuple[float, Cue | Guarded]]] = {
             rx(
                 r"pausier\w*",
                 r"pausen?",
-                r"pause (?:einlegen|machen)",
-                r"ruhen lassen",
-                r"ruhend stellen",
-                r"auf eis legen",
+                r"pause (?:einlegen|machen|einzulegen|zu machen)",
+                r"ruhen (?:zu )?lassen",
+                r"ruhend (?:zu )?stellen",
+                r"auf eis (?:zu )?legen",
+                r"stillzulegen",
+                # "a break from the club": the object named, not a break in a call or an event
+                r"(?:a|some) (?:\w+ )?break from (?:the|my|your) (?:\w+ )?(?:club|membership|program\w*|course|training|subscription)",
                 r"einfrieren",
                 r"(?:auszusetzen|aussetzen)",
                 r"unterbrechen",
@@ -355,7 +364,8 @@ INTENTS: dict[str, list[tuple[float, Cue | Guarded]]] = {
                 r"quit",
                 r"quitting",
                 r"raus aus (?:dem|der|diesem|dieser|eurem|eurer|meinem|meiner) (?:\w+ )?(?:vertrag|mitgliedschaft|club|abo)",
-                r"aus dem (?:vertrag|club|abo) (?:raus|aus)\w*",
+                r"aus (?:dem|der|diesem|dieser|eurem|eurer|meinem|meiner) (?:\w+ )?(?:vertrag|club|abo|mitgliedschaft)\w* "
+                r"(?:\w+ ){0,2}(?:raus|aus)(?:\w*)",
             ),
         ),
     ],
@@ -875,6 +885,9 @@ REASONS: list[tuple[str, Cue | Guarded]] = [
             r"health (?:issues?|problems?)",
             r"arbeitsunfähig\w*",
             r"therapie\w*",
+            r"therapy",
+            r"relapse\w*",
+            r"neurolog\w*",
             r"schmerzen",
             r"long covid",
             r"au-?bescheinigung",
@@ -1007,6 +1020,7 @@ REASONS: list[tuple[str, Cue | Guarded]] = [
         "not_for_me",
         rx(
             r"nichts für mich",
+            r"(?:nüt|nüüt|nix) für mich",
             r"nicht (?:das )?richtige für mich",
             r"passt (?:\w+ ){0,2}nicht zu mir",
             r"nicht mein ding",
@@ -1498,8 +1512,10 @@ INSULTS = rx(
     r"bitch\w*",
     r"scum\w*",
     r"bastards?",
-    r"fuck\w*",
-    r"f\*+k\w*",
+    # an intensifier before a thing is swearing at a situation ("this fucking app crashes"), not at a person
+    r"(?:fuck\w*|f\*+k\w*)(?! (?:app|apps|thing|things|program\w*|course|website|site|page|login|internet|computer|laptop"
+    r"|phone|day|week|month|year|bug|video\w*|audio\w*|system|update|link|password|wifi|traffic|weather|job|work"
+    r"|situation|time|download|player|button|screen|form)\b)",
     r"shit (?:company|service|support|program|course|club)",
     r"bullshit",
     r"crooks?",
@@ -1719,6 +1735,10 @@ RETRACTED = rx(
     r"(?:please )?ignore (?:that|it|this)",
     r"forget (?:about )?(?:my|it|that|the)",
     r"withdraw (?:my|the) (?:\w+ )?(?:request|cancellation|refund request|application)",
+    # a wish someone else suggested, turned down ("Eine Bekannte meinte, ich solle pausieren – das möchte ich nicht")
+    r"(?:das|dies|es) (?:möchte|will|wollte|mochte) ich (?:aber |jedoch |ausdrücklich |auf keinen fall |ganz sicher )*nicht\b",
+    r"(?:that|this|it) (?:is|'s) (?:\w+ )?not what i want",
+    r"i (?:really |definitely |certainly )?(?:don'?t|do not) want (?:that|this)\b",
 )
 # Retractions that count only for a cue in their own clause ("Ich habe es mir anders überlegt, mit der
 # Kündigung"); on their own they are as often the reason for a return ("I've changed my mind, it's not for me").
@@ -1997,12 +2017,13 @@ AGAIN = rx(
     r"eine weitere",
     r"einen weiteren",
     r"weitere",
-    r"nochmal",
-    r"nochmals",
+    # not thanks said again ("danke nochmal dafür", "thanks again") nor being well again ("wieder richtig fit")
+    r"(?<!danke )(?<!dank )nochmal(?! (?:danke|vielen dank|dafür))",
+    r"(?<!danke )nochmals(?! (?:danke|vielen dank|dafür))",
     r"erneut",
-    r"wieder",
+    r"wieder(?! (?:\w+ )?(?:fit|gesund|da|zuhause|zu hause|besser|gut|arbeitsfähig|belastbar|auf den beinen|voll dabei|dabei|einsteigen|reinkommen|mitmachen))",
     r"another",
-    r"again",
+    r"(?<!thanks )(?<!thank you )again",
     r"one more",
     r"a second",
 )
@@ -2023,6 +2044,9 @@ INFO_ONLY = rx(
     r"(?:don'?t|do not) need (?:one|it|any|an? \w+) (?:\w+ )?(?:right now|at the moment|currently|yet|now)",
     r"not asking for (?:anything|one|it|an? \w+) (?:right )?now",
     r"(?:nur|just) (?:so )?(?:zur|for) info(?:rmation)?\b(?! (?:anbei|attached))",
+    r"(?:nur |rein |ganz )?(?:mal )?theoretisch",
+    r"(?:just |purely )?(?:hypothetically|in theory)",
+    r"noch ist nichts entschieden",
 )
 # Words that start a new clause inside a sentence (the clause of a cue ends there).
 CLAUSE_STARTS = rx(
@@ -2041,7 +2065,9 @@ CLAUSE_STARTS = rx(
     r"so dass",
     r"bevor",
     r"nachdem",
-    r"während",
+    # "während meiner Reha" / "after my surgery" are prepositions: the clause goes on ("letztes Frühjahr habt ihr den
+    # Club während meiner Reha pausiert")
+    r"während(?! (?:des|der|dem|den|meiner|meines|meinem|seiner|seines|ihrer|ihres|unserer|unseres|eurer|eures|dieser|dieses|einer|eines)\b)",
     r"bitte",
     r"and",
     r"or",
@@ -2051,8 +2077,8 @@ CLAUSE_STARTS = rx(
     r"so that",
     r"although",
     r"while",
-    r"before",
-    r"after",
+    r"before(?! (?:the|my|your|his|her|our|their|a|an|this|that|next|last)\b)",
+    r"after(?! (?:the|my|your|his|her|our|their|a|an|this|that|next|last)\b)",
     r"please",
     r"as",
 )
@@ -2088,6 +2114,21 @@ OTHER_OBJECTS_STRONG = rx(
     r"waage\w*",
     r"\w*gerät\w*",
     r"yogamatte\w*",
+    # kitchen and sports things bought elsewhere ("den Mixer bei Amazon bestellt")
+    r"\w*mixer\w*",
+    r"blender\w*",
+    r"thermomix\w*",
+    r"küchenmaschine\w*",
+    r"entsafter\w*",
+    r"juicer\w*",
+    r"hantel\w*",
+    r"dumbbells?",
+    r"smartwatch\w*",
+    r"fitness ?tracker\w*",
+    # an invitation passed on ("can I extend the invitation to my sister?")
+    r"einladung\w*",
+    r"invitations?",
+    r"invites?",
     r"matte",
     r"hochzeit\w*",
     r"wedding\w*",
@@ -2119,6 +2160,8 @@ OTHER_OBJECTS_STRONG = rx(
     r"payment (?:deadline|date|plan)",
     # stretching the instalments or cancelling a duplicate charge is billing, not the program's time or a return
     r"ratenzahlung\w*",
+    r"raten",
+    r"(?!be)\w+raten",  # "die restlichen Raten", "Monatsraten"; not "beraten"
     r"zahlungsplan\w*",
     r"instal?lment plan\w*",
     r"duplicates?",

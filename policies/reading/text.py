@@ -50,7 +50,8 @@ class Reply:
                  "html_quote", "signature", "sign_off", "delimiter", "device_footer", "legal_footer",
                  "only_quote", or None when nothing was cut at the end.
     removed      every kind of thing removed, in order (also "quote_marks" for '>' lines in between).
-    forwarded    the body forwards a mail; `forwarded_text` is that mail's text (headers removed).
+    forwarded    the body forwards a mail; `forwarded_text` is that mail's text (headers removed),
+                 `forwarded_from` the address its header names as the sender ("" when none), lower case.
     capped       the reading stopped at NEW_TEXT_CAP / TEXT_SCAN_CAP: the new text may go on.
     """
 
@@ -61,6 +62,7 @@ class Reply:
     removed: tuple[str, ...] = ()
     forwarded: bool = False
     forwarded_text: str = ""
+    forwarded_from: str = ""
     capped: bool = False
     html: bool = False
 
@@ -914,6 +916,7 @@ def _scan(lines: _Lines, nested: int = 0) -> Reply:
     cut_reason: str | None = None  # a hard end of the new text
     tail_reason: str | None = None  # what was removed after the last own line
     forwarded = own = capped = after_rule = fence = False
+    forwarded_from = ""
     provisional = False  # the own text so far came after a header at the top: it may be the quoted mail
     size = 0
     first_quote: int | None = None
@@ -980,6 +983,7 @@ def _scan(lines: _Lines, nested: int = 0) -> Reply:
             quote_follows = j is not None and lines.depth[j] > 0
             if is_forward:
                 forwarded = True
+                forwarded_from = forwarded_from or _sender(lines, i, end)
                 _collect_forward(lines, end + 1, quote_follows, forwarded_text)
             removed.append(reason)
             if quote_follows:
@@ -1077,6 +1081,7 @@ def _scan(lines: _Lines, nested: int = 0) -> Reply:
         removed=tuple(dict.fromkeys(removed)),
         forwarded=forwarded,
         forwarded_text=forwarded_text.text() if forwarded else "",
+        forwarded_from=forwarded_from,
         capped=capped,
     )
 
@@ -1088,6 +1093,20 @@ def _text_follows(lines: _Lines, i: int) -> bool:
         return False
     t = lines.text[j]
     return len(t) > 60 and not t.startswith(_MARK) and not _LEGAL_FOOTER.match(t) and lines.field(j) is None
+
+
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _sender(lines: _Lines, start: int, end: int) -> str:
+    """The address of the "From:"/"Von:" field among the header lines start..end, lower case ("" when none)."""
+    for k in range(start, end + 1):
+        f = lines.field(k)
+        if f is not None and f[0] == "from":
+            m = _ADDRESS.search(f[1])
+            if m:
+                return m.group(0).lower()
+    return ""
 
 
 def _collect_forward(lines: _Lines, start: int, quoted: bool, out: _Capped) -> None:
@@ -1152,6 +1171,37 @@ def read_reply(body: str, html: bool | None = None) -> Reply:
 def customer_text(body: str) -> str:
     """The customer's new text of one message body (HTML or plain)."""
     return read_reply(body).new_text
+
+
+# A comment that only points at the mail below; longer, it says something of its own and the mail below is history.
+OWN_MAIL_COMMENT_MAX = 300
+
+
+def own_mail_below(reply: Reply, sender: str) -> str:
+    """The new text of the customer's own earlier mail below the comment (forwarded or quoted), else "".
+
+    Only for a comment of at most OWN_MAIL_COMMENT_MAX characters: a short note on a mail resent is a pointer to it;
+    a longer one tells what is wanted now ("statt der Rückgabe lieber …"), and the mail below is an earlier wish."""
+    if len(reply.new_text) > OWN_MAIL_COMMENT_MAX:
+        return ""
+    address = sender.strip().lower()
+    if reply.forwarded:
+        if reply.forwarded_from != address or not reply.forwarded_text:
+            return ""
+        return read_reply(reply.forwarded_text).new_text
+    below = reply.quoted_text.split("\n", 12)
+    head = "\n".join(below[:12])
+    m = _ADDRESS.search(head)
+    if m is None or m.group(0).lower() != address:
+        return ""
+    # one level of quote marks off: the mail below read as a mail of its own (its header first)
+    unquoted = "\n".join(_strip_one_mark(line) for line in reply.quoted_text.splitlines())
+    return read_reply(unquoted).new_text
+
+
+def _strip_one_mark(line: str) -> str:
+    m = _ONE_MARK.match(line)
+    return line[m.end() :] if m else line
 
 
 def sentences(text: str) -> list[str]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from policies.reading import lexicon as lx
 from policies.reading.extract import negated
-from policies.reading.text import clause_bounds, sentence_bounds
+from policies.reading.text import clause_bounds, fold, own_mail_below, read_reply, sentence_bounds
 
 LEAVE_INTENTS = frozenset({"refund", "cancel", "unsub"})
 PRODUCTS_OF_OURS = frozenset({"program", "club", "coach", "purchase"})
@@ -31,8 +31,9 @@ PRODUCTS_OF_OURS = frozenset({"program", "club", "coach", "purchase"})
 _NEG_AFTER = re.compile(
     r"^[\s\"'“”„)]*(?:(?:möchte|mochte|möchten|mochten|will|wollen|wollte|muss|brauche|brauch|kann|werde|würde|wurde|"
     r"ich|wir|es|das|den|die|eigentlich|doch|auch|jetzt|ja|gar|wirklich|definitiv|auf|ganz|bestimmt|sicher|is|was|"
-    r"would|it|be|really|that|this|ihr|sie|du|mir|mich|uns|lieber|mehr|so)\s+){0,4}"
-    r"(?P<neg>nicht|nie|niemals|keine?[nmrs]?|not|never|no longer|won't|wouldn't|isn't|wasn't|don't|doesn't|"
+    r"would|it|be|really|that|this|ihr|sie|du|mir|mich|uns|lieber|mehr|so|müsst|musst|müssen|braucht|brauchst|"
+    r"brauchen|sollt|sollst|sollen)\s+){0,4}"
+    r"(?P<neg>nicht|nichts|nie|niemals|keine?[nmrs]?|not|never|no longer|won't|wouldn't|isn't|wasn't|don't|doesn't|"
     r"aren't|weren't|no)\b(?P<rest>[^,.;:!?]{0,30})"
 )
 # German verb-final negation: the clause ends in the negator ("eine Pause löst mein Problem leider nicht").
@@ -93,6 +94,27 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def subject_counts(subject: str, earlier_messages: int) -> bool:
     """The subject is read only for the first message of a ticket and never for a reply or a forward."""
     return bool(subject.strip()) and earlier_messages == 0 and not REPLY_PREFIX.match(subject)
+
+
+def customer_words(body: str, sender: str | None) -> str:
+    """What both readers read of one message body: the customer's new text, and before it their own earlier mail
+    below (forwarded again or quoted, `own_mail_below`) when the comment on it asks and retracts nothing by itself:
+    "kam als unzustellbar zurück, ich schicke sie noch einmal", "sent it to the wrong address", "bitte um Bearbeitung".
+    A comment with a wish or a retraction of its own ("never mind my mail below, no extra time needed") is read alone.
+    """
+    reply = read_reply(body)
+    if sender:
+        resent = own_mail_below(reply, sender)
+        if resent and not _says_something(fold(reply.new_text)):
+            return f"{resent}\n\n{reply.new_text}" if reply.new_text else resent
+    return reply.new_text
+
+
+def _says_something(folded: str) -> bool:
+    """The text has a wish cue, a retraction or a keep of its own (read without the lexicon's word index)."""
+    if any(cue.regex.search(folded) for cues in lx.INTENTS.values() for _, cue in cues):
+        return True
+    return any(c.regex.search(folded) for c in (lx.RETRACTED, lx.RETRACTED_LOCAL, lx.KEEP))
 
 
 class WishText:
@@ -183,6 +205,12 @@ class WishText:
         if negated(self.folded, start, conditional_ok=True) or self._negated_before(cs, start):
             return True
         after = self.folded[end : max(clause_end, end)]
+        # "Verlängern oder pausieren müsst ihr nichts": two cues joined share the negator after the second
+        co = _COORDINATED.match(self.folded, end, end + 12)
+        if co and co.end() in cue_starts:
+            word = _WORDS.match(self.folded, co.end())
+            if word:
+                after = self.folded[word.end() : max(self.clause(co.end(), word.end())[1], word.end())]
         # "Die Pause, um die ich gebeten hatte, brauche ich doch nicht": the clause goes on after a relative clause
         rel = _RELATIVE_AFTER.match(self.folded, max(clause_end, end))
         if rel and not after.strip():
@@ -401,6 +429,25 @@ class WishText:
                 return True
         return False
 
+    def _pronoun_in(self, cs: int, ce: int) -> bool:
+        """A pronoun standing for a thing in the clause; a German article before its noun is none ("die verlorene
+        Zeit", "das Programm": a capitalised word right after it, or after one word in between)."""
+        for m in lx.PRONOUN_OBJECT.finditer(self.folded[cs:ce]):
+            if m.group(0) in ("die", "den", "das", "diese", "diesen", "dieses") and _NOUN_AFTER.match(
+                self.original, cs + m.end()
+            ):
+                continue
+            return True
+        return False
+
+    def _pronoun_at(self, start: int, end: int) -> bool:
+        """A pronoun right at the cue, its object ("Kann ich den zurückgeben?", "return it"), not an "it" of "is it
+        possible"."""
+        before = _WORDS.findall(self.folded[max(0, start - 24) : start])[-2:]
+        after = _WORDS.findall(self.folded[end : end + 8])[:1]
+        german = {"es", "die", "den", "das", "ihn", "sie", "diese", "diesen", "dieses"}
+        return bool(german & set(before)) or bool({"it", "them", "this", "that"} & set(after))
+
     def _umlaut_at(self, pos: int) -> bool:
         return 0 <= pos < len(self.original) and self.original[pos] in "äÄüÜ"
 
@@ -424,10 +471,16 @@ class WishText:
                 return "other", self.original[o.start : o.end]
         if intent in ("extend", "pause", "refund") and product == "newsletter":
             return "other", None  # e-mails are not paused, extended or refunded as a goodwill gesture
-        pronoun = lx.PRONOUN_OBJECT.search(self.folded[cs:ce]) is not None
+        pronoun = self._pronoun_in(cs, ce)
         if not others and (not in_sentence or pronoun):
             # nothing named in the clause: the nearest thing named before, in this sentence or the one before
             before = [m for m in (*self.products, *self.others) if ps <= m.start < start and not (cs <= m.start < ce)]
+            if not before and i > 1 and self._pronoun_at(start, end):
+                # the sentence before names nothing ("Leider ist er zu laut."): a thing bought or borrowed elsewhere
+                # one further back is what goes back ("den Mixer bei Amazon bestellt … Kann ich den zurückgeben?")
+                pps = self.spans[i - 2][0]
+                if _ACQUIRED.search(self.folded, pps, ps):
+                    before = [m for m in self.others if pps <= m.start < ps and m.kind == "other_strong"]
             if before:
                 last = max(before, key=lambda m: m.start)
                 if pronoun and (last.kind == "other_strong" or (last.kind == "other_weak" and not near_products)):
@@ -443,6 +496,9 @@ _WORDS = re.compile(r"[\w']+")
 # A pronoun right before a retraction points it back at the wish, across a contrast ("aber die brauche ich nicht mehr").
 _POINTS_BACK = re.compile(r"(?:^|[\s:,])(?:die|den|das|diese|diesen|dieses|it|that|this)\s+$")
 _OWNER_BEFORE = re.compile(r"(?P<obj>\w+)\s+(?:fur|furs|for|of|zum|zur)\s+(?:\w+\s+)?$")  # folded: "für" is "fur"
+_ACQUIRED = re.compile(r"\b(?:bestellt|gekauft|geliehen|ausgeliehen|bought|ordered|borrowed|purchased)\b")
+_NOUN_AFTER = re.compile(r" (?:[a-zäöüß][\w-]* )?[A-ZÄÖÜ]")
+_COORDINATED = re.compile(r"\s*(?:oder|und|bzw\.?|or|and)\s+")
 _MORE_NEGATORS = frozenset({"nichts", "nix", "nothing", "keinesfalls"})
 _PARTICLES = frozenset(
     {"einfach", "auch", "vielleicht", "eventuell", "irgendwie", "mal", "bitte", "etwa", "evtl", "doch", "just"}

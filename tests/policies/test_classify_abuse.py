@@ -99,3 +99,16 @@ def test_contempt_for_a_whole_trade_is_not_abuse_of_the_team() -> None:
     c = read("Die ganze Fitnessbranche sind für mich nur Abzocker und Halsabschneider. Bei euch fühle ich mich wohl.")
     assert not c.abusive
     assert read("Ihr seid genauso Halsabschneider wie die ganze Fitnessbranche.").abusive
+
+
+def test_being_vexed_with_oneself_is_no_threat() -> None:
+    c = read("Ich könnte mich selbst erschlagen, ich habe die Frist verschwitzt. Geht noch was mit der Rückgabe?")
+    assert not c.abusive
+    assert read("Ich werde euch erschlagen.").severity == "severe"
+
+
+def test_swearing_at_an_app_is_not_abuse_and_at_people_it_is() -> None:
+    assert not read(
+        "I've spent more time fighting this fucking app than doing a workout. How do I get the audios?"
+    ).abusive
+    assert read("You fucking idiots, where is my refund?").abusive

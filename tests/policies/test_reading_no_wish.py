@@ -150,3 +150,29 @@ def test_an_open_plea_after_a_hardship_is_a_wish_to_clarify(body: str) -> None:
 def test_a_consent_withdrawn_is_no_return(subject: str, body: str) -> None:
     c = read(body, subject)
     assert c.request_type == "other", [(s.text, s.cues) for s in c.sentences]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Bis wann läuft mein Programm? Verlängern oder pausieren müsst ihr nichts, ich krieg das schon hin.",
+        "Eine Bekannte meinte, ich solle den Club in der Reha pausieren lassen - das möchte ich aber ausdrücklich nicht! "
+        "Kann ich die Live-Calls als Aufzeichnung sehen?",
+        "Letztes Frühjahr habt ihr meinen Club während meiner Reha pausiert - danke nochmal! Wo finde ich die Termine?",
+        "Im Programm wird ein Hochleistungsmixer empfohlen, den habe ich mir bei Amazon bestellt. Leider ist er zu laut. "
+        "Kann ich den zurückgeben?",
+        "The live session sounds great. Can I extend the invitation to my sister, or does she need to register?",
+        "Nur mal theoretisch: wenn ich meinen Job verlieren würde, könnte ich dann aus dem Club vorzeitig raus?",
+    ],
+)
+def test_a_wish_turned_down_told_as_past_about_another_thing_or_in_theory_asks_nothing(body: str) -> None:
+    c = read(body)
+    assert c.request_type == "other", [(s.text, s.cues) for s in c.sentences]
+
+
+def test_an_article_is_no_pronoun_that_carries_another_object_over() -> None:
+    c = read(
+        "Mir fehlen drei Wochen vom Programm und Ende ist laut Mail schon Anfang Juni. "
+        "Wäre es möglich, dass ihr mir die verlorene Zeit hinten dranhängt?"
+    )
+    assert c.request_type == "program_extension", [(s.text, s.cues) for s in c.sentences]

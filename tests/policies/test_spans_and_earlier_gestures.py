@@ -413,3 +413,46 @@ def test_the_offices_of_other_countries_name_the_certificate_attached(name: str,
         attachments=(name,),
     )
     assert d.facts["reason"] == reason and d.outcome == Outcome.APPROVE, d.facts
+
+
+@pytest.mark.parametrize(
+    ("body", "request_type"),
+    [
+        (
+            "Wäre es möglich, nochmal ungefähr vier Wochen dranzuhängen? Dann mache ich die Prüfung im Januar.",
+            "coach_extension",
+        ),
+        ("Could I have one more month on top? My father is in hospital again.", "program_extension"),
+        ("Is there any way I could have a bit longer on the program? It runs out on the 21st.", "program_extension"),
+        ("Ich würde gern vorzeitig aus der Mitgliedschaft raus.", "club_cancellation"),
+        (
+            "Bitte lassen Sie meine Club-Mitgliedschaft bis Februar ruhen, ich bitte Sie, sie ruhen zu lassen.",
+            "club_pause",
+        ),
+        ("Realistically I'll need a break from the club until the end of the year.", "club_pause"),
+        ("Ich hänge euch das Attest dran.", "other"),
+    ],
+)
+def test_more_time_and_an_exit_written_in_everyday_words_are_read(body: str, request_type: str) -> None:
+    assert read(body).request_type == request_type
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("Ich bitte um eine Verlängerung um ein Vierteljahr.", 90),
+        ("Ich bräuchte wohl ein Dreivierteljahr Pause.", 270),
+    ],
+)
+def test_a_quarter_of_a_year_is_a_span_of_its_own(text: str, days: int) -> None:
+    assert (days, "span") in _spans(text)
+
+
+def test_the_end_of_a_quarter_aimed_at_for_the_exam_is_the_end_asked() -> None:
+    d = _decide(
+        "Meine Prüfungsfrist läuft am 13. Februar ab. Ich bitte Sie, mir die Frist bis Ende Q1 zu verschieben, ich bin in Reha.",
+        {**COACH, "coach_end_date": "2026-02-13", "pro_end_date": "2026-08-13"},
+        "Frist",
+        "2026-01-20",
+    )
+    assert "2026-03-31" in d.facts["dates_asked"] and d.outcome == Outcome.ESCALATE, d.facts

@@ -18,7 +18,7 @@ from policies.model import Customer, HistoryEntry, Message, Ticket
 from policies.pack.params import process_of
 from policies.reading.classification import Classification
 from policies.reading.classify import classify
-from policies.reading.text import customer_text
+from policies.reading.wishes import customer_words
 from worker.bootstrap import Runtime
 from worker.store.db import session_scope
 from worker.store.models import LEDGER_HISTORY_IMPORT, AbuseIncident, LedgerEntry
@@ -105,7 +105,7 @@ def _to_ticket(gt: GrooveTicket, messages: list[GrooveMessage], message_id: str 
         body = (current.body_html if current else gt.summary) or ""
         attachments = tuple(current.attachments) if current else ()
     else:
-        body = "\n\n".join(customer_text(m.body_html or m.plain_text or "") for m in read)
+        body = "\n\n".join(customer_words(m.body_html or m.plain_text or "", gt.customer_email) for m in read)
         attachments = tuple(a for m in read for a in m.attachments)
     earlier = tuple(
         Message(body=m.plain_text or m.body_html, created_at=m.created_at, from_customer=m.from_customer, note=m.note)
