@@ -18,7 +18,7 @@ retrained on round 8 (`ye-`…`yh-`), frozen before any reader ran on it, read f
 and once more at the day's end; never tuned on.
 
 Cases written later for training only (`--add-train DRAFTS...`: the ids `xa-…` to `xc-…` on 2026-12-01, `xd-…` to
-`yl-…` on 2026-12-02 (no `yi-`), each prefix one helper's brief) are appended to
+`yl-…` on 2026-12-02 (no `yi-`), `ym-…` to `yr-…` on 2026-12-03, each prefix one helper's brief) are appended to
 `train.jsonl`, renumbered in the order written and skipping every number whose id the rule would send to test,
 so the frozen test split stays byte for byte what it was.
 """
