@@ -114,6 +114,11 @@ def _says_something(folded: str) -> bool:
     """The text has a wish cue, a retraction or a keep of its own (read without the lexicon's word index)."""
     if any(cue.regex.search(folded) for cues in lx.INTENTS.values() for _, cue in cues):
         return True
+    return retracts_or_keeps(folded)
+
+
+def retracts_or_keeps(folded: str) -> bool:
+    """The (folded) text withdraws a wish or keeps what it has: "hat sich erledigt", "ich bleibe doch", "keep it"."""
     return any(c.regex.search(folded) for c in (lx.RETRACTED, lx.RETRACTED_LOCAL, lx.KEEP))
 
 

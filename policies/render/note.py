@@ -16,6 +16,7 @@ from typing import Any
 
 from policies.dates import format_de
 from policies.model import Action, Decision, HistoryEntry
+from policies.reading.follow_up import OPEN_REQUEST
 from policies.render.labels import (
     ABUSE_STEP,
     ALTERNATIVE,
@@ -371,6 +372,9 @@ def _wants(ctx: Context, request_type: str, with_quote: bool) -> str:
             quotes.append(q)
     if with_quote and quotes:
         out += " Text: " + ", ".join(quotes[:2]) + "."
+    asked = next((ev.text for ev in ctx.classification.evidence if ev.label == OPEN_REQUEST), None)
+    if asked:
+        out += f" Antwort auf unsere Rückfrage vom {d(date.fromisoformat(asked))}: die Anfrage von damals läuft weiter."
     others = [REQUEST_TYPE.get(t, t) for t in ctx.classification.secondary_types if t != request_type]
     if others:
         out += " Außerdem: " + ", ".join(others) + "."
