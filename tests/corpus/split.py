@@ -16,9 +16,12 @@ every type) and frozen before any reader ran on it, while the readers were retra
 `fresh5.jsonl` (150, 2026-12-02, later) was written with the same brief by two other helpers after the readers were
 retrained on round 8 (`ye-`…`yh-`), frozen before any reader ran on it, read first with the system of that hour
 and once more at the day's end; never tuned on.
+`fresh6.jsonl` (150, 2026-12-03, `zf-`…`zh-`) was written by three helpers with that brief (one month of an inbox; one
+with threats beside a request, one with phones, HTML and replies whose subject speaks of something else), frozen
+before any reader ran on it, after the readers were tuned on everything else; read once, never tuned on.
 
 Cases written later for training only (`--add-train DRAFTS...`: the ids `xa-…` to `xc-…` on 2026-12-01, `xd-…` to
-`yl-…` on 2026-12-02 (no `yi-`), `ym-…` to `yr-…` on 2026-12-03, each prefix one helper's brief) are appended to
+`yl-…` on 2026-12-02 (no `yi-`), `ym-…` to `yr-…`, `yv-` and `yw-` on 2026-12-03, each prefix one helper's brief) are appended to
 `train.jsonl`, renumbered in the order written and skipping every number whose id the rule would send to test,
 so the frozen test split stays byte for byte what it was.
 """
