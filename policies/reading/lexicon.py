@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-CLASSIFIER_VERSION = "lex-2026.12.9"
+CLASSIFIER_VERSION = "lex-2026.12.10"
 
 _UMLAUT = {"ä": "(?:ae|a)", "ö": "(?:oe|o)", "ü": "(?:ue|u)", "ß": "(?:ss|ß)"}
 _FOLDED_VARIANTS = {"ä": ("a", "ae"), "ö": ("o", "oe"), "ü": ("u", "ue"), "ß": ("ss", "ß")}
@@ -2045,6 +2045,13 @@ INFO_ONLY = rx(
     r"not asking for (?:anything|one|it|an? \w+) (?:right )?now",
     r"(?:nur|just) (?:so )?(?:zur|for) info(?:rmation)?\b(?! (?:anbei|attached))",
     r"(?:nur |rein |ganz )?(?:mal )?theoretisch",
+    r"(?:möchte|will|wollte|würde gern|würde gerne) (?:\w+ ){0,2}nur (?:mal )?wissen",
+    # a question about the rules before buying: nothing to return yet
+    r"bevor ich (?:\w+ ){0,3}(?:bestelle|kaufe|zahle|abschließe)",
+    r"vor dem kauf",
+    r"überlege\w*,? (?:\w+ ){0,5}(?:zu )?(?:kaufen|bestellen|buchen|dazuzukaufen|dazu zu kaufen)",
+    r"before (?:i|we) (?:\w+ ){0,2}(?:buy|purchase|order|sign up|commit)",
+    r"(?:thinking|considering) (?:about|of) (?:buying|purchasing|ordering|signing up|joining)",
     r"(?:just |purely )?(?:hypothetically|in theory)",
     r"noch ist nichts entschieden",
 )

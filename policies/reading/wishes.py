@@ -31,7 +31,7 @@ PRODUCTS_OF_OURS = frozenset({"program", "club", "coach", "purchase"})
 _NEG_AFTER = re.compile(
     r"^[\s\"'“”„)]*(?:(?:möchte|mochte|möchten|mochten|will|wollen|wollte|muss|brauche|brauch|kann|werde|würde|wurde|"
     r"ich|wir|es|das|den|die|eigentlich|doch|auch|jetzt|ja|gar|wirklich|definitiv|auf|ganz|bestimmt|sicher|is|was|"
-    r"would|it|be|really|that|this|ihr|sie|du|mir|mich|uns|lieber|mehr|so|müsst|musst|müssen|braucht|brauchst|"
+    r"would|it|be|really|that|this|ihr|sie|du|mir|mich|uns|lieber|mehr|so|musst|mussen|braucht|brauchst|ubrigens|"
     r"brauchen|sollt|sollst|sollen)\s+){0,4}"
     r"(?P<neg>nicht|nichts|nie|niemals|keine?[nmrs]?|not|never|no longer|won't|wouldn't|isn't|wasn't|don't|doesn't|"
     r"aren't|weren't|no)\b(?P<rest>[^,.;:!?]{0,30})"
@@ -197,7 +197,7 @@ class WishText:
         elif (
             lx.HYPOTHETICAL.search(folded[cs:start])
             or _THIRD_PARTY.match(folded[cs:start])
-            or (self.info_only and self._asked_as_question(start))
+            or (self.info_only and (self._asked_as_question(start) or start < self.body_start))
         ):
             why_not = "hypothetical"
         elif self._mention_only(start, end) or _TOPIC_BEFORE.search(folded[max(0, start - 25) : start]):
@@ -448,7 +448,7 @@ class WishText:
     def _pronoun_at(self, start: int, end: int) -> bool:
         """A pronoun right at the cue, its object ("Kann ich den zurückgeben?", "return it"), not an "it" of "is it
         possible"."""
-        before = _WORDS.findall(self.folded[max(0, start - 24) : start])[-2:]
+        before = _WORDS.findall(self.folded[max(0, start - 32) : start])[-4:]
         after = _WORDS.findall(self.folded[end : end + 8])[:1]
         german = {"es", "die", "den", "das", "ihn", "sie", "diese", "diesen", "dieses"}
         return bool(german & set(before)) or bool({"it", "them", "this", "that"} & set(after))
@@ -480,7 +480,7 @@ class WishText:
         if not others and (not in_sentence or pronoun):
             # nothing named in the clause: the nearest thing named before, in this sentence or the one before
             before = [m for m in (*self.products, *self.others) if ps <= m.start < start and not (cs <= m.start < ce)]
-            if not before and i > 1 and self._pronoun_at(start, end):
+            if not before and i > 1 and (self._pronoun_at(start, end) or (intent == "refund" and not near_products)):
                 # the sentence before names nothing ("Leider ist er zu laut."): a thing bought or borrowed elsewhere
                 # one further back is what goes back ("den Mixer bei Amazon bestellt … Kann ich den zurückgeben?")
                 pps = self.spans[i - 2][0]
@@ -488,7 +488,25 @@ class WishText:
                     before = [m for m in self.others if pps <= m.start < ps and m.kind == "other_strong"]
             if before:
                 last = max(before, key=lambda m: m.start)
+                # "das Buch … bei Thalia bestellt": the buying of the thing named right before it
+                prior = [m for m in before if m.start < last.start]
+                nearest = max(prior, key=lambda m: m.start) if prior else None
+                if (
+                    last.kind == "purchase"
+                    and nearest is not None
+                    and nearest.kind == "other_strong"
+                    and self.sentence_of(nearest.start) == self.sentence_of(last.start)
+                ):
+                    last = nearest
                 if pronoun and (last.kind == "other_strong" or (last.kind == "other_weak" and not near_products)):
+                    return "other", self.original[last.start : last.end]
+                if (
+                    intent == "refund"
+                    and last.kind == "other_strong"
+                    and not near_products
+                    and not _PAPER.search(self.folded[last.start : last.end])
+                ):
+                    # "Wie kann ich das Buch zurückgeben? Ich möchte mein Geld zurück.": the money of that thing
                     return "other", self.original[last.start : last.end]
         return (_product(product) if product and product in PRODUCTS_OF_OURS else None), None
 
@@ -512,6 +530,11 @@ _CONDITIONAL = re.compile(r"\b(?:wenn|falls|sofern|sonst|if|unless|otherwise)\b"
 # A relative clause right after the cue's clause: ", um die ich gebeten hatte," / ", die ich hatte,".
 _RELATIVE_AFTER = re.compile(
     r"\s*,\s*(?:um |von |mit |für )?(?:die|den|das|der|dem|welche\w*|which|that|who)\b[^,.;!?\n]{0,80},"
+)
+# Papers and messages: nothing bought, so no money of theirs to refund ("das Formular … Bitte endlich erstatten.").
+_PAPER = re.compile(
+    r"formular|rechnung|invoice|bill|mail|quittung|beleg|gutschrift|newsletter|benachrichtigung|notification|"
+    r"erinnerung|reminder|push|einwilligung|einverst|consent|ticket|call|termin|appointment"
 )
 # A relative clause about someone else: "my employer, who is reimbursing the cost".
 _THIRD_PARTY = re.compile(

@@ -176,3 +176,66 @@ def test_an_article_is_no_pronoun_that_carries_another_object_over() -> None:
         "Wäre es möglich, dass ihr mir die verlorene Zeit hinten dranhängt?"
     )
     assert c.request_type == "program_extension", [(s.text, s.cues) for s in c.sentences]
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        (
+            "Refund policy before I buy",
+            "Hi, I'm thinking about buying the 12-week programme. What's your refund policy exactly?",
+        ),
+        ("", "Hallo, bevor ich bestelle: zählen die 30 Tage für die Rückgabe ab dem Kauf oder ab dem ersten Login?"),
+        (
+            "",
+            "Gilt die Garantie ab dem Kauf des Rezeptpakets? Zurückgeben will ich übrigens nichts, ich will nur sicher sein.",
+        ),
+        (
+            "",
+            "Ab wann zählen die 30 Tage für die Rückgabe - ab Kauf oder ab Start? Ich möchte nur wissen, wie das geregelt ist.",
+        ),
+    ],
+)
+def test_a_question_about_the_return_rules_is_no_return(subject: str, body: str) -> None:
+    c = read(body, subject)
+    assert c.request_type == "other", [(s.text, s.cues) for s in c.sentences]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Ich habe bei Amazon das Buch einer Autorin bestellt. Wie kann ich das Buch zurückgeben? Ich möchte mein Geld zurück.",
+        "After your webinar I bought the book you recommended on Amazon. It's not really for me. Can I get a refund through you?",
+        "Ich habe das Buch Ihrer Gründerin bei Thalia bestellt, leider kam es beschädigt an. Kann ich es bei Ihnen zurückgeben?",
+    ],
+)
+def test_money_back_for_a_thing_bought_elsewhere_is_about_that_thing(body: str) -> None:
+    c = read(body)
+    assert c.request_type == "other", [(s.text, s.object_text, s.cues) for s in c.sentences]
+
+
+@pytest.mark.parametrize(
+    ("body", "wanted"),
+    [
+        # booking an exam date is no purchase still to come
+        (
+            "Before I book though: my deadline is the 4th of July and I'd rather take the exam on 21 July. "
+            "Could I have my access extended by a few weeks so I can take that one?",
+            "coach_extension",
+        ),
+        # a form or an invoice is nothing bought: the money asked for is the program's
+        (
+            "Ich hatte euch die Rückgabe schon im April geschrieben. Dass ich das Formular erst jetzt ausgefüllt habe, "
+            "lag an eurem kaputten Link.\n\nBitte endlich erstatten.",
+            "program_return",
+        ),
+        (
+            "Bitte schicken Sie mir die Rechnung für das Programm, das ich Ende Februar gekauft habe, noch einmal zu.\n\n"
+            "Zugleich möchte ich Sie bitten, den Kauf rückgängig zu machen und mir den Betrag zu erstatten.",
+            "program_return",
+        ),
+    ],
+)
+def test_a_paper_or_a_booked_date_does_not_take_the_wish_from_our_product(body: str, wanted: str) -> None:
+    c = read(body)
+    assert c.request_type == wanted, [(s.text, s.object_text, s.cues) for s in c.sentences]
