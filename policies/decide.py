@@ -17,7 +17,7 @@ from policies.pack.params import param, within_authority
 from policies.reading.agreement import choose_type, hold, hold_unsure_approval, raise_abuse, read_both_for
 from policies.reading.classification import Classification
 from policies.reading.classify import classify, reads_more_facts
-from policies.reading.follow_up import answers_open_request, open_request
+from policies.reading.follow_up import answers_open_request, answers_our_question, open_request
 from policies.render import note, notes
 from policies.rules import clauses
 from policies.rules.common import Context
@@ -37,20 +37,20 @@ def decide_ticket(
     pack = pack or load_pack("goodwill")
     if classification is None:
         classification = classify(ticket, pack)
-    answered = answers_open_request(classification, open_request(ticket, customer, today))
+    asked = open_request(ticket, customer, today)
+    answered = answers_open_request(classification, asked)
     if answered is not classification:
         # a reply bringing what we asked for ("anbei die Bescheinigung"): the open request, its facts read for it
-        asked_facts = classify(ticket, pack, facts_for=answered.request_type).facts
-        if answered.request_type == RequestType.CLUB_CANCELLATION:
-            # the exit was asked in the mail we answered; the reply brings what was missing
-            asked_facts = replace(asked_facts, explicit_exit=True)
-        classification = replace(answered, facts=asked_facts)
+        classification = replace(answered, facts=classify(ticket, pack, facts_for=answered.request_type).facts)
     reading = read_both_for(ticket, classification, pack)
     chosen = choose_type(classification, reading, float(param(pack, "reading.model_overrules")))
     if reads_more_facts(classification.request_type, chosen.request_type):
         # the second reader named a wish whose facts the rule reader did not read for the type it found: the
         # clauses shown to the person who confirms it rest on the reason and spans the mail gives
         chosen = replace(chosen, facts=classify(ticket, pack, facts_for=chosen.request_type).facts)
+    if answers_our_question(asked, chosen.request_type) and not chosen.facts.explicit_exit:
+        # the exit was asked in the mail we answered, or is what the customer says our question was about
+        chosen = replace(chosen, facts=replace(chosen.facts, explicit_exit=True))
     classification = raise_abuse(chosen, reading)
     ctx = Context(ticket=ticket, customer=customer, today=today, pack=pack, classification=classification)
     request_type, ruling = clauses.rule(ctx)

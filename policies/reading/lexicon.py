@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-CLASSIFIER_VERSION = "lex-2026.12.10"
+CLASSIFIER_VERSION = "lex-2026.12.11"
 
 _UMLAUT = {"ä": "(?:ae|a)", "ö": "(?:oe|o)", "ü": "(?:ue|u)", "ß": "(?:ss|ß)"}
 _FOLDED_VARIANTS = {"ä": ("a", "ae"), "ö": ("o", "oe"), "ü": ("u", "ue"), "ß": ("ss", "ß")}
@@ -310,6 +310,7 @@ INTENTS: dict[str, list[tuple[float, Cue | Guarded]]] = {
                 r"return it",
                 r"send it back",
                 r"return (?:the|my|this) (?:\w+ )?(?:program|programme|course|product|purchase)",
+                r"return (?:the |my |this )?(?:intueat|intuslim)\b(?![- ]?coach)",
                 r"rückbuch\w*",
                 r"chargeback",
                 r"geld (?:\w+ ){0,2}wieder ?haben",
@@ -453,7 +454,6 @@ PRODUCTS: dict[str, Cue] = {
         r"coaches?",
         r"ausbildungsrunde\w*",
         r"abschlussprüfung\w*",
-        r"intueat(?![- ]?(?:programm|program|kurs|course))",
         r"coaching[- ]?(?:course|training|ausbildung|kurs)\w*",
     ),
     "club": rx(
@@ -479,6 +479,8 @@ PRODUCTS: dict[str, Cue] = {
         r"onlinekurs\w*",
         r"course\w*",
         r"upsell\w*",
+        # the intueat program; its coach training is named as such ("intueat Coach", "Ausbildung")
+        r"intueat(?![- ]?coach)",
         r"challenge",
         r"lektion\w*",
         r"modul\w*",
@@ -762,12 +764,6 @@ REASONS: list[tuple[str, Cue | Guarded]] = [
             r"gave birth",
             r"entbunden",
             r"wochenbett",
-            r"risikoschwangerschaft",
-            r"vorzeitige\w* wehen",
-            r"bettruhe",
-            r"bed rest",
-            r"fehlgeburt\w*",
-            r"miscarriage",
             r"sternenkind\w*",
             r"frühchen",
             r"frühgeburt\w*",
@@ -818,6 +814,13 @@ REASONS: list[tuple[str, Cue | Guarded]] = [
     (
         "illness",
         rx(
+            # a pregnancy's complications are an illness (a pregnancy itself is its own reason, above)
+            r"risikoschwangerschaft",
+            r"vorzeitige\w* wehen",
+            r"bettruhe",
+            r"bed rest",
+            r"fehlgeburt\w*",
+            r"miscarriage",
             r"krank(?!enkasse|enversicherung|enkassen|enversicherer)\w*",
             r"erkrank\w*",
             r"diagnos\w*",
@@ -1039,6 +1042,10 @@ REASONS: list[tuple[str, Cue | Guarded]] = [
             r"not what i (?:expected|wanted)",
             r"nicht (?:das|so),? (?:was|wie) ich (?:mir )?(?:erwartet|vorgestellt)\w*",
             r"anders erwartet",
+            # not using it any more: no weighty reason either
+            r"nutze (?:\w+ ){0,4}(?:nicht mehr|kaum|nie)",
+            r"(?:kaum|nie) (?:noch )?(?:genutzt|benutzt)",
+            r"(?:don'?t|do not|never|hardly|barely) (?:really )?use (?:it|the club|the membership)",
             r"entspricht nicht meinen? (?:erwartungen|vorstellungen)",
             r"(?:anders|was anderes) vorgestellt",
         ),
@@ -1108,6 +1115,10 @@ REASONS: list[tuple[str, Cue | Guarded]] = [
             r"(?:zahle|paying) (?:\w+ ){0,3}(?:quasi |praktisch )?für nichts",
             r"cheaper",
             r"günstiger\w*",
+            r"(?:das |mein |the )?geld (?:\w+ ){0,3}sparen",
+            r"(?:spare|sparen|sparn) (?:\w+ ){0,3}geld",
+            r"save (?:\w+ ){0,2}money",
+            r"budget (?:\w+ ){0,3}(?:knapp|tight|eng)",
         ),
     ),
     (
@@ -2118,7 +2129,7 @@ OTHER_OBJECTS_STRONG = rx(
     r"buches",
     r"bücher\w*",
     r"books?",
-    r"waage\w*",
+    r"\w*waage\w*",  # "die Küchenwaage", "Körperfettwaage"
     r"\w*gerät\w*",
     r"yogamatte\w*",
     # kitchen and sports things bought elsewhere ("den Mixer bei Amazon bestellt")
@@ -2132,6 +2143,23 @@ OTHER_OBJECTS_STRONG = rx(
     r"dumbbells?",
     r"smartwatch\w*",
     r"fitness ?tracker\w*",
+    # a library loan ("die Leihfrist verlängern") and a promotion ("die Frühbucher-Aktion verlängern") are not ours
+    r"\w*bibliothek\w*",
+    r"bücherei\w*",
+    r"library",
+    r"leihfrist\w*",
+    r"ausleih\w*",
+    r"(?:rabatt|frühbucher|sonder|sommer|winter|oster|weihnachts|neujahrs|preis|spar|black[- ]friday)?-?aktion\w*",
+    r"rabatt\w*",
+    r"frühbucher\w*",
+    r"gutschein\w*",
+    r"discount\w*",
+    r"promo(?:tion)?s?",
+    r"promo ?codes?",
+    r"coupons?",
+    r"early[- ]bird\w*",
+    # a browser add-on is no extension of anything ("is there a Chrome extension for intueat?")
+    r"(?:chrome|browser|firefox|safari|edge)[- ]?(?:extensions?|erweiterung\w*|add-?ons?|plug-?ins?)",
     # an invitation passed on ("can I extend the invitation to my sister?")
     r"einladung\w*",
     r"invitations?",

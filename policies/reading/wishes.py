@@ -197,7 +197,14 @@ class WishText:
         elif (
             lx.HYPOTHETICAL.search(folded[cs:start])
             or _THIRD_PARTY.match(folded[cs:start])
-            or (self.info_only and (self._asked_as_question(start) or start < self.body_start))
+            or (
+                self.info_only
+                and (
+                    self._asked_as_question(start)
+                    or start < self.body_start
+                    or _NOUN_CUE.fullmatch(folded[start:end]) is not None  # "I'd like to understand your refund policy"
+                )
+            )
         ):
             why_not = "hypothetical"
         elif self._mention_only(start, end) or _TOPIC_BEFORE.search(folded[max(0, start - 25) : start]):
@@ -465,14 +472,27 @@ class WishText:
         if head:
             return "other", self.original[head[0].start : head[0].end]  # "Stornorechnung", "Vertragsverlängerung"
         in_clause = [p for p in self.products if cs <= p.start < ce and not self._owner_of_other(p)]
-        if in_clause:
-            return _product(min(in_clause, key=lambda p: abs(p.start - start)).kind), None
-        others = [o for o in self.others if cs <= o.start < ce and not (o.start < end and start < o.end)]
         in_sentence = [p for p in self.products if s <= p.start < e]
+        strong_here = any(x.kind == "other_strong" and s <= x.start < e for x in self.others)
+        if in_clause:
+            nearest = min(in_clause, key=lambda p: abs(p.start - start))
+            if nearest.kind == "purchase" and strong_here and all(p.kind == "purchase" for p in in_sentence):
+                # "das Paket zurückgeben, die Küchenwaage ist mit einem Sprung angekommen": a parcel of another
+                # shop's; a bare parcel or order is ours only when nothing else is named with it
+                other = next(x for x in self.others if x.kind == "other_strong" and s <= x.start < e)
+                return "other", self.original[other.start : other.end]
+            return _product(nearest.kind), None
+        others = [o for o in self.others if cs <= o.start < ce and not (o.start < end and start < o.end)]
         ps = self.spans[i - 1][0] if i > 0 else s
         near_products = [p for p in self.products if ps <= p.start < e]
         for o in sorted(others, key=lambda o: abs(o.start - start)):
-            if o.kind == "other_strong" or not (near_products or self.products or self.context):
+            # a weak object is ours when a product of ours is named, unless its sentence names a thing of another
+            # and none of ours ("die Lieferung zurückschicken, der Mixer ist kaputt")
+            if (
+                o.kind == "other_strong"
+                or (strong_here and not in_sentence)
+                or not (near_products or self.products or self.context)
+            ):
                 return "other", self.original[o.start : o.end]
         if intent in ("extend", "pause", "refund") and product == "newsletter":
             return "other", None  # e-mails are not paused, extended or refunded as a goodwill gesture
@@ -486,18 +506,26 @@ class WishText:
                 pps = self.spans[i - 2][0]
                 if _ACQUIRED.search(self.folded, pps, ps):
                     before = [m for m in self.others if pps <= m.start < ps and m.kind == "other_strong"]
+            if not before and (pronoun or self._pronoun_at(start, end)) and not in_sentence and i + 1 < len(self.spans):
+                # nothing named before the pronoun: the thing the next sentence names, if it is another's and no
+                # product of ours is named there ("Kannst du das bitte verlängern? Ich hab den Bibliotheksausweis
+                # nicht dabei.")
+                ns, ne = self.spans[i + 1]
+                after = [m for m in self.others if ns <= m.start < ne and m.kind == "other_strong"]
+                if after and not any(ns <= p.start < ne for p in self.products):
+                    return "other", self.original[after[0].start : after[0].end]
             if before:
                 last = max(before, key=lambda m: m.start)
                 # "das Buch … bei Thalia bestellt": the buying of the thing named right before it
                 prior = [m for m in before if m.start < last.start]
-                nearest = max(prior, key=lambda m: m.start) if prior else None
+                bought = max(prior, key=lambda m: m.start) if prior else None
                 if (
                     last.kind == "purchase"
-                    and nearest is not None
-                    and nearest.kind == "other_strong"
-                    and self.sentence_of(nearest.start) == self.sentence_of(last.start)
+                    and bought is not None
+                    and bought.kind == "other_strong"
+                    and self.sentence_of(bought.start) == self.sentence_of(last.start)
                 ):
-                    last = nearest
+                    last = bought
                 if pronoun and (last.kind == "other_strong" or (last.kind == "other_weak" and not near_products)):
                     return "other", self.original[last.start : last.end]
                 if (

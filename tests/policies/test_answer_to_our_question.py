@@ -58,3 +58,35 @@ def test_a_first_message_or_an_old_question_does_not_continue_anything() -> None
 def test_a_question_answered_later_is_closed() -> None:
     closed = [*ASKED, {"date": "2026-05-30", "request_type": "club_cancellation", "outcome": "deny", "applied": False}]
     assert not _continued(_decide("Anbei der Bescheid.", "Re: Kündigung", closed, ("Bescheid.pdf",)))
+
+
+WHICH_ONE = [{"date": "2026-05-30", "request_type": "unclear", "outcome": "clarify", "applied": False}]
+
+
+def test_naming_the_club_in_answer_to_which_one_is_the_club_exit_asked_for_explicitly() -> None:
+    d = _decide(
+        "Hallo Lisa,\n\ndanke für die Rückfrage. Ich meine den Club. Das Programm ist ja eh schon abgelaufen.\n\n"
+        "Ich bin seit März arbeitslos, die Bescheinigung der Agentur für Arbeit hängt an.\n\nGruß Dagmar",
+        'AW: Deine Nachricht "bitte abmelden"',
+        WHICH_ONE,
+        ("Bescheinigung_Arbeitsagentur.pdf",),
+    )
+    assert d.request_type == "club_cancellation" and d.outcome == Outcome.APPROVE, d.note
+    assert d.reading["rules"]["request_type"] == "club_cancellation"
+
+
+def test_an_exit_reason_without_weight_in_answer_to_which_one_is_denied_not_asked_again() -> None:
+    d = _decide("Den Club. Da will ich raus, ich nutze das seit Monaten nicht mehr.", "AW: Ihre Abmeldung", WHICH_ONE)
+    assert d.request_type == "club_cancellation" and d.outcome == Outcome.DENY, d.note
+
+
+def test_naming_the_newsletter_first_in_answer_to_which_one_stays_no_goodwill_case() -> None:
+    d = _decide(
+        "Den Newsletter bitte stoppen. Der Club bleibt, den nutze ich ja noch.", "Re: Deine Nachricht", WHICH_ONE
+    )
+    assert d.reading["rules"]["request_type"] == "other" and d.outcome != Outcome.APPROVE, d.note
+
+
+def test_naming_the_program_in_answer_to_which_one_settles_nothing_by_itself() -> None:
+    d = _decide("Es geht um das Programm.", "Re: Deine Nachricht", WHICH_ONE)
+    assert d.reading["rules"]["request_type"] != "club_cancellation" and d.outcome != Outcome.APPROVE, d.note

@@ -31,6 +31,14 @@ def test_the_not_weighty_reasons_of_seed_000_are_recognised() -> None:
     assert read("Ich möchte den Club kündigen, ich habe zugenommen.").facts.reason == "weight_gain"
     assert read("Ich möchte den Club kündigen, ich habe keinen Erfolg.").facts.reason == "no_success"
     assert read("Ich möchte den Club kündigen, das ist nichts für mich.").facts.reason == "not_for_me"
+    assert read("Ich will aus dem Club raus, das Geld kann ich mir sparen.").facts.reason == "money"
+    assert read("Ich will aus dem Club raus, ich nutze das seit Monaten nicht mehr.").facts.reason == "not_for_me"
+
+
+def test_a_pregnancys_complication_is_an_illness_and_a_pregnancy_its_own_reason() -> None:
+    c = read("Ich muss die Coach-Ausbildung abbrechen. Ich hatte eine Fehlgeburt und bin krankgeschrieben.")
+    assert (c.facts.reason, c.facts.reason_weighty) == ("illness", True)
+    assert read("Ich muss die Coach-Ausbildung abbrechen, ich bin schwanger.").facts.reason == "pregnancy"
 
 
 def test_someone_being_laid_off_is_unemployment_not_a_cancellation() -> None:

@@ -239,3 +239,36 @@ def test_money_back_for_a_thing_bought_elsewhere_is_about_that_thing(body: str) 
 def test_a_paper_or_a_booked_date_does_not_take_the_wish_from_our_product(body: str, wanted: str) -> None:
     c = read(body)
     assert c.request_type == wanted, [(s.text, s.object_text, s.cues) for s in c.sentences]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a parcel of another shop's, named with what was in it
+        "ich möchte das Paket zurückgeben, die Küchenwaage ist mit einem Sprung im Glas angekommen. "
+        "Ich dachte, die Waage war bei euch als Bonus zum Programm dabei.",
+        # the pronoun's thing is named in the sentence after it
+        "Schatz, kannst du das bitte verlängern? Ich hab den Bibliotheksausweis nicht dabei.",
+        # a promotion, a browser add-on
+        "Könnt ihr die Frühbucher-Aktion für intuslim noch ein paar Tage verlängern? Ich würde gern einsteigen.",
+        "Hi, is there a Chrome extension for intueat? I'd like reminders for the check-ins.",
+        # the rules asked about before committing to buy
+        "I'm seriously considering the coach training. Before I commit that amount of money I'd like to understand "
+        "your refund policy.",
+    ],
+)
+def test_the_same_verb_for_another_things_time_or_money_is_no_goodwill_wish(body: str) -> None:
+    c = read(body)
+    assert c.request_type == "other", [(s.text, s.object_text, s.cues) for s in c.sentences]
+
+
+@pytest.mark.parametrize(
+    ("body", "wanted"),
+    [
+        ("I've made my decision: I'd like to return intueat and have my money refunded.", "program_return"),
+        ("Ich muss die intueat Coach-Ausbildung abbrechen und hätte gern die Gebühr zurück.", "coach_refund"),
+    ],
+)
+def test_intueat_is_the_program_and_its_coach_training_is_named_as_such(body: str, wanted: str) -> None:
+    c = read(body)
+    assert c.request_type == wanted, [(s.text, s.object_text, s.cues) for s in c.sentences]
