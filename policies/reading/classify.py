@@ -512,7 +512,7 @@ def _facts(
     found_dates = dated(folded, _default_year(ticket), language)
     reason = reason_text = None
     if _reads_reason(rtype):
-        reason, reason_text, ev = extract_reason(folded, original)
+        reason, reason_text, ev = extract_reason(folded, original, now=rtype == RequestType.CLUB_CANCELLATION)
         if ev:
             evidence.append(ev)
     documents, doc_ev = extract_documents(folded, original, tuple(ticket.attachments or ()), reason)

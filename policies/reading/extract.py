@@ -471,10 +471,15 @@ _DURATION = re.compile(
 _PAST_BEFORE = re.compile(
     r"(?:seit|vor|since|for the past|past|last|letzten|vergangenen|schon|bereits|already|nach|after|innerhalb|within|"
     r"insgesamt|nur|only|noch|erst)\s+(?:\w+\s+)?$"
+    # the time lost ("I've lost almost two months", "mir fehlen fast sieben Wochen Lernzeit" is asked, not this)
+    r"|(?:lost|verloren|verpasst|missed)\s+(?:\w+\s+){0,2}$"
 )
 _PAST_AFTER = re.compile(
     r"^\s*(?:lang\s+)?(?:\w+\s+){0,2}(?:krank\w*|ago|her|im krankenhaus|in der klinik|in reha|ausgefallen|weg|"
-    r"zugriff|zugang|zeit, um|access|gebraucht|vorbei|laufzeit)\b"
+    r"zugriff|zugang|zeit, um|access|gebraucht|vorbei|laufzeit|"
+    # a state that took the time ("sieben Wochen außer Gefecht", "sieben Wochen zu früh", "auf der Neonatologie")
+    r"au(?:ss|ß)er gefecht|zu fruh|too early|premature\w*|flach|auf der neo\w*|auf der intensiv\w*|im (?:kinder)?spital|"
+    r"in hospital)\b"
 )
 _ASK_BEFORE = re.compile(
     r"(?:um|fur|for|another|weitere\w*|zusatzlich\w*|noch(?: mal)?|extra|additional|by|ca\.?|etwa|circa|about|gerne|"
@@ -826,7 +831,10 @@ def extract_duration(
                 text_end = end + turned_down.end()
             elif at_least:
                 text_end = at_least.end()
-        elif (not asked and (_PAST_BEFORE.search(before) or _PAST_AFTER.search(after))) or (is_range and reported):
+        elif (not asked and (_PAST_BEFORE.search(before) or _PAST_AFTER.search(after) or reported)) or (
+            is_range and reported
+        ):
+            # "war sieben Wochen außer Gefecht", "I've lost almost two months": the time lost, not the time asked
             continue
         score = (2 if near else 0) + (1 if asked else 0)
         if best is None or score > best[3]:
@@ -873,14 +881,18 @@ _QUESTION_END = re.compile(r"[^.!?\n]{0,40}\?")
 
 
 # --- reason -------------------------------------------------------------------------
-def extract_reason(folded: str, original: str) -> tuple[str | None, str | None, Evidence | None]:
+def extract_reason(folded: str, original: str, *, now: bool = False) -> tuple[str | None, str | None, Evidence | None]:
     """The weightiest non-negated reason the customer gives (REASONS is in precedence order).
 
     A reason the customer sets aside later in its sentence ("letztes Jahr war ich krank, das hat mit meiner
-    Frage nichts zu tun") is not the reason either.
+    Frage nichts zu tun") is not the reason either; with `now` (a Club exit rests on the present), neither is one
+    said to be over ("seit der Reha geht es mir wieder richtig gut").
     """
     hits: list[tuple[int, int, str, re.Match[str]]] = []
     disowned = [m.start() for m in lx.REASON_DISOWNED.finditer(folded)]
+    if now:
+        disowned += [m.start() for m in lx.REASON_OVER.finditer(folded)]
+        disowned.sort()
     for rank, (name, pattern) in enumerate(lx.REASONS):
         for m in pattern.finditer(folded):
             if negated(folded, m.start()) or negated_after(folded, m.end()) or _disowned(folded, m.end(), disowned):

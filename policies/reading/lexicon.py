@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-CLASSIFIER_VERSION = "lex-2026.12.11"
+CLASSIFIER_VERSION = "lex-2026.12.12"
 
 _UMLAUT = {"ä": "(?:ae|a)", "ö": "(?:oe|o)", "ü": "(?:ue|u)", "ß": "(?:ss|ß)"}
 _FOLDED_VARIANTS = {"ä": ("a", "ae"), "ö": ("o", "oe"), "ü": ("u", "ue"), "ß": ("ss", "ß")}
@@ -206,7 +206,7 @@ INTENTS: dict[str, list[tuple[float, Cue | Guarded]]] = {
                 r"extension",
                 r"longer access",
                 r"keep (?:my )?access",
-                r"(?:frist|abgabe|deadline|prüfung|prüfungstermin|prüfungsfrist|exam) (?:\w+ ){0,3}(?:verschieben|nach hinten|später)",
+                r"(?:frist|abgabe|deadline|prüfung|prüfungstermin|prüfungsfrist|exam) (?:\w+ ){0,3}(?:verschieben|hinausschieben|hinauszuschieben|rausschieben|nach hinten|später)",
                 r"(?:verschieben|postpone) (?:\w+ ){0,3}(?:prüfung|exam)",
                 r"(?:push|move|shift) (?:back )?(?:\w+ ){0,2}(?:deadline|exam|exam date|end date)",
                 # the exam taken at a later time: "die Prüfung erst im Februar schreiben", "lieber im Herbst machen",
@@ -860,7 +860,7 @@ REASONS: list[tuple[str, Cue | Guarded]] = [
             r"hip replacement",
             r"knee replacement",
             r"shingles",
-            r"pfeiffer\w*",
+            r"pfeiffersch\w*",  # "Pfeiffersches Drüsenfieber"; "Pfeiffer" alone is a surname
             r"drüsenfieber",
             r"glandular fever",
             r"mononucleosis",
@@ -1044,6 +1044,8 @@ REASONS: list[tuple[str, Cue | Guarded]] = [
             r"anders erwartet",
             # not using it any more: no weighty reason either
             r"nutze (?:\w+ ){0,4}(?:nicht mehr|kaum|nie)",
+            r"(?:kaum|selten|nie) (?:noch )?(?:nutze|benutze)",
+            r"nichts mehr für mich",
             r"(?:kaum|nie) (?:noch )?(?:genutzt|benutzt)",
             r"(?:don'?t|do not|never|hardly|barely) (?:really )?use (?:it|the club|the membership)",
             r"entspricht nicht meinen? (?:erwartungen|vorstellungen)",
@@ -1170,6 +1172,17 @@ REASONS: list[tuple[str, Cue | Guarded]] = [
             r"nichts neues",
             r"nothing new",
             r"immer (?:nur )?(?:dieselben|die gleichen)",
+            # what it was worth to them: no reason of weight either
+            r"(?:deutlich |viel )?mehr (?:davon )?(?:versprochen|erhofft|erwartet)",
+            r"heiße luft",
+            r"abzock\w*",
+            r"bringt (?:mir )?(?:\w+ ){0,2}nichts",
+            r"(?:viel )?zu dünn",
+            r"wucher\w*",
+            r"(?:eine )?frechheit",
+            r"sehe ich (?:\w+ )?nicht ein",
+            r"waste of (?:money|time)",
+            r"rip-?off",
         ),
     ),
 ]
@@ -1189,6 +1202,13 @@ REASON_DISOWNED = rx(
     r"not (?:the reason|why i'?m (?:asking|writing))",
     r"(?:is|was) unrelated",
     r"unrelated to",
+)
+# A weighty reason that is over ("Mir geht es seit der Reha wieder richtig gut"): no ground to leave the Club now,
+# while it still explains time lost in a program or the coach training (policies/reading/extract.py).
+REASON_OVER = rx(
+    r"(?<!nicht )(?<!noch nicht )wieder (?:\w+ ){0,2}(?:gut|gesund|fit|genesen)\b(?! (?:werden|zu werden|bin|sein))",
+    r"(?:inzwischen|mittlerweile) (?:\w+ ){0,3}(?:gesund|genesen|erholt)",
+    r"(?<!not )(?<!not yet )(?:fully )?recovered",
 )
 
 NEGATORS = frozenset(
@@ -2247,6 +2267,12 @@ OTHER_OBJECTS_WEAK = rx(
     r"package\w*",
     r"lieferung\w*",
     r"delivery",
+)
+# After a cue in its clause: the time is had by buying more, a purchase question ("extend my journey by joining the
+# Club", "verlängern, indem ich den Club buche").
+BY_BUYING = re.compile(
+    r"\b(?:by (?:joining|buying|booking|purchasing|upgrading to|signing up for)|indem ich (?:\w+ ){0,3}(?:beitrete|"
+    r"buche|kaufe|dazubuche|abschließe|abschliesse))\b"
 )
 # Before an object word: a reason or a time, not the object ("wegen des Urlaubs", "nach der Hochzeit").
 NOT_AN_OBJECT_BEFORE = re.compile(

@@ -295,6 +295,13 @@ class WishText:
                 named = {p.kind for p in self.products if cs <= p.start < ce}
                 if named and not keep:
                     continue  # "Den Club brauche ich nicht mehr": a reason to leave, not a retraction
+                if (
+                    intent in LEAVE_INTENTS
+                    and start < a
+                    and _NEED.search(self.folded, a, b)
+                    and not lx.CONTRAST.search(self.folded[end:a])
+                ):
+                    continue  # "den Club kündigen, ich brauche ihn nicht mehr": not needing it is why they leave
                 if keep and named and product not in named:
                     continue  # "Das Programm behalte ich" does not keep the Club
                 if a <= start < b:
@@ -468,6 +475,9 @@ class WishText:
     ) -> tuple[str | None, str | None]:
         i = self.sentence_of(start)
         s, e = self.spans[i] if self.spans else (0, len(self.folded))
+        means = lx.BY_BUYING.search(self.folded, end, ce)
+        if means:
+            return "other", self.original[means.start() : means.end()]
         head = [o for o in self.others if o.kind == "other_strong" and o.start <= start and end <= o.end]
         if head:
             return "other", self.original[head[0].start : head[0].end]  # "Stornorechnung", "Vertragsverlängerung"
@@ -564,6 +574,8 @@ _PAPER = re.compile(
     r"formular|rechnung|invoice|bill|mail|quittung|beleg|gutschrift|newsletter|benachrichtigung|notification|"
     r"erinnerung|reminder|push|einwilligung|einverst|consent|ticket|call|termin|appointment"
 )
+# A retraction that says the thing is not needed: after a wish to leave it, the reason for leaving.
+_NEED = re.compile(r"brauch|\bneed|gebraucht")
 # A relative clause about someone else: "my employer, who is reimbursing the cost".
 _THIRD_PARTY = re.compile(
     r"^\s*(?:who|which|whom|der|die)\s+(?:is|are|was|were|has|have|hat|haben|ist|sind|will|wird)\b"

@@ -35,6 +35,42 @@ def test_the_not_weighty_reasons_of_seed_000_are_recognised() -> None:
     assert read("Ich will aus dem Club raus, ich nutze das seit Monaten nicht mehr.").facts.reason == "not_for_me"
 
 
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("Ich möchte den Club kündigen, ich brauche ihn nicht mehr.", "not_for_me"),
+        (
+            "Genau deshalb möchte ich den Club kündigen: ich habe mein Ziel erreicht und brauche ihn nicht mehr.",
+            "not_for_me",
+        ),
+        ("I want to cancel the Club, I no longer need it.", "not_for_me"),
+        ("Ich habe mir vom Club deutlich mehr versprochen. Ich möchte die Mitgliedschaft kündigen.", "dissatisfied"),
+        (
+            "Ich will nicht mehr für etwas zahlen, das ich kaum nutze. Bitte beendet meine Club-Mitgliedschaft.",
+            "not_for_me",
+        ),
+        (
+            "Ich möchte den Club kündigen. Ich war lange krank, inzwischen bin ich wieder gesund, aber er ist nichts mehr "
+            "für mich.",
+            "not_for_me",
+        ),
+        (
+            "Ich habe im Club vier Kilo zugenommen. Bitte beendet meine Mitgliedschaft.\n\nSandra Pfeiffer",
+            "weight_gain",
+        ),
+    ],
+)
+def test_why_someone_leaves_the_club_is_read_from_what_they_say_of_it_now(body: str, reason: str) -> None:
+    c = read(body)
+    assert (c.request_type, c.facts.reason) == ("club_cancellation", reason), c.facts.reason_text
+
+
+def test_an_illness_that_is_over_still_explains_the_time_lost() -> None:
+    c = read("Ich war sechs Wochen krank und bin jetzt wieder fit. Kann ich die Prüfungsfrist verlängern?")
+    assert c.facts.reason == "illness"
+    assert read("Ich möchte den Club kündigen, ich bin krank und noch nicht wieder fit.").facts.reason == "illness"
+
+
 def test_a_pregnancys_complication_is_an_illness_and_a_pregnancy_its_own_reason() -> None:
     c = read("Ich muss die Coach-Ausbildung abbrechen. Ich hatte eine Fehlgeburt und bin krankgeschrieben.")
     assert (c.facts.reason, c.facts.reason_weighty) == ("illness", True)
@@ -136,3 +172,25 @@ def test_an_explicit_club_exit_is_flagged() -> None:
 def test_language_is_detected() -> None:
     assert read("Hallo, ich möchte pausieren.").facts.language == "de"
     assert read("Hello, I would like to pause my program please.").facts.language == "en"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Ich hatte eine schwere Lungenentzündung und war fast sieben Wochen außer Gefecht. Ich möchte Sie bitten, "
+        "meine Frist für die Prüfung zu verlängern.",
+        "My father passed away in March and I've lost almost two months of study time. Would it be possible to extend "
+        "my exam deadline by a few weeks?",
+        "Unser Sohn ist sieben Wochen zu früh auf die Welt gekommen. Könnte ich die Prüfung noch "
+        "etwas hinausschieben?",
+    ],
+)
+def test_the_time_lost_is_not_the_time_asked(body: str) -> None:
+    c = read(body)
+    assert c.request_type == "coach_extension"
+    assert c.facts.duration_days is None, c.facts.duration_text
+
+
+def test_more_time_had_by_buying_more_is_a_purchase_question() -> None:
+    c = read("My 12 weeks finish on 18 April and I'd love to extend my journey by joining the Club. What does it cost?")
+    assert c.request_type == "other", [(s.text, s.object_text, s.cues) for s in c.sentences]
