@@ -56,9 +56,16 @@ class PriorGoodwill:
 
     @property
     def count(self) -> int:
-        # Tags and the customer's words only say "at least one" (a gesture usually leaves two tags: its own and the
-        # applied marker), so they never add to what the history counts.
-        return max(len(self.entries), 1 if self.marker_tags or self.claimed else 0)
+        # Each gesture the tags show counts once (the two tags of one coach extension are one gesture) unless the
+        # history holds one of its kind: an applied extension in the ledger explains the extension tags beside it
+        # (`kulanz_verlaengerung`, `prog_…_extended`), while an extension tag beside an applied Club pause is a second
+        # gesture, and so is a restart beside an extension. The customer's words only say "at least one".
+        # A marker that does not tell its kind (`kulanz_gewaehrt`) is mostly the applied mark of another one: it says
+        # "at least one" only.
+        kinds = {e.request_type for e in self.entries}
+        shown = {key: kind for key, kind in map(_gesture_of, self.marker_tags)}
+        extra = sum(1 for kind in shown.values() if kind != _ANY and kind not in kinds)
+        return max(len(self.entries) + extra, 1 if self.claimed or shown else 0)
 
     @property
     def exists(self) -> bool:
@@ -133,6 +140,26 @@ def _is_guarantee_return(entry: HistoryEntry, customer: Customer, window_days: i
     if customer.program_purchase_date is None:
         return True
     return day_count(customer.program_purchase_date, entry.date) <= window_days
+
+
+_ANY = "any"  # a marker tag of a gesture whose kind it does not tell: any ledger entry may be it
+
+
+def _gesture_of(tag: str) -> tuple[str, str | None]:
+    """(the gesture a goodwill marker tag shows, the request type the ledger records it as; None: no entry of the
+    ledger is it). The tags one gesture leaves share the key (`memb_intueat_coach_1.0_extended_6weeks` and
+    `memb_intueat_coach_1.0_extended`); a restart (`kulanz_neustart`) is its own gesture beside an extension."""
+    t = tag.lower()
+    if "_extended" in t:
+        stem = t.split("_extended")[0]
+        return stem, RequestType.COACH_EXTENSION if "coach" in stem else RequestType.PROGRAM_EXTENSION
+    if "neustart" in t or "restart" in t:
+        return t, None
+    if "verlaenger" in t or "verlänger" in t or "extension" in t:
+        return t, RequestType.PROGRAM_EXTENSION
+    if "pause" in t:
+        return t, RequestType.CLUB_PAUSE if "club" in t else RequestType.PROGRAM_PAUSE
+    return t, _ANY
 
 
 def prior_goodwill(customer: Customer, pack: PolicyPack, today: date, claimed: str | None = None) -> PriorGoodwill:

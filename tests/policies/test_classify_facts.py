@@ -181,8 +181,7 @@ def test_language_is_detected() -> None:
         "meine Frist für die Prüfung zu verlängern.",
         "My father passed away in March and I've lost almost two months of study time. Would it be possible to extend "
         "my exam deadline by a few weeks?",
-        "Unser Sohn ist sieben Wochen zu früh auf die Welt gekommen. Könnte ich die Prüfung noch "
-        "etwas hinausschieben?",
+        "Unser Sohn ist sieben Wochen zu früh auf die Welt gekommen. Könnte ich die Prüfung noch etwas hinausschieben?",
     ],
 )
 def test_the_time_lost_is_not_the_time_asked(body: str) -> None:

@@ -91,3 +91,16 @@ def test_abuse_incidents_and_future_entries_do_not_count() -> None:
         )
         == 0
     )
+
+
+def test_each_gesture_the_tags_show_counts_once_unless_the_history_holds_one_of_its_kind() -> None:
+    # an extension and a restart, a program's extension beside another program's: two gestures
+    assert count(tags=("kulanz_verlaengerung", "kulanz_neustart")) == 2
+    assert count(tags=("kulanz_verlaengerung", "prog_mentales_abnehmen_basis_extended")) == 2
+    # the two tags of one coach extension: one gesture
+    assert count(tags=("memb_intueat_coach_1.0_extended_6weeks", "memb_intueat_coach_1.0_extended")) == 1
+    # an applied extension explains the extension tags beside it, not a Club pause's or a restart's
+    ext = (entry("program_extension", date(2025, 11, 10)),)
+    assert count(tags=("kulanz_verlaengerung", "prog_intuitiv_abnehmen_12w_extended"), history=ext) == 1
+    assert count(tags=("kulanz_neustart",), history=ext) == 2
+    assert count(tags=("kulanz_verlaengerung",), history=(entry("club_pause", date(2026, 3, 5)),)) == 2
