@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from policies.model import ESCALATION_TARGETS, OUTCOMES, REQUEST_TYPES
 from policies.pack.schema import GENERAL_KEYS, GENERAL_TABLES, MARKER_KEYS, PackError, PolicyPack, line_of
-from policies.reading.classification import DOCUMENT_KINDS, NOT_WEIGHTY_REASONS, WEIGHTY_REASONS
+from policies.reading.classification import DOCUMENT_KINDS, MEDICAL_REASONS, NOT_WEIGHTY_REASONS, WEIGHTY_REASONS
 from policies.vocab import AbuseStep, EscalationTarget, Process, RequestType
 
 REASONS = WEIGHTY_REASONS | NOT_WEIGHTY_REASONS
@@ -29,7 +29,7 @@ class Param:
     meaning: str
 
 
-_ILLNESS = ["illness", "surgery", "hospital", "accident"]
+_ILLNESS = list(MEDICAL_REASONS)
 
 PARAMS: dict[str, Param] = {
     "general.timezone": Param("timezone", "Europe/Berlin", "calendar the team counts days in"),

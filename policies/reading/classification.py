@@ -26,6 +26,9 @@ WEIGHTY_REASONS: frozenset[str] = frozenset(
         "unexpected_event",
     }
 )
+# The reasons of the body's health: the default of what K-COACH-REFUND counts as illness (pack
+# `coach_refund.illness_reasons`), and what the reader looks for first in a coach refund (policies/reading/classify.py).
+MEDICAL_REASONS: tuple[str, ...] = ("illness", "surgery", "hospital", "accident")
 NOT_WEIGHTY_REASONS: frozenset[str] = frozenset(
     {
         "no_motivation",

@@ -31,7 +31,7 @@ from policies.pack.loader import PolicyPack
 from policies.pack.params import param
 from policies.reading import lexicon as lx
 from policies.reading.abuse import detect_abuse
-from policies.reading.classification import Classification, CueReading, Facts, SentenceReading
+from policies.reading.classification import MEDICAL_REASONS, Classification, CueReading, Facts, SentenceReading
 from policies.reading.extract import (
     aimed_months,
     asked_dates,
@@ -512,7 +512,12 @@ def _facts(
     found_dates = dated(folded, _default_year(ticket), language)
     reason = reason_text = None
     if _reads_reason(rtype):
-        reason, reason_text, ev = extract_reason(folded, original, now=rtype == RequestType.CLUB_CANCELLATION)
+        reason, reason_text, ev = extract_reason(
+            folded,
+            original,
+            now=rtype == RequestType.CLUB_CANCELLATION,
+            first=MEDICAL_REASONS if rtype == RequestType.COACH_REFUND else (),
+        )
         if ev:
             evidence.append(ev)
     documents, doc_ev = extract_documents(folded, original, tuple(ticket.attachments or ()), reason)

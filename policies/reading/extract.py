@@ -881,12 +881,15 @@ _QUESTION_END = re.compile(r"[^.!?\n]{0,40}\?")
 
 
 # --- reason -------------------------------------------------------------------------
-def extract_reason(folded: str, original: str, *, now: bool = False) -> tuple[str | None, str | None, Evidence | None]:
+def extract_reason(
+    folded: str, original: str, *, now: bool = False, first: tuple[str, ...] = ()
+) -> tuple[str | None, str | None, Evidence | None]:
     """The weightiest non-negated reason the customer gives (REASONS is in precedence order).
 
     A reason the customer sets aside later in its sentence ("letztes Jahr war ich krank, das hat mit meiner
     Frage nichts zu tun") is not the reason either; with `now` (a Club exit rests on the present), neither is one
-    said to be over ("seit der Reha geht es mir wieder richtig gut").
+    said to be over ("seit der Reha geht es mir wieder richtig gut"). Reasons named in `first` win over the others
+    (a coach refund rests on an illness, whatever else the mail tells: "gekündigt, und dann wurde Lupus festgestellt").
     """
     hits: list[tuple[int, int, str, re.Match[str]]] = []
     disowned = [m.start() for m in lx.REASON_DISOWNED.finditer(folded)]
@@ -902,7 +905,10 @@ def extract_reason(folded: str, original: str, *, now: bool = False) -> tuple[st
     if not hits:
         return None, None, None
     weighty = [h for h in hits if h[2] in WEIGHTY_REASONS]
-    rank, _, name, m = min(weighty or hits)
+    # someone else's illness told with caring for them ("pflege meinen an Demenz erkrankten Vater") is the care
+    cared = [sentence_bounds(folded, h[1], h[1]) for h in hits if h[2] == "care"]
+    preferred = [h for h in hits if h[2] in first and not any(a <= h[1] < b for a, b in cared)]
+    rank, _, name, m = min(preferred or weighty or hits)
     text = snippet(original, m.start(), m.end(), clause=True)
     label = "reason_weighty" if name in WEIGHTY_REASONS else "reason"
     return name, text, Evidence(label, text)

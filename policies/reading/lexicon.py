@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-CLASSIFIER_VERSION = "lex-2026.12.12"
+CLASSIFIER_VERSION = "lex-2026.12.13"
 
 _UMLAUT = {"ä": "(?:ae|a)", "ö": "(?:oe|o)", "ü": "(?:ue|u)", "ß": "(?:ss|ß)"}
 _FOLDED_VARIANTS = {"ä": ("a", "ae"), "ö": ("o", "oe"), "ü": ("u", "ue"), "ß": ("ss", "ß")}
@@ -894,6 +894,27 @@ REASONS: list[tuple[str, Cue | Guarded]] = [
             r"schmerzen",
             r"long covid",
             r"au-?bescheinigung",
+            # compounds and the names customers give ("Autoimmunerkrankung", "Erschöpfungsdepression")
+            r"\w+erkrankung\w*",
+            r"\w+depression\w*",
+            r"autoimmun\w*",
+            r"lupus",
+            r"\w*embolie\w*",
+            r"embolism",
+            r"thrombose\w*",
+            r"crohn\w*",
+            r"colitis",
+            r"chronic fatigue",
+            r"fatigue syndrome",
+            r"schilddrüse\w*",
+            r"thyroid",
+            r"bandschiibe\w*",
+            r"psychiatr\w*",
+            r"(?:ärztlicher|psychiatrischer|medizinischer|onkologischer) behandlung",
+            r"(?:medical|health) reasons?",
+            r"medizinische\w* gründe\w*",
+            r"komplikation\w*",
+            r"complications?",
         ),
     ),
     # clinical compounds that name a serious illness or its treatment ("Darmkrebs", "Leukämie", "Pankreatitis",

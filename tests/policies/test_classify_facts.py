@@ -193,3 +193,28 @@ def test_the_time_lost_is_not_the_time_asked(body: str) -> None:
 def test_more_time_had_by_buying_more_is_a_purchase_question() -> None:
     c = read("My 12 weeks finish on 18 April and I'd love to extend my journey by joining the Club. What does it cost?")
     assert c.request_type == "other", [(s.text, s.object_text, s.cues) for s in c.sentences]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Ich muss die Coach-Ausbildung leider abbrechen, ich habe eine schwere Erschöpfungsdepression. Bitte erstatten Sie mir "
+        "die Gebühr.",
+        "Ich bin seit Wochen wegen einer Schilddrüsenerkrankung kaum belastbar und möchte die Coach-Ausbildung abbrechen. "
+        "Bekomme ich mein Geld zurück?",
+        "For medical reasons I have to withdraw from the coach training and would like a refund.",
+        "Geld zurück für die Ausbildung bitte, bin schwanger mit Komplikationen und darf nix.",
+        "Mein Arbeitgeber hat mir gekündigt und zwei Wochen später wurde eine Autoimmunerkrankung festgestellt. "
+        "Ich möchte die Ausbildung abbrechen und mein Geld zurück.",
+    ],
+)
+def test_a_coach_refund_rests_on_an_illness_whatever_else_the_mail_tells(body: str) -> None:
+    c = read(body)
+    assert (c.request_type, c.facts.reason) == ("coach_refund", "illness"), c.facts.reason_text
+
+
+def test_someone_elses_illness_told_with_caring_for_them_is_the_care() -> None:
+    c = read(
+        "Ich pflege meinen an Demenz erkrankten Vater. Ich möchte die Ausbildung stornieren und bitte um Erstattung."
+    )
+    assert (c.request_type, c.facts.reason) == ("coach_refund", "care")
