@@ -180,12 +180,22 @@ def choose_type(rules: Classification, reading: Reading, model_overrules: float)
         if rules.request_type in GESTURE_TYPES or not (rules.abusive or "abusive" in reading.raised):
             return rules
         return replace(rules, request_type=RequestType.ABUSE)
+    if rules.request_type == RequestType.UNCLEAR and _torn(rules):
+        # "Kann ich pausieren oder mein Geld zurück?": the customer asks which of two; choosing one for them is
+        # what K-1 forbids, however sure the second reader is of one of the words
+        return rules
     cues = [c for sentence in rules.sentences for c in sentence.cues if c.request_type == second.request_type]
     if cues and not any(c.counts for c in cues):
         # The rule reader saw that wish and ruled it out (negated, withdrawn, a past report, another object, a
         # question): a bag of words cannot tell "ich will nicht verlängern" from "bitte verlängern".
         return rules
     return replace(rules, request_type=second.request_type)
+
+
+def _torn(rules: Classification) -> bool:
+    """The rule reader found the customer torn between two goodwill wishes ("A oder B", policies/reading/classify.py)."""
+    wishes = {t for t in rules.secondary_types if t in GESTURE_TYPES}
+    return len(wishes) >= 2 and any(e.label == RequestType.UNCLEAR for e in rules.evidence)
 
 
 def raise_abuse(rules: Classification, reading: Reading) -> Classification:

@@ -11,7 +11,8 @@ from datetime import date
 
 import pytest
 
-from policies.model import Customer, Evidence
+from policies.decide import decide
+from policies.model import Customer, Evidence, Ticket
 from policies.reading import model
 from policies.reading.model import ModelReading
 from policies.vocab import Outcome, RequestType, Severity
@@ -115,9 +116,6 @@ def test_a_second_reader_less_sure_than_model_overrules_leaves_the_rule_readers_
 
 
 def test_a_wish_the_rule_reader_ruled_out_is_not_swapped_in_by_a_confident_second_reader(monkeypatch):
-    from policies.decide import decide
-    from policies.model import Ticket
-
     second_reader_says(monkeypatch, RequestType.PROGRAM_EXTENSION, type_confidence=0.93)
     body = "Hallo, danke für das Angebot, aber verlängern möchte ich auf keinen Fall, ich bin durch. Gruß, Kai"
     decision = decide(Ticket(number=5, subject="Angebot", body=body), PROGRAM, TODAY)
@@ -188,3 +186,10 @@ def test_the_uncertain_banner_keeps_the_capitals_of_german_nouns(monkeypatch):
     decision = _decide(_pack_with(approve_confidence=0.9), RequestType.PROGRAM_EXTENSION)
     assert "Der statistische Leser ist sich nicht sicher" in decision.note
     assert "leser" not in decision.note
+
+
+def test_a_customer_torn_between_two_wishes_is_asked_however_sure_the_second_reader_is_of_one(monkeypatch):
+    second_reader_says(monkeypatch, RequestType.PROGRAM_RETURN, type_confidence=0.97)
+    ticket = Ticket(number=7, subject="pause or refund?", body="Hello, work is crazy. Can I pause it or get a refund?")
+    decision = decide(ticket, PROGRAM, TODAY)
+    assert (decision.request_type, decision.outcome) == (RequestType.UNCLEAR, Outcome.CLARIFY), decision.note
