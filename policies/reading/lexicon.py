@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-CLASSIFIER_VERSION = "lex-2026.12.13"
+CLASSIFIER_VERSION = "lex-2026.12.14"
 
 _UMLAUT = {"ä": "(?:ae|a)", "ö": "(?:oe|o)", "ü": "(?:ue|u)", "ß": "(?:ss|ß)"}
 _FOLDED_VARIANTS = {"ä": ("a", "ae"), "ö": ("o", "oe"), "ü": ("u", "ue"), "ß": ("ss", "ß")}
@@ -2293,6 +2293,9 @@ OTHER_OBJECTS_WEAK = rx(
 # Club", "verlängern, indem ich den Club buche").
 BY_BUYING = re.compile(
     r"\b(?:by (?:joining|buying|booking|purchasing|upgrading to|signing up for)|indem ich (?:\w+ ){0,3}(?:beitrete|"
+    r"buche|kaufe|dazubuche|abschließe|abschliesse)|(?:with|through|via) (?:the |a )?club|(?:mit|uber|über) (?:dem|den) club|"
+    # what stays when buying more: "do I keep access to my audios if I join?"
+    r"(?:if|when|once) (?:i|we) (?:join|sign up|buy|upgrade|book)|(?:wenn|falls|sobald) ich (?:\w+ ){0,3}(?:beitrete|"
     r"buche|kaufe|dazubuche|abschließe|abschliesse))\b"
 )
 # Before an object word: a reason or a time, not the object ("wegen des Urlaubs", "nach der Hochzeit").

@@ -475,7 +475,7 @@ class WishText:
     ) -> tuple[str | None, str | None]:
         i = self.sentence_of(start)
         s, e = self.spans[i] if self.spans else (0, len(self.folded))
-        means = lx.BY_BUYING.search(self.folded, end, ce)
+        means = lx.BY_BUYING.search(self.folded, cs, ce)
         if means:
             return "other", self.original[means.start() : means.end()]
         head = [o for o in self.others if o.kind == "other_strong" and o.start <= start and end <= o.end]

@@ -218,3 +218,16 @@ def test_someone_elses_illness_told_with_caring_for_them_is_the_care() -> None:
         "Ich pflege meinen an Demenz erkrankten Vater. Ich möchte die Ausbildung stornieren und bitte um Erstattung."
     )
     assert (c.request_type, c.facts.reason) == ("coach_refund", "care")
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        ("Can I extend my journey with the Club?", "My 12 weeks finish on Sunday. How much is the Club per month?"),
+        ("", "How much is the Club per month, and do I keep access to my program audios if I join?"),
+        ("", "Kann ich mein Programm mit dem Club verlängern? Was kostet er im Monat?"),
+    ],
+)
+def test_more_time_had_through_the_club_is_a_purchase_question(subject: str, body: str) -> None:
+    c = read(body, subject)
+    assert c.request_type == "other", [(s.text, s.object_text, s.cues) for s in c.sentences]
