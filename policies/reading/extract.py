@@ -15,7 +15,14 @@ from policies.dates import end_of_month
 from policies.model import Evidence
 from policies.reading import lexicon as lx
 from policies.reading.classification import OPEN_SPAN_DAYS, WEIGHTY_REASONS
-from policies.reading.text import clause_after, clause_before, clause_bounds, sentence_bounds, snippet
+from policies.reading.text import (
+    MONTH_ABBREVIATIONS,
+    clause_after,
+    clause_before,
+    clause_bounds,
+    sentence_bounds,
+    snippet,
+)
 
 # --- language -----------------------------------------------------------------------
 _DE_WORDS = frozenset(
@@ -323,28 +330,8 @@ _NOT_AIMED_BEFORE = re.compile(
 # April"): the month dates an event, unless the noun is the exam's ("die Prüfung im Dezember").
 _EVENT_NOUN_BEFORE = re.compile(r"\b([A-ZÄÖÜ][\w-]+)\s+$")
 _EXAM_NOUN = re.compile(r"(?i)(?:\w*prüfung\w*|\w*termin\w*|\w*frist|runde\w*|date|exam\w*|ausbildung|abschluss)$")
-_ABBREVIATED = frozenset(
-    {
-        "mar",
-        "may",
-        "jun",
-        "jul",
-        "jan",
-        "feb",
-        "apr",
-        "aug",
-        "sep",
-        "sept",
-        "okt",
-        "oct",
-        "nov",
-        "dez",
-        "dec",
-        "mai",
-        "mär",
-        "mrz",
-    }
-)
+# A month named without a preposition counts only when written out ("März wäre realistisch"; "may" is a verb too).
+_ABBREVIATED = MONTH_ABBREVIATIONS | {"may", "mai"}
 _SEASON_START = {
     "fruhjahr": 3,
     "fruhling": 3,

@@ -1257,7 +1257,12 @@ def fold(text: str) -> str:
 _SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)|\n")
 _CLAUSE_END = re.compile(r"[.!?;:,()\n\u2013\u2014]|\s-\s")
 # A dot after these does not end a sentence ("ca. 6 Wochen", "z.B.", "3. März").
-_ABBREV = frozenset(
+# Short month names a dot follows ("Mitte Jan.", "ab Sept."): the sentence goes on; policies/reading/extract.py
+# reads them as months too.
+MONTH_ABBREVIATIONS = frozenset(
+    {"jan", "feb", "mär", "mar", "mrz", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "oct", "nov", "dez", "dec"}
+)
+_ABBREV = MONTH_ABBREVIATIONS | frozenset(
     {
         "ca",
         "bzw",
@@ -1282,20 +1287,6 @@ _ABBREV = frozenset(
         "d.h",
         "o.ä",
         "u.u",
-        "jan",
-        "feb",
-        "mär",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "okt",
-        "oct",
-        "nov",
-        "dez",
-        "dec",
         "e.g",
         "i.e",
         "prof",
