@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -59,15 +60,18 @@ def test_a_groove_webhook_ends_as_one_note_in_groove_and_a_decision_row(stack, w
     notes = wait_until(lambda: sandbox.state()["groove"]["notes"].get("777"), timeout=60, what="note in the sandbox")
     assert len(notes) == 1
     assert "Rückgabe" in notes[0] or "Rückgabe" in notes[0].replace("&uuml;", "ü")
-    with session_scope(stack["db_url"]) as s:
-        rec = wait_until(
-            lambda: s.scalars(select(DecisionRecord).where(DecisionRecord.ticket_number == 777)).one_or_none(),
-            timeout=10,
-            what="decision row",
-        )
-        assert rec.request_type == "program_return"
-        assert rec.outcome == "approve"
-        assert rec.note_status == "posted"
+    # The worker marks the row posted after Groove took the note, so the note can be seen a moment before the mark:
+    # wait for the mark, each poll in a session of its own (a snapshot kept open would never see it).
+    row = select(DecisionRecord.request_type, DecisionRecord.outcome, DecisionRecord.note_status).where(
+        DecisionRecord.ticket_number == 777
+    )
+
+    def posted() -> Any:
+        with session_scope(stack["db_url"]) as s:
+            return next((r for r in s.execute(row).all() if r.note_status == "posted"), None)
+
+    rec = wait_until(posted, timeout=10, what="decision row marked posted")
+    assert (rec.request_type, rec.outcome) == ("program_return", "approve")
     with session_scope(stack["db_url"]) as s:
         wait_until(lambda: s.scalars(select(InboxEvent.status)).all() == ["done"], timeout=10, what="inbox done")
 
