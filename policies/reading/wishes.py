@@ -483,14 +483,13 @@ class WishText:
             return "other", self.original[head[0].start : head[0].end]  # "Stornorechnung", "Vertragsverlängerung"
         in_clause = [p for p in self.products if cs <= p.start < ce and not self._owner_of_other(p)]
         in_sentence = [p for p in self.products if s <= p.start < e]
-        strong_here = any(x.kind == "other_strong" and s <= x.start < e for x in self.others)
+        strong_here = [x for x in self.others if x.kind == "other_strong" and s <= x.start < e]
         if in_clause:
             nearest = min(in_clause, key=lambda p: abs(p.start - start))
             if nearest.kind == "purchase" and strong_here and all(p.kind == "purchase" for p in in_sentence):
                 # "das Paket zurückgeben, die Küchenwaage ist mit einem Sprung angekommen": a parcel of another
                 # shop's; a bare parcel or order is ours only when nothing else is named with it
-                other = next(x for x in self.others if x.kind == "other_strong" and s <= x.start < e)
-                return "other", self.original[other.start : other.end]
+                return "other", self.original[strong_here[0].start : strong_here[0].end]
             return _product(nearest.kind), None
         others = [o for o in self.others if cs <= o.start < ce and not (o.start < end and start < o.end)]
         ps = self.spans[i - 1][0] if i > 0 else s

@@ -63,7 +63,7 @@ class PriorGoodwill:
         # A marker that does not tell its kind (`kulanz_gewaehrt`) is mostly the applied mark of another one: it says
         # "at least one" only.
         kinds = {e.request_type for e in self.entries}
-        shown = {key: kind for key, kind in map(_gesture_of, self.marker_tags)}
+        shown = dict(map(_gesture_of, self.marker_tags))  # gesture key -> kind: one gesture's tags share a key
         extra = sum(1 for kind in shown.values() if kind != _ANY and kind not in kinds)
         return max(len(self.entries) + extra, 1 if self.claimed or shown else 0)
 
